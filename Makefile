@@ -1,0 +1,55 @@
+# dedup: every target is idempotent and works on a fresh machine with python3 and pip.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Debian packages the tests need (installed with apt when missing and root).
+SYSTEM_PACKAGES :=
+
+.PHONY: install demo test lint typecheck unit bench eval system-packages clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || $(MAKE) --no-print-directory system-packages SYSTEM_PACKAGES=python3-venv
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+system-packages:
+	@missing=""; \
+	for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "missing system packages:$$missing"; \
+	    echo "install them with: sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+demo: install
+	$(BIN)/dedup scan seeds/
+
+lint: install
+	$(BIN)/ruff check dedup tests benchmarks
+	$(BIN)/ruff format --check dedup tests benchmarks
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install system-packages
+	$(BIN)/pytest tests -q -p no:cacheprovider
+
+test: lint typecheck unit
+
+bench: install
+	$(BIN)/pytest benchmarks -q -p no:cacheprovider --benchmark-columns=median,ops,rounds --benchmark-sort=name
+
+eval: install
+	$(BIN)/python -m benchmarks.quality
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .benchmarks

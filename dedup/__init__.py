@@ -1,0 +1,34 @@
+"""dedup: find copies and rewrites of the same news story.
+
+The pipeline, one module a stage: ingest -> boilerplate -> normalise -> shingle ->
+minhash -> lsh/candidates -> cluster -> report. ``scan`` runs it over paths,
+``scan_documents`` over Documents you already have.
+"""
+
+from dedup.candidates import Pair
+from dedup.config import ScanConfig
+from dedup.document import Document, Skipped
+from dedup.fingerprint import Fingerprint, Fingerprinter, TooShort
+from dedup.ingest import iter_documents
+from dedup.pipeline import Member, ScanResult, Story, scan, scan_documents
+from dedup.report import to_dict, to_json
+
+__all__ = [
+    "Document",
+    "Fingerprint",
+    "Fingerprinter",
+    "Member",
+    "Pair",
+    "ScanConfig",
+    "ScanResult",
+    "Skipped",
+    "Story",
+    "TooShort",
+    "__version__",
+    "iter_documents",
+    "scan",
+    "scan_documents",
+    "to_dict",
+    "to_json",
+]
+__version__ = "0.1.0"

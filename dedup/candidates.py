@@ -1,0 +1,94 @@
+"""Candidates: find pairs through the band index, then verify them exactly.
+
+Articles with identical normalised text share one representative, so the LSH sees
+each distinct text once; verification measures exact Jaccard and containment on the
+sorted shingle-hash arrays and names the relation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from dedup.config import ScanConfig
+from dedup.fingerprint import Fingerprint
+from dedup.lsh import BandIndex, MemoryBandIndex, band_keys
+from dedup.minhash import lsh_params
+from dedup.shingle import U32
+
+Relation = Literal["copy", "near-copy"]
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A verified edge between two documents (``a < b``) with its exact scores."""
+
+    a: str
+    b: str
+    jaccard: float
+    containment: float
+    relation: Relation
+
+
+def jaccard_and_containment(a: U32, b: U32) -> tuple[float, float]:
+    """Exact Jaccard and containment (share of the smaller set found in the larger)."""
+    common = len(np.intersect1d(a, b, assume_unique=True))
+    return common / (len(a) + len(b) - common), common / min(len(a), len(b))
+
+
+def classify(jaccard: float, containment: float, config: ScanConfig) -> Relation | None:
+    """The relation the scores support, or None when the pair is not a copy."""
+    if jaccard >= config.copy_jaccard:
+        return "copy"
+    if jaccard >= config.near_jaccard or containment >= config.near_containment:
+        return "near-copy"
+    return None
+
+
+def verify(a: Fingerprint, b: Fingerprint, config: ScanConfig) -> Pair | None:
+    """Exact scores for a candidate pair; None when it does not qualify."""
+    first, second = (a, b) if a.doc_id < b.doc_id else (b, a)
+    if a.exact == b.exact:
+        return Pair(first.doc_id, second.doc_id, 1.0, 1.0, "copy")
+    jaccard, containment = jaccard_and_containment(a.shingles, b.shingles)
+    relation = classify(jaccard, containment, config)
+    if relation is None:
+        return None
+    return Pair(first.doc_id, second.doc_id, round(jaccard, 6), round(containment, 6), relation)
+
+
+def exact_groups(fingerprints: Sequence[Fingerprint]) -> dict[int, list[int]]:
+    """Positions of the fingerprints sharing each exact-text hash."""
+    groups: dict[int, list[int]] = {}
+    for position, fp in enumerate(fingerprints):
+        groups.setdefault(fp.exact, []).append(position)
+    return groups
+
+
+def make_index(config: ScanConfig) -> BandIndex:
+    bands, rows = lsh_params(config.lsh_threshold, config.num_perm)
+    return MemoryBandIndex(bands, rows)
+
+
+def find_pairs(
+    fingerprints: Sequence[Fingerprint], config: ScanConfig, index: BandIndex | None = None
+) -> Iterator[Pair]:
+    """Every verified pair: exact copies (linked to their group's first id) and the
+    LSH candidates between distinct texts that pass verification."""
+    index = index if index is not None else make_index(config)
+    groups = exact_groups(fingerprints)
+    representatives: list[int] = []
+    for members in groups.values():
+        members.sort(key=lambda p: fingerprints[p].doc_id)
+        head = fingerprints[members[0]]
+        for other in members[1:]:
+            yield Pair(head.doc_id, fingerprints[other].doc_id, 1.0, 1.0, "copy")
+        index.add(len(representatives), band_keys(head.signature, index.bands, index.rows))
+        representatives.append(members[0])
+    for i, j in index.pairs():
+        pair = verify(fingerprints[representatives[i]], fingerprints[representatives[j]], config)
+        if pair is not None:
+            yield pair

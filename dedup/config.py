@@ -1,0 +1,59 @@
+"""Run parameters: one frozen, validated record shared by every pipeline stage."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+ShingleKind = Literal["word", "char"]
+
+
+@dataclass(frozen=True, slots=True)
+class ScanConfig:
+    """Parameters of a scan; recorded verbatim in the JSON output (and later the index).
+
+    Defaults follow datasketch 2: 128 permutations, seed 1, scheme ``affine32``.
+    """
+
+    shingle: ShingleKind = "word"
+    shingle_size: int = 5
+    """Tokens per word shingle, or characters per character shingle."""
+    num_perm: int = 128
+    seed: int = 1
+    lsh_threshold: float = 0.3
+    """Jaccard level the band index is tuned for; kept below ``near_jaccard`` so that
+    the verification step, not the LSH, decides (candidates are cheap to verify)."""
+    copy_jaccard: float = 0.9
+    """Exact shingle Jaccard at or above which a pair is a ``copy``."""
+    near_jaccard: float = 0.5
+    """Exact shingle Jaccard at or above which a pair is a ``near-copy``."""
+    near_containment: float = 0.8
+    """Share of the shorter article's shingles found in the longer one that also
+    makes a ``near-copy`` (trimmed or extended copies)."""
+    min_tokens: int = 10
+    """Articles with fewer tokens (after boilerplate is set aside) are too short to
+    fingerprint: they are reported, never grouped."""
+    max_doc_bytes: int = 20_000_000
+    """Larger inputs are skipped with a message rather than read."""
+
+    def __post_init__(self) -> None:
+        if self.shingle not in ("word", "char"):
+            raise ValueError(f"shingle must be 'word' or 'char', got {self.shingle!r}")
+        if not 1 <= self.shingle_size <= 64:
+            raise ValueError(f"shingle_size must be between 1 and 64, got {self.shingle_size}")
+        if not 16 <= self.num_perm <= 1024:
+            raise ValueError(f"num_perm must be between 16 and 1024, got {self.num_perm}")
+        for name in ("lsh_threshold", "copy_jaccard", "near_jaccard", "near_containment"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise ValueError(f"{name} must be in (0, 1], got {value}")
+        if self.near_jaccard > self.copy_jaccard:
+            raise ValueError("near_jaccard must not exceed copy_jaccard")
+        if self.min_tokens < 1:
+            raise ValueError(f"min_tokens must be at least 1, got {self.min_tokens}")
+        if self.max_doc_bytes < 1:
+            raise ValueError(f"max_doc_bytes must be positive, got {self.max_doc_bytes}")
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dict for the JSON output, with the fixed MinHash scheme spelt out."""
+        return {**asdict(self), "minhash_scheme": "affine32", "shingle_hash": "xxh3_64-combine-32"}

@@ -1,0 +1,107 @@
+"""Band index: MinHash-LSH buckets behind a small interface of our own.
+
+A signature is cut into ``bands`` bands of ``rows`` values; each band is reduced to a
+64-bit key. Two articles are candidates when any band key is equal. The in-memory
+index keeps keys in numpy arrays (8 bytes per band per article) and finds equal keys
+by sorting; persistent backends implement the same interface.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from dedup.shingle import MULTIPLIER, U32, U64, fmix64
+
+I64 = npt.NDArray[np.int64]
+
+
+def band_keys(signature: U32, bands: int, rows: int) -> U64:
+    """One 64-bit key per band: the band's values combined and mixed with its number."""
+    grid = signature[: bands * rows].astype(np.uint64).reshape(bands, rows)
+    keys = grid[:, 0].copy()
+    for j in range(1, rows):
+        keys *= MULTIPLIER
+        keys += grid[:, j]
+    keys += np.arange(bands, dtype=np.uint64)
+    return fmix64(keys)
+
+
+class BandIndex(Protocol):
+    """What the candidate stage needs from an LSH index."""
+
+    bands: int
+    rows: int
+
+    def add(self, doc: int, keys: U64) -> None:
+        """Record the band keys of document number ``doc``."""
+        ...
+
+    def query(self, keys: U64) -> set[int]:
+        """Documents sharing at least one band key with ``keys``."""
+        ...
+
+    def pairs(self) -> Iterator[tuple[int, int]]:
+        """Every candidate pair ``(i, j)``, ``i < j``, once."""
+        ...
+
+
+class MemoryBandIndex:
+    """Band keys in growing numpy tables; pairs found by sorting each band's column."""
+
+    def __init__(self, bands: int, rows: int, *, max_bucket: int = 1000) -> None:
+        if bands < 1 or rows < 1:
+            raise ValueError(f"bands and rows must be positive, got {bands}x{rows}")
+        self.bands = bands
+        self.rows = rows
+        self.max_bucket = max_bucket
+        self.oversized_buckets = 0
+        self._keys = np.empty((1024, bands), dtype=np.uint64)
+        self._docs = np.empty(1024, dtype=np.int64)
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def add(self, doc: int, keys: U64) -> None:
+        if len(keys) != self.bands:
+            raise ValueError(f"expected {self.bands} band keys, got {len(keys)}")
+        if self._size == len(self._docs):
+            self._keys = np.concatenate([self._keys, np.empty_like(self._keys)])
+            self._docs = np.concatenate([self._docs, np.empty_like(self._docs)])
+        self._keys[self._size] = keys
+        self._docs[self._size] = doc
+        self._size += 1
+
+    def query(self, keys: U64) -> set[int]:
+        hits = (self._keys[: self._size] == keys[np.newaxis, :]).any(axis=1)
+        return {int(d) for d in self._docs[: self._size][hits]}
+
+    def pairs(self) -> Iterator[tuple[int, int]]:
+        docs = self._docs[: self._size]
+        if len(docs) < 2:
+            return
+        width = int(docs.max()) + 1
+        found: list[I64] = []
+        for band in range(self.bands):
+            column = self._keys[: self._size, band]
+            order = np.argsort(column, kind="stable")
+            found.extend(self._bucket_pairs(column[order], docs[order], width))
+        if found:
+            for code in np.unique(np.concatenate(found)).tolist():
+                yield divmod(code, width)
+
+    def _bucket_pairs(self, keys: U64, docs: I64, width: int) -> Iterator[I64]:
+        """Pair codes ``i * width + j`` (i < j) for every run of equal sorted keys."""
+        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+        sizes = np.diff(np.append(starts, len(keys)))
+        shared = sizes >= 2
+        self.oversized_buckets += int(np.count_nonzero(sizes > self.max_bucket))
+        shared &= sizes <= self.max_bucket
+        for start, size in zip(starts[shared].tolist(), sizes[shared].tolist(), strict=True):
+            members = np.sort(docs[start : start + size])
+            i, j = np.triu_indices(size, k=1)
+            yield members[i] * width + members[j]

@@ -1,0 +1,184 @@
+"""Parse one input's text into Documents: plain text, HTML, JSON, JSONL and stdin."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from dedup import decode
+from dedup.document import Document, Skipped
+
+_OPTIONAL_FIELDS = ("title", "date", "source", "url")
+_WHITESPACE = " \t\n\r"
+
+
+def from_plain_text(text: str, location: str, doc_id: str) -> Document | Skipped:
+    """A .txt or .md file is one article."""
+    if not text.strip():
+        return Skipped(location, "empty (no text)")
+    return Document(id=doc_id, text=text, location=location)
+
+
+def from_html(html: str, location: str, doc_id: str) -> Document | Skipped:
+    """Extract the article with trafilatura, which is built for news pages: it drops
+    navigation, scripts, styles and comments and reads the title and date."""
+    import trafilatura  # imported lazily: it is slow to import and only HTML needs it
+
+    try:
+        found = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, include_tables=False
+        )
+    except (ValueError, RecursionError, MemoryError) as err:
+        return Skipped(location, f"HTML could not be parsed: {err}")
+    text = getattr(found, "text", None) if found is not None else None
+    if not text or not str(text).strip():
+        return Skipped(location, "no article text found in HTML")
+    title = getattr(found, "title", None)
+    date = getattr(found, "date", None)
+    return Document(
+        id=doc_id,
+        text=str(text),
+        title=str(title) if title else None,
+        date=str(date) if date else None,
+        location=location,
+    )
+
+
+def from_record(obj: Any, location: str, fallback_id: str) -> Document | Skipped:
+    """One JSON article object: ``text`` required; ``id``, ``title``, ``date``,
+    ``source``, ``url`` optional. Ids may be strings or integers (kept as text)."""
+    if not isinstance(obj, dict):
+        return Skipped(location, f"not a JSON object (got {type(obj).__name__})")
+    text = obj.get("text")
+    if not isinstance(text, str):
+        return Skipped(location, "record has no string field 'text'")
+    if not text.strip():
+        return Skipped(location, "empty (no text)")
+    raw_id = obj.get("id")
+    if raw_id is None:
+        doc_id = fallback_id
+    elif isinstance(raw_id, str) and raw_id:
+        doc_id = raw_id
+    elif isinstance(raw_id, int) and not isinstance(raw_id, bool):
+        doc_id = str(raw_id)
+    else:
+        return Skipped(location, "field 'id' must be a non-empty string or an integer")
+    extra: dict[str, str | None] = {}
+    for name in _OPTIONAL_FIELDS:
+        value = obj.get(name)
+        if value is not None and not isinstance(value, str | int | float):
+            return Skipped(location, f"field {name!r} must be a string")
+        extra[name] = None if value is None else str(value)
+    return Document(id=doc_id, text=text, location=location, **extra)
+
+
+def from_json_text(text: str, location: str, doc_id: str) -> Iterator[Document | Skipped]:
+    """A .json file: one article object, or a list of them (ids default to
+    ``<path>#L<line>``, the line where the record starts)."""
+    try:
+        for line, obj in _json_values(text):
+            rec_location = f"{location}#L{line}"
+            fallback = doc_id if line == 0 else f"{doc_id}#L{line}"
+            yield from_record(obj, rec_location if line else location, fallback)
+    except json.JSONDecodeError as err:
+        yield Skipped(
+            location, f"malformed JSON at line {err.lineno} column {err.colno}: {err.msg}"
+        )
+    except RecursionError:
+        yield Skipped(location, "JSON nested too deeply")
+
+
+def _json_values(text: str) -> Iterator[tuple[int, Any]]:
+    """Top-level object as ``(0, obj)``, or each element of a top-level array with the
+    line it starts on. Decodes element by element so line numbers are known."""
+    decoder = json.JSONDecoder()
+    pos = _skip_ws(text, 0)
+    if not text.startswith("[", pos):
+        obj, end = decoder.raw_decode(text, pos)
+        if _skip_ws(text, end) != len(text):
+            raise json.JSONDecodeError("extra data after the JSON value", text, end)
+        yield 0, obj
+        return
+    pos = _skip_ws(text, pos + 1)
+    line = 1 + text.count("\n", 0, pos)
+    if text.startswith("]", pos):
+        return
+    while True:
+        obj, end = decoder.raw_decode(text, pos)
+        yield line, obj
+        pos = _skip_ws(text, end)
+        if text.startswith("]", pos):
+            if _skip_ws(text, pos + 1) != len(text):
+                raise json.JSONDecodeError("extra data after the JSON array", text, pos + 1)
+            return
+        if not text.startswith(",", pos):
+            raise json.JSONDecodeError("expected ',' or ']'", text, pos)
+        nxt = _skip_ws(text, pos + 1)
+        line += text.count("\n", end, nxt)
+        pos = nxt
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in _WHITESPACE:
+        pos += 1
+    return pos
+
+
+def from_jsonl(
+    handle: BinaryIO, location: str, doc_id: str, *, max_doc_bytes: int
+) -> Iterator[Document | Skipped]:
+    """A .jsonl stream: one article object per line, read line by line.
+    A broken line is skipped and named; the good lines still count."""
+    for number, raw in enumerate(handle, start=1):
+        line_location = f"{location}#L{number}"
+        if len(raw) > max_doc_bytes:
+            yield Skipped(line_location, f"line larger than --max-doc-bytes (> {max_doc_bytes})")
+            continue
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(decode.decode_bytes(raw))
+        except decode.UndecodableError as err:
+            yield Skipped(line_location, str(err))
+            continue
+        except json.JSONDecodeError as err:
+            yield Skipped(line_location, f"malformed JSON at column {err.colno}: {err.msg}")
+            continue
+        except RecursionError:
+            yield Skipped(line_location, "JSON nested too deeply")
+            continue
+        yield from_record(obj, line_location, f"{doc_id}#L{number}")
+
+
+def from_stdin(stream: BinaryIO, *, max_doc_bytes: int) -> Iterator[Document | Skipped]:
+    """Standard input: JSONL when it starts with ``{`` (ids ``stdin#L<line>``),
+    otherwise one plain-text article with id ``stdin``."""
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(_raw(stream))
+    if buffered.peek(256).lstrip()[:1] == b"{":
+        yield from from_jsonl(buffered, "stdin", "stdin", max_doc_bytes=max_doc_bytes)
+        return
+    data = buffered.read(max_doc_bytes + 1)
+    if len(data) > max_doc_bytes:
+        yield Skipped("stdin", f"larger than --max-doc-bytes (> {max_doc_bytes})")
+        return
+    try:
+        yield from_plain_text(decode.decode_bytes(data), "stdin", "stdin")
+    except decode.UndecodableError as err:
+        yield Skipped("stdin", str(err))
+
+
+def _raw(stream: BinaryIO) -> io.RawIOBase:
+    """Adapt any binary stream (a BytesIO in tests) so it can be buffered and peeked."""
+
+    class _Raw(io.RawIOBase):
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: Any) -> int:
+            data = stream.read(len(buffer))
+            buffer[: len(data)] = data
+            return len(data)
+
+    return _Raw()
