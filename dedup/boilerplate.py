@@ -7,45 +7,60 @@ deleted, so later stages (wire detection, reports) still see every line.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
-_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern, re.IGNORECASE))
-    for name, pattern in (
+# (rule, trigger substrings of the lower-cased line, pattern). A line is tried against
+# the patterns only when a trigger occurs in it: most lines are article text, and
+# substring search over the whole text costs far less than regex searches per line.
+_RULES: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
+    (name, triggers, re.compile(pattern, re.IGNORECASE))
+    for name, triggers, pattern in (
         (
             "cookie-banner",
+            ("cookie",),
             r"\bcookies?\b.*\b(consent|accept|policy|settings|use of)\b"
             r"|\b(consent|accept)\b.*\bcookies?\b",
         ),
         (
             "language-switch",
+            ("version", "edition", "switch"),
             r"prefer the \w+ version|would you like to switch"
             r"|switch to (the )?\w+ (version|edition)",
         ),
         (
             "audio",
+            ("listen", "audio", "artificially", "feedback"),
             r"^listen to (this )?(article|story)\b|\baudio version\b"
             r"|\bartificially generated\b|^send feedback$",
         ),
         (
             "copyright",
-            r"^(©|\(c\)|copyright\b)|\ball rights reserved\b"
+            ("\u00a9", "(c)", "copyright", "rights reserved", "published", "redistribut"),
+            r"^(\u00a9|\(c\)|copyright\b)|\ball rights reserved\b"
             r"|\bmay not be (re)?published\b|\bredistributed\b",
         ),
-        ("mobile-chrome", r"^exit mobile version$|^(skip to (main )?content|back to top)$"),
+        (
+            "mobile-chrome",
+            ("mobile", "skip to", "back to top"),
+            r"^exit mobile version$|^(skip to (main )?content|back to top)$",
+        ),
         (
             "css-js",
+            ("{", "function", "var ", "window.", "document."),
             r"^[^\s{}]*\{[^{}]*[:;][^{}]*\}\s*$|^\s*(function\s*\(|var |window\.|document\.)",
         ),
-        ("source-tag", r"^source:?\s+\S.{0,40}$"),
+        ("source-tag", ("source",), r"^source:?\s+\S.{0,40}$"),
         (
             "share-prompt",
+            ("share", "follow", "sign up", "subscribe", "advertisement", "read more", "related"),
             r"^(share|share this|follow us|sign up|subscribe|advertisement"
             r"|read more|related( articles)?)\b.{0,40}$",
         ),
     )
 )
+_TRIGGERS = tuple(sorted({t for _, triggers, _ in _RULES for t in triggers}))
 _LABEL_MAX_WORDS = 2
 _SENTENCE_END = re.compile('[.!?:;"\u201d\u2019)]$')
 
@@ -64,26 +79,53 @@ class Line:
 def classify(line: str) -> str | None:
     """The name of the boilerplate rule ``line`` matches, or None for article text."""
     stripped = line.strip()
-    for name, pattern in _RULES:
-        if pattern.search(stripped):
+    lowered = stripped.lower()
+    for name, triggers, pattern in _RULES:
+        if any(t in lowered for t in triggers) and pattern.search(stripped):
             return name
-    if len(stripped.split()) <= _LABEL_MAX_WORDS and not _SENTENCE_END.search(stripped):
-        return "label"
-    return None
+    return "label" if _is_label(stripped) else None
+
+
+def _is_label(stripped: str) -> bool:
+    """A line of one or two words without closing punctuation: a section or date label."""
+    words = stripped.split(None, _LABEL_MAX_WORDS)
+    return len(words) <= _LABEL_MAX_WORDS and not _SENTENCE_END.search(stripped)
 
 
 def split_lines(text: str) -> list[Line]:
     """Every non-blank line with its offsets and boilerplate verdict."""
-    lines: list[Line] = []
+    spans: list[tuple[int, int, str]] = []
     pos = 0
     for raw in text.split("\n"):
-        end = pos + len(raw)
         stripped = raw.strip()
         if stripped:
-            lead = len(raw) - len(raw.lstrip())
-            lines.append(Line(pos + lead, pos + lead + len(stripped), stripped, classify(stripped)))
-        pos = end + 1
-    return lines
+            start = pos + len(raw) - len(raw.lstrip())
+            spans.append((start, start + len(stripped), stripped))
+        pos += len(raw) + 1
+    suspects = _lines_with_triggers(text, [start for start, _, _ in spans])
+    return [
+        Line(
+            start,
+            end,
+            stripped,
+            classify(stripped) if i in suspects else ("label" if _is_label(stripped) else None),
+        )
+        for i, (start, end, stripped) in enumerate(spans)
+    ]
+
+
+def _lines_with_triggers(text: str, line_starts: list[int]) -> set[int]:
+    """Indexes of the lines containing any rule trigger (found by substring search)."""
+    lowered = text.lower()
+    found: set[int] = set()
+    if len(lowered) != len(text):  # lower() changed lengths: offsets unusable, test all
+        return set(range(len(line_starts)))
+    for trigger in _TRIGGERS:
+        at = lowered.find(trigger)
+        while at != -1:
+            found.add(bisect.bisect_right(line_starts, at) - 1)
+            at = lowered.find(trigger, at + 1)
+    return found
 
 
 def article_text(lines: list[Line]) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
+import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -12,6 +14,7 @@ from dedup.document import Document, Skipped
 
 _OPTIONAL_FIELDS = ("title", "date", "source", "url")
 _WHITESPACE = " \t\n\r"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def from_plain_text(text: str, location: str, doc_id: str) -> Document | Skipped:
@@ -60,7 +63,7 @@ def from_record(obj: Any, location: str, fallback_id: str) -> Document | Skipped
     if raw_id is None:
         doc_id = fallback_id
     elif isinstance(raw_id, str) and raw_id:
-        doc_id = raw_id
+        doc_id = _valid_unicode(raw_id)
     elif isinstance(raw_id, int) and not isinstance(raw_id, bool):
         doc_id = str(raw_id)
     else:
@@ -70,18 +73,31 @@ def from_record(obj: Any, location: str, fallback_id: str) -> Document | Skipped
         value = obj.get(name)
         if value is not None and not isinstance(value, str | int | float):
             return Skipped(location, f"field {name!r} must be a string")
-        extra[name] = None if value is None else str(value)
-    return Document(id=doc_id, text=text, location=location, **extra)
+        extra[name] = None if value is None else _valid_unicode(str(value))
+    return Document(id=doc_id, text=_valid_unicode(text), location=location, **extra)
+
+
+def _valid_unicode(value: str) -> str:
+    """JSON can spell lone surrogates (``"\\udce9"``), which no UTF-8 output or hash
+    accepts: they become U+FFFD, as undecodable bytes do elsewhere."""
+    return _LONE_SURROGATE.sub("\ufffd", value)
 
 
 def from_json_text(text: str, location: str, doc_id: str) -> Iterator[Document | Skipped]:
     """A .json file: one article object, or a list of them (ids default to
     ``<path>#L<line>``, the line where the record starts)."""
+    if not text.strip():
+        yield Skipped(location, "empty (no text)")
+        return
+    found = False
     try:
         for line, obj in _json_values(text):
+            found = True
             rec_location = f"{location}#L{line}"
             fallback = doc_id if line == 0 else f"{doc_id}#L{line}"
             yield from_record(obj, rec_location if line else location, fallback)
+        if not found:
+            yield Skipped(location, "empty (no records)")
     except json.JSONDecodeError as err:
         yield Skipped(
             location, f"malformed JSON at line {err.lineno} column {err.colno}: {err.msg}"
@@ -106,7 +122,8 @@ def _json_values(text: str) -> Iterator[tuple[int, Any]]:
     if text.startswith("]", pos):
         return
     while True:
-        obj, end = decoder.raw_decode(text, pos)
+        start = pos
+        obj, end = decoder.raw_decode(text, start)
         yield line, obj
         pos = _skip_ws(text, end)
         if text.startswith("]", pos):
@@ -116,7 +133,7 @@ def _json_values(text: str) -> Iterator[tuple[int, Any]]:
         if not text.startswith(",", pos):
             raise json.JSONDecodeError("expected ',' or ']'", text, pos)
         nxt = _skip_ws(text, pos + 1)
-        line += text.count("\n", end, nxt)
+        line += text.count("\n", start, nxt)  # newlines inside the element count too
         pos = nxt
 
 
@@ -131,12 +148,14 @@ def from_jsonl(
 ) -> Iterator[Document | Skipped]:
     """A .jsonl stream: one article object per line, read line by line.
     A broken line is skipped and named; the good lines still count."""
+    found = False
     for number, raw in enumerate(handle, start=1):
         line_location = f"{location}#L{number}"
+        if not raw.strip():
+            continue
+        found = True
         if len(raw) > max_doc_bytes:
             yield Skipped(line_location, f"line larger than --max-doc-bytes (> {max_doc_bytes})")
-            continue
-        if not raw.strip():
             continue
         try:
             obj = json.loads(decode.decode_bytes(raw))
@@ -150,13 +169,15 @@ def from_jsonl(
             yield Skipped(line_location, "JSON nested too deeply")
             continue
         yield from_record(obj, line_location, f"{doc_id}#L{number}")
+    if not found:
+        yield Skipped(location, "empty (no records)")
 
 
 def from_stdin(stream: BinaryIO, *, max_doc_bytes: int) -> Iterator[Document | Skipped]:
     """Standard input: JSONL when it starts with ``{`` (ids ``stdin#L<line>``),
     otherwise one plain-text article with id ``stdin``."""
     buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(_raw(stream))
-    if buffered.peek(256).lstrip()[:1] == b"{":
+    if buffered.peek(256).removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"{":
         yield from from_jsonl(buffered, "stdin", "stdin", max_doc_bytes=max_doc_bytes)
         return
     data = buffered.read(max_doc_bytes + 1)

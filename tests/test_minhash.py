@@ -1,0 +1,80 @@
+"""MinHash signatures equal datasketch's for the same shingle hashes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup.minhash import MinHasher, estimate_jaccard, lsh_params, to_lean_minhash
+
+hash_sets = st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=300, unique=True)
+
+
+def _datasketch_signature(values: list[int], num_perm: int, seed: int) -> np.ndarray:
+    reference = MinHash(num_perm=num_perm, seed=seed, hashfunc=lambda v: v)
+    for value in values:
+        reference.update(value)
+    return reference.hashvalues
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=hash_sets, seed=st.sampled_from([1, 7, 42]))
+def test_signature_equals_datasketch_update_per_value(values: list[int], seed: int) -> None:
+    ours = MinHasher(num_perm=64, seed=seed).signature(np.array(values, dtype=np.uint32))
+    assert ours.dtype == np.uint32
+    np.testing.assert_array_equal(ours, _datasketch_signature(values, 64, seed))
+
+
+def test_large_sets_are_chunked_without_changing_the_result() -> None:
+    values = np.random.default_rng(3).choice(2**32, size=10_000, replace=False).astype(np.uint32)
+    ours = MinHasher().signature(values)
+    reference = MinHash(num_perm=128, seed=1, hashfunc=lambda v: v)
+    reference.update_batch(values.tolist())
+    np.testing.assert_array_equal(ours, reference.hashvalues)
+
+
+def test_signature_loads_as_lean_minhash_and_compares_with_datasketch() -> None:
+    values = list(range(1000, 1500))
+    lean = to_lean_minhash(MinHasher().signature(np.array(values, dtype=np.uint32)))
+    assert isinstance(lean, LeanMinHash)
+    reference = MinHash(num_perm=128, seed=1, hashfunc=lambda v: v)
+    reference.update_batch(values)
+    assert lean.jaccard(reference) == 1.0
+    buffer = bytearray(lean.bytesize())
+    lean.serialize(buffer)
+    assert LeanMinHash.deserialize(buffer) == lean
+
+
+def test_empty_shingle_set_is_refused() -> None:
+    with pytest.raises(ValueError, match="empty"):
+        MinHasher().signature(np.empty(0, dtype=np.uint32))
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.5, 0.8])
+def test_lsh_params_match_datasketch_minhashlsh(threshold: float) -> None:
+    lsh = MinHashLSH(threshold=threshold, num_perm=128)
+    assert lsh_params(threshold, 128) == (lsh.b, lsh.r)
+
+
+def test_lsh_params_reject_out_of_range_threshold() -> None:
+    with pytest.raises(ValueError, match="strictly between"):
+        lsh_params(1.0, 128)
+
+
+@settings(max_examples=40, deadline=None)
+@given(shared=st.integers(50, 400), only_a=st.integers(0, 400), only_b=st.integers(0, 400))
+def test_estimate_is_within_tolerance_of_exact_jaccard(
+    shared: int, only_a: int, only_b: int
+) -> None:
+    """With 128 permutations the standard error is at most 0.044; allow 4 of them."""
+    rng = np.random.default_rng(shared * 1_000_003 + only_a * 1009 + only_b)
+    pool = rng.choice(2**32, size=shared + only_a + only_b, replace=False).astype(np.uint32)
+    a = np.concatenate([pool[:shared], pool[shared : shared + only_a]])
+    b = np.concatenate([pool[:shared], pool[shared + only_a :]])
+    hasher = MinHasher()
+    exact = shared / (shared + only_a + only_b)
+    estimate = estimate_jaccard(hasher.signature(a), hasher.signature(b))
+    assert abs(estimate - exact) <= 0.18
