@@ -5,12 +5,12 @@ minhash -> lsh/candidates -> cluster -> report. ``scan`` runs it over paths,
 ``scan_documents`` over Documents you already have.
 """
 
-from dedup.candidates import Pair
+from dedup.candidates import Pair, Scores
 from dedup.config import ScanConfig
 from dedup.document import Document, Skipped
 from dedup.fingerprint import Fingerprint, Fingerprinter, TooShort
 from dedup.ingest import iter_documents
-from dedup.pipeline import Member, ScanResult, Story, scan, scan_documents
+from dedup.pipeline import Member, ScanResult, Story, compare, scan, scan_documents
 from dedup.report import to_dict, to_json
 
 __all__ = [
@@ -21,10 +21,12 @@ __all__ = [
     "Pair",
     "ScanConfig",
     "ScanResult",
+    "Scores",
     "Skipped",
     "Story",
     "TooShort",
     "__version__",
+    "compare",
     "iter_documents",
     "scan",
     "scan_documents",

@@ -48,16 +48,31 @@ def classify(jaccard: float, containment: float, config: ScanConfig) -> Relation
     return None
 
 
-def verify(a: Fingerprint, b: Fingerprint, config: ScanConfig) -> Pair | None:
-    """Exact scores for a candidate pair; None when it does not qualify."""
-    first, second = (a, b) if a.doc_id < b.doc_id else (b, a)
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Exact similarity of two fingerprinted articles, and the relation it supports."""
+
+    jaccard: float
+    containment: float
+    relation: Relation | None
+
+
+def score(a: Fingerprint, b: Fingerprint, config: ScanConfig) -> Scores:
+    """Exact Jaccard and containment of two fingerprints (rounded to 6 places)."""
     if a.exact == b.exact:
-        return Pair(first.doc_id, second.doc_id, 1.0, 1.0, "copy")
+        return Scores(1.0, 1.0, "copy")
     jaccard, containment = jaccard_and_containment(a.shingles, b.shingles)
-    relation = classify(jaccard, containment, config)
-    if relation is None:
+    jaccard, containment = round(jaccard, 6), round(containment, 6)
+    return Scores(jaccard, containment, classify(jaccard, containment, config))
+
+
+def verify(a: Fingerprint, b: Fingerprint, config: ScanConfig) -> Pair | None:
+    """The verified pair for a candidate; None when it does not qualify."""
+    scores = score(a, b, config)
+    if scores.relation is None:
         return None
-    return Pair(first.doc_id, second.doc_id, round(jaccard, 6), round(containment, 6), relation)
+    first, second = sorted((a.doc_id, b.doc_id))
+    return Pair(first, second, scores.jaccard, scores.containment, scores.relation)
 
 
 def exact_groups(fingerprints: Sequence[Fingerprint]) -> dict[int, list[int]]:

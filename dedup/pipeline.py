@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from dedup import candidates, cluster, ingest
-from dedup.candidates import Pair
+from dedup.candidates import Pair, Scores
 from dedup.config import ScanConfig
 from dedup.document import Document, Skipped
 from dedup.fingerprint import Fingerprint, Fingerprinter, TooShort
@@ -129,6 +129,15 @@ def scan_documents(
         documents=len(seen),
         timings=timer.seconds,
     )
+
+
+def compare(a: Document, b: Document, config: ScanConfig | None = None) -> Scores | None:
+    """Exact scores of two articles, whatever they are (None if either is too short)."""
+    fingerprinter = Fingerprinter(config or ScanConfig())
+    fa, fb = fingerprinter(a), fingerprinter(b)
+    if isinstance(fa, TooShort) or isinstance(fb, TooShort):
+        return None
+    return candidates.score(fa, fb, fingerprinter.config)
 
 
 def _member(doc: Document, fp: Fingerprint) -> Member:

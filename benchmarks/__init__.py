@@ -1,0 +1,1 @@
+"""Benchmarks and evaluation over real corpora (loaders in ``benchmarks.corpora``)."""
