@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -25,6 +26,7 @@ from dedup.pipeline import ScanResult, scan
 from dedup.render import render_text, timings_line
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_OPERATIONAL = 0, 1, 2, 3
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 app = typer.Typer(
     add_completion=False,
@@ -89,11 +91,17 @@ def scan_command(
     result = _run_scan(paths, config, show_progress=not quiet and _err.is_terminal)
     if not quiet:
         for skipped in result.skipped:
-            _err.print(f"dedup: warning: {skipped.message()}", markup=False)
+            _err.print(f"dedup: warning: {_one_line(skipped.message())}", markup=False)
     _emit(result, output_format, output)
     if not quiet:
         timings = {**result.timings, "total": time.perf_counter() - started}
         _err.print(timings_line(timings), markup=False)
+
+
+def _one_line(message: str) -> str:
+    """Control characters (a newline in a file name, say) escaped, so that every
+    warning stays on one line."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], message)
 
 
 def _run_scan(paths: list[str], config: ScanConfig, *, show_progress: bool) -> ScanResult:
@@ -131,6 +139,8 @@ def _write_atomically(path: Path, text: str) -> None:
         os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())  # the data is on disk before the name points at it
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -85,17 +85,21 @@ def _valid_unicode(value: str) -> str:
 
 def from_json_text(text: str, location: str, doc_id: str) -> Iterator[Document | Skipped]:
     """A .json file: one article object, or a list of them (ids default to
-    ``<path>#L<line>``, the line where the record starts)."""
+    ``<path>#L<line>``, the line where the record starts; ``<path>#L<line>.<k>`` for
+    the k-th record starting on a line that another record started on first)."""
     if not text.strip():
         yield Skipped(location, "empty (no text)")
         return
     found = False
+    previous_line, on_line = -1, 1
     try:
         for line, obj in _json_values(text):
             found = True
-            rec_location = f"{location}#L{line}"
-            fallback = doc_id if line == 0 else f"{doc_id}#L{line}"
-            yield from_record(obj, rec_location if line else location, fallback)
+            on_line = on_line + 1 if line == previous_line else 1
+            previous_line = line
+            suffix = f"#L{line}" if on_line == 1 else f"#L{line}.{on_line}"
+            fallback = doc_id if line == 0 else f"{doc_id}{suffix}"
+            yield from_record(obj, f"{location}{suffix}" if line else location, fallback)
         if not found:
             yield Skipped(location, "empty (no records)")
     except json.JSONDecodeError as err:
@@ -151,7 +155,7 @@ def from_jsonl(
     found = False
     for number, raw in enumerate(handle, start=1):
         line_location = f"{location}#L{number}"
-        if not raw.strip():
+        if not raw.removeprefix(codecs.BOM_UTF8).strip():
             continue
         found = True
         if len(raw) > max_doc_bytes:

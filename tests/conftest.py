@@ -1,0 +1,87 @@
+"""Shared inputs for the ingest and CLI tests: a real-looking article, an exact copy,
+a near copy and an unrelated article, and the JSON Schema validator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "dedup" / "schema" / "scan.schema.json"
+
+# About 200 words in four paragraphs, each a full sentence (so no line looks like a
+# label or other page chrome to the boilerplate rules).
+ARTICLE = """\
+The harbour authority of Westport confirmed on Tuesday that the long delayed flood \
+barrier across the estuary will be built after all, ending three years of argument \
+between the city council, the national government and the families who live along \
+the low embankment.
+
+Engineers expect the first concrete piles to be driven into the riverbed next spring, \
+and the works should take four years to complete. The barrier will close automatically \
+when storm surges push the tide more than two metres above its usual level, protecting \
+roughly eleven thousand homes and the old market district.
+
+Local shopkeepers, who lost most of their stock in the floods of the winter before last, \
+welcomed the decision but warned that the construction traffic could keep customers away \
+from the narrow streets near the quay for months at a time.
+
+The cost of the project has risen sharply since it was first proposed. The finance \
+ministry will cover two thirds of the bill, while the remainder is to come from a \
+special levy on port operators and from the regional development fund, according to \
+documents published by the council this week.
+"""
+
+# The same story lightly edited by a second outlet: a few words changed, one added.
+NEAR_COPY = (
+    ARTICLE.replace("Tuesday", "Wednesday")
+    .replace("eleven thousand", "twelve thousand")
+    .replace("for months at a time", "for many months")
+    .replace("sharply", "steeply")
+)
+
+OTHER_ARTICLE = """\
+A rare orchid that botanists had feared was extinct in the northern valleys has been \
+found growing on a disused railway embankment, a volunteer survey team said on Friday.
+
+The team counted more than forty flowering plants spread along a cutting that was \
+abandoned when the branch line closed in the nineteen sixties, and asked walkers not \
+to pick the flowers or publish the exact location online.
+"""
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A folder with an article, its exact copy, a near copy and an unrelated one."""
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "original.txt").write_text(ARTICLE, encoding="utf-8")
+    (root / "copy.txt").write_text(ARTICLE, encoding="utf-8")
+    (root / "near.md").write_text(NEAR_COPY, encoding="utf-8")
+    (root / "orchid.txt").write_text(OTHER_ARTICLE, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def validate() -> Any:
+    """Validate a JSON document (text) against the shipped schema; returns it parsed."""
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    validator = validator_class(schema)
+
+    def check(text: str) -> dict[str, Any]:
+        document: dict[str, Any] = json.loads(text)
+        validator.validate(document)
+        return document
+
+    return check
+
+
+@pytest.fixture
+def article() -> str:
+    """About 200 words of news text, several paragraphs."""
+    return ARTICLE
