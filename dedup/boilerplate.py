@@ -87,9 +87,14 @@ def classify(line: str) -> str | None:
 
 
 def _is_label(stripped: str) -> bool:
-    """A line of one or two words without closing punctuation: a section or date label."""
+    """One or two words, no digits, no closing punctuation: a section or byline label
+    ("World", "Publication date"); lines with figures (tables, prices) are content."""
     words = stripped.split(None, _LABEL_MAX_WORDS)
-    return len(words) <= _LABEL_MAX_WORDS and not _SENTENCE_END.search(stripped)
+    return (
+        len(words) <= _LABEL_MAX_WORDS
+        and not any(ch.isdigit() for ch in stripped)
+        and not _SENTENCE_END.search(stripped)
+    )
 
 
 def split_lines(text: str) -> list[Line]:

@@ -101,3 +101,9 @@ def test_classify_matches_the_scanning_path() -> None:
     assert [line.boilerplate for line in boilerplate.split_lines(text)] == [
         boilerplate.classify(t) for t in text.split("\n")
     ]
+
+
+def test_short_lines_with_figures_are_content_not_labels() -> None:
+    assert boilerplate.classify("World") == "label"
+    assert boilerplate.classify("N.Z. Dlr....0.5698/05") is None
+    assert boilerplate.classify("Shr 12 cts") is None
