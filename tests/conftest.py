@@ -4,6 +4,7 @@ a near copy and an unrelated article, and the JSON Schema validator."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -85,3 +86,15 @@ def validate() -> Any:
 def article() -> str:
     """About 200 words of news text, several paragraphs."""
     return ARTICLE
+
+
+def write_with_non_utf8_name(folder: Path, text: str) -> None:
+    """Write ``text`` to ``folder/caf\\xe9.txt`` (a latin-1 byte in the name), or skip
+    the test where the file system refuses names that are not UTF-8."""
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(os.fsencode(folder) + b"/caf\xe9.txt", os.O_WRONLY | os.O_CREAT, 0o644)
+    except OSError:
+        pytest.skip("file system refuses names that are not UTF-8")
+    os.write(fd, text.encode())
+    os.close(fd)

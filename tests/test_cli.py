@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import write_with_non_utf8_name
 from typer.testing import CliRunner, Result
 
 import dedup
@@ -299,13 +300,7 @@ def test_file_names_that_are_not_utf8_do_not_break_the_output(
     tmp_path: Path, article: str, validate: Validate
 ) -> None:
     root = tmp_path / "r"
-    root.mkdir()
-    try:
-        fd = os.open(os.fsencode(root) + b"/caf\xe9.txt", os.O_WRONLY | os.O_CREAT, 0o644)
-    except OSError:
-        pytest.skip("file system refuses names that are not UTF-8")
-    os.write(fd, article.encode())
-    os.close(fd)
+    write_with_non_utf8_name(root, article)
     (root / "copy.txt").write_text(article)
     out = tmp_path / "report.json"
     result = run(root, "-f", "json", "-o", out)

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import write_with_non_utf8_name
 
 from dedup import ingest
 from dedup.document import Document, Skipped
@@ -239,13 +240,7 @@ def test_utf16_html_and_json_files(tmp_path: Path) -> None:
 
 def test_file_name_that_is_not_utf8_gets_a_printable_id(tmp_path: Path) -> None:
     root = tmp_path / "r"
-    root.mkdir()
-    try:
-        fd = os.open(os.fsencode(root) + b"/caf\xe9.txt", os.O_WRONLY | os.O_CREAT, 0o644)
-    except OSError:
-        pytest.skip("file system refuses names that are not UTF-8")
-    os.write(fd, BODY.encode())
-    os.close(fd)
+    write_with_non_utf8_name(root, BODY)
     write(root / "empty.txt", "")
     docs, skipped = read(root)
     assert list(docs) == ["caf\\xe9.txt"]
