@@ -62,6 +62,7 @@ _RULES: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
 )
 _TRIGGERS = tuple(sorted({t for _, triggers, _ in _RULES for t in triggers}))
 _LABEL_MAX_WORDS = 2
+_LABEL_MAX_CHARS = 40
 _SENTENCE_END = re.compile('[.!?:;"\u201d\u2019)]$')
 
 
@@ -87,11 +88,13 @@ def classify(line: str) -> str | None:
 
 
 def _is_label(stripped: str) -> bool:
-    """One or two words, no digits, no closing punctuation: a section or byline label
-    ("World", "Publication date"); lines with figures (tables, prices) are content."""
+    """One or two short words, no digits, no closing punctuation: a section or byline
+    label ("World", "Publication date"); lines with figures (tables, prices) and long
+    unspaced lines (Chinese, Japanese, Thai text) are content."""
     words = stripped.split(None, _LABEL_MAX_WORDS)
     return (
         len(words) <= _LABEL_MAX_WORDS
+        and len(stripped) <= _LABEL_MAX_CHARS
         and not any(ch.isdigit() for ch in stripped)
         and not _SENTENCE_END.search(stripped)
     )

@@ -117,3 +117,12 @@ def test_empty_and_tiny_articles_are_never_grouped(words: list[str]) -> None:
     assert result.stories == ()
     assert result.pairs == ()
     assert {t.doc_id for t in result.too_short} == {"d0", "d1", "d2", "x"}
+
+
+def test_character_shingles_group_near_copies_in_scripts_without_spaces() -> None:
+    base = "俄罗斯军人进驻尼日尔一处美军驻扎的空军基地路透社援引美国官员的话报道说双方没有接触" * 2
+    edited = base.replace("报道说", "报道称")
+    docs = [dedup.Document("zh-1", base), dedup.Document("zh-2", edited)]
+    char = dedup.scan_documents(docs, ScanConfig(shingle="char", shingle_size=4))
+    assert [[m.document for m in s.members] for s in char.stories] == [["zh-1", "zh-2"]]
+    assert char.pairs[0].relation in {"copy", "near-copy"}
