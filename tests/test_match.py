@@ -52,4 +52,9 @@ def test_weights_for_another_feature_list_are_refused() -> None:
 def test_bad_threshold_is_refused() -> None:
     n = len(FEATURES)
     with pytest.raises(ValueError, match="threshold"):
-        SentenceMatcher((0.0,) * n, (1.0,) * n, (0.0,) * n, 0.0, threshold=1.5)
+        SentenceMatcher((0.0,) * n, (1.0,) * n, (0.0,) * n, 0.0, threshold=1.5, align_threshold=0.3)
+
+
+def test_alignment_threshold_is_looser_than_the_paraphrase_decision() -> None:
+    matcher = SentenceMatcher.default()
+    assert 0.0 < matcher.align_threshold < matcher.threshold
