@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import importlib
 import itertools
 import json
 import subprocess
@@ -50,6 +49,7 @@ from benchmarks.quality_metrics import (
     set_jaccard,
     similar_pairs,
 )
+from dedup.match import SentenceMatcher
 from dedup.normalise import normalise, tokenise
 
 REFERENCE_JACCARD = 0.5
@@ -151,7 +151,7 @@ def scan_rows(name: str, docs: Sequence[dedup.Document]) -> tuple[list[Row], ded
     }
     reference_seconds = time.perf_counter() - start
 
-    exact_of = {m.document: m.exact for story in result.stories for m in story.members}
+    exact_of = {m.document: m.member.exact for story in result.stories for m in story.members}
     reported = expand_pairs(((p.a, p.b) for p in result.pairs), exact_of)
     reported_j = expand_pairs(
         ((p.a, p.b) for p in result.pairs if p.jaccard >= REFERENCE_JACCARD), exact_of
@@ -208,10 +208,10 @@ def section_bbc() -> list[Row]:
 
 
 def clough_score(answer: dedup.Document, original: dedup.Document) -> float:
-    """How strongly the library says ``answer`` derives from ``original``: the one place
-    to change when rewrites are scored (0.0 when either is too short)."""
-    scores = dedup.compare(answer, original, config())
-    return 0.0 if scores is None else max(scores.jaccard, scores.containment)
+    """How strongly the library says ``answer`` derives from ``original``:
+    ``Comparison.strength`` (0.0 when either is too short)."""
+    comparison = dedup.compare(answer, original, config())
+    return 0.0 if comparison is None else comparison.strength
 
 
 def section_clough() -> list[Row]:
@@ -265,7 +265,7 @@ def section_clough() -> list[Row]:
     for category in CLOUGH_ORDER:
         values = [s for s, f in zip(scores, answers, strict=True) if f.category == category]
         means[category] = sum(values) / len(values)
-        rows.append(Row(name, f"{category}: mean score (max of J, containment)", means[category]))
+        rows.append(Row(name, f"{category}: mean strength", means[category]))
     ordered_means = all(means[hi] > means[lo] for hi, lo in itertools.pairwise(CLOUGH_ORDER))
     rows += [
         Row(name, "mean scores cut > light > heavy > non", ordered_means, Target("==", True)),
@@ -284,17 +284,6 @@ def section_clough() -> list[Row]:
 # --- 3. MSRP -----------------------------------------------------------------------------
 
 
-def sentence_matcher() -> Any | None:
-    """``dedup.match.SentenceMatcher.default()`` once it exists, else None."""
-    try:
-        module = importlib.import_module("dedup.match")
-    except ModuleNotFoundError as error:
-        if error.name != "dedup.match":
-            raise
-        return None
-    return module.SentenceMatcher.default()
-
-
 def section_msrp() -> list[Row]:
     name = "MSRP"
     train, test = corpora.msrp("train"), corpora.msrp("test")
@@ -303,19 +292,12 @@ def section_msrp() -> list[Row]:
         Row(name, "test pairs (paraphrase share)", f"{len(test)} ({sum(labels) / len(labels):.3f})")
     ]
 
-    matcher = sentence_matcher()
-    if matcher is None:
-        console.print("MSRP: sentence matcher not built yet")
-        rows += [
-            Row(name, "sentence matcher accuracy", "not built yet", Target(">=", 0.75)),
-            Row(name, "sentence matcher F1", "not built yet", Target(">=", 0.82)),
-        ]
-    else:
-        predicted = [bool(matcher.is_paraphrase(p.a, p.b)) for p in test]
-        rows += [
-            Row(name, "sentence matcher accuracy", accuracy(predicted, labels), Target(">=", 0.75)),
-            Row(name, "sentence matcher F1", f1_score(predicted, labels), Target(">=", 0.82)),
-        ]
+    matcher = SentenceMatcher.default()
+    predicted = [matcher.is_paraphrase(p.a, p.b) for p in test]
+    rows += [
+        Row(name, "sentence matcher accuracy", accuracy(predicted, labels), Target(">=", 0.75)),
+        Row(name, "sentence matcher F1", f1_score(predicted, labels), Target(">=", 0.82)),
+    ]
 
     everything = [True] * len(test)
     rows += [

@@ -1,7 +1,8 @@
 """dedup: find copies and rewrites of the same news story.
 
 The pipeline, one module a stage: ingest -> boilerplate -> normalise -> shingle ->
-minhash -> lsh/candidates -> cluster -> report. ``scan`` runs it over paths,
+minhash -> lsh/candidates (copies) -> salience/rewrite (rewrites: alignment, facts)
+-> stories (origin, wire) -> report. ``scan`` runs it over paths,
 ``scan_documents`` over Documents you already have.
 """
 
@@ -10,10 +11,12 @@ from dedup.config import ScanConfig
 from dedup.document import Document, Skipped
 from dedup.fingerprint import Fingerprint, Fingerprinter, TooShort
 from dedup.ingest import iter_documents
-from dedup.pipeline import Member, ScanResult, Story, compare, scan, scan_documents
+from dedup.pipeline import Comparison, compare, scan, scan_documents
 from dedup.report import to_dict, to_json
+from dedup.results import Member, ScanResult, Story, StoryMember
 
 __all__ = [
+    "Comparison",
     "Document",
     "Fingerprint",
     "Fingerprinter",
@@ -24,6 +27,7 @@ __all__ = [
     "Scores",
     "Skipped",
     "Story",
+    "StoryMember",
     "TooShort",
     "__version__",
     "compare",

@@ -7,9 +7,9 @@ sorted shingle-hash arrays and names the relation.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -19,18 +19,24 @@ from dedup.lsh import BandIndex, MemoryBandIndex, band_keys
 from dedup.minhash import lsh_params
 from dedup.shingle import U32
 
-Relation = Literal["copy", "near-copy"]
+if TYPE_CHECKING:
+    from dedup.rewrite import RewriteEvidence
+
+Relation = Literal["copy", "near-copy", "rewrite"]
+RELATION_STRENGTH: dict[Relation, int] = {"copy": 3, "near-copy": 2, "rewrite": 1}
 
 
 @dataclass(frozen=True, slots=True)
 class Pair:
-    """A verified edge between two documents (``a < b``) with its exact scores."""
+    """A verified edge between two documents (``a < b``) with its exact word-shingle
+    scores, and the rewrite tier's evidence when that tier found it."""
 
     a: str
     b: str
     jaccard: float
     containment: float
     relation: Relation
+    rewrite: RewriteEvidence | None = None
 
 
 def jaccard_and_containment(a: U32, b: U32) -> tuple[float, float]:
@@ -107,3 +113,27 @@ def find_pairs(
         pair = verify(fingerprints[representatives[i]], fingerprints[representatives[j]], config)
         if pair is not None:
             yield pair
+
+
+def expand_identical(pairs: Iterable[Pair], groups: Iterable[Sequence[str]]) -> list[Pair]:
+    """Give every member of a group of identical texts the pairs of its group's first
+    member (the representative the tiers compared), so that any copy can be an origin."""
+    copies = {group[0]: group[1:] for group in groups if len(group) > 1}
+    out: list[Pair] = []
+    for pair in pairs:
+        out.append(pair)
+        for one, other in ((pair.a, pair.b), (pair.b, pair.a)):
+            for twin in copies.get(one, ()):
+                if twin != other:
+                    a, b = sorted((twin, other))
+                    out.append(replace(pair, a=a, b=b))
+    best: dict[tuple[str, str], Pair] = {}
+    for pair in out:
+        key = (pair.a, pair.b)
+        if key not in best or _rank(pair) > _rank(best[key]):
+            best[key] = pair
+    return [best[key] for key in sorted(best)]
+
+
+def _rank(pair: Pair) -> tuple[int, float, float]:
+    return RELATION_STRENGTH[pair.relation], pair.jaccard, pair.containment

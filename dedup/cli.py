@@ -22,8 +22,9 @@ from rich.console import Console
 
 from dedup import report
 from dedup.config import ScanConfig
-from dedup.pipeline import ScanResult, scan
+from dedup.pipeline import scan
 from dedup.render import render_text, timings_line
+from dedup.results import ScanResult
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_OPERATIONAL = 0, 1, 2, 3
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")

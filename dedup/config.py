@@ -35,6 +35,18 @@ class ScanConfig:
     fingerprint: they are reported, never grouped."""
     max_doc_bytes: int = 20_000_000
     """Larger inputs are skipped with a message rather than read."""
+    rewrites: bool = True
+    """Run the rewrite tier (salient-term LSH, sentence alignment, shared facts)."""
+    rewrite_lsh_threshold: float = 0.12
+    """Jaccard level of salient-term sets the rewrite tier's LSH targets (64x2 bands
+    at 128 permutations): rewrites share only 10-30 % of their rare terms."""
+    rewrite_df_share: float = 0.005
+    """In corpora of 1,000 articles or more, salient terms found in more than this
+    share of them (the house vocabulary: 'dlrs', 'mln') do not make candidates."""
+    rewrite_min_weighted_jaccard: float = 0.10
+    rewrite_min_facts: int = 3
+    rewrite_min_aligned: int = 2
+    rewrite_min_aligned_share: float = 0.3
 
     def __post_init__(self) -> None:
         if self.shingle not in ("word", "char"):
@@ -43,7 +55,16 @@ class ScanConfig:
             raise ValueError(f"shingle_size must be between 1 and 64, got {self.shingle_size}")
         if not 16 <= self.num_perm <= 1024:
             raise ValueError(f"num_perm must be between 16 and 1024, got {self.num_perm}")
-        for name in ("lsh_threshold", "copy_jaccard", "near_jaccard", "near_containment"):
+        for name in (
+            "lsh_threshold",
+            "copy_jaccard",
+            "near_jaccard",
+            "near_containment",
+            "rewrite_lsh_threshold",
+            "rewrite_df_share",
+            "rewrite_min_weighted_jaccard",
+            "rewrite_min_aligned_share",
+        ):
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
                 raise ValueError(f"{name} must be in (0, 1], got {value}")
@@ -51,6 +72,8 @@ class ScanConfig:
             raise ValueError("near_jaccard must not exceed copy_jaccard")
         if self.min_tokens < 1:
             raise ValueError(f"min_tokens must be at least 1, got {self.min_tokens}")
+        if self.rewrite_min_facts < 0 or self.rewrite_min_aligned < 1:
+            raise ValueError("rewrite_min_facts must be >= 0 and rewrite_min_aligned >= 1")
         if self.max_doc_bytes < 1:
             raise ValueError(f"max_doc_bytes must be positive, got {self.max_doc_bytes}")
 

@@ -43,7 +43,7 @@ class Fingerprinter:
 
     def __init__(self, config: ScanConfig) -> None:
         self.config = config
-        self._minhasher = MinHasher(config.num_perm, config.seed)
+        self.minhasher = MinHasher(config.num_perm, config.seed)
         self._token_hasher = shingle.TokenHasher()
         self._exact_cache: dict[int, tuple[shingle.U32, shingle.U32]] = {}
 
@@ -53,12 +53,19 @@ class Fingerprinter:
         self._exact_cache.clear()
 
     def __call__(self, doc: Document) -> Fingerprint | TooShort:
+        return self.fingerprint_tokens(doc.id, self.tokens(doc))
+
+    def tokens(self, doc: Document) -> list[str]:
+        """Normalised tokens of the article text, boilerplate set aside."""
         text = boilerplate.article_text(boilerplate.split_lines(doc.text))
-        return self.fingerprint_text(doc.id, text)
+        return tokenise(normalise(text))
 
     def fingerprint_text(self, doc_id: str, text: str) -> Fingerprint | TooShort:
         """Fingerprint article text that is already free of boilerplate."""
-        tokens = tokenise(normalise(text))
+        return self.fingerprint_tokens(doc_id, tokenise(normalise(text)))
+
+    def fingerprint_tokens(self, doc_id: str, tokens: list[str]) -> Fingerprint | TooShort:
+        """Exact hash, shingle set and signature of an article's tokens."""
         if len(tokens) < max(self.config.min_tokens, self.config.shingle_size):
             return TooShort(doc_id, len(tokens))
         exact = xxhash.xxh3_64_intdigest(" ".join(tokens).encode("utf-8"))
@@ -66,7 +73,7 @@ class Fingerprinter:
         if cached is None:
             units = tokens if self.config.shingle == "word" else shingle.char_tokens(tokens)
             shingles = shingle.shingle_set(self._token_hasher(units), self.config.shingle_size)
-            cached = (shingles, self._minhasher.signature(shingles))
+            cached = (shingles, self.minhasher.signature(shingles))
             if len(self._exact_cache) >= _EXACT_CACHE_LIMIT:
                 self._exact_cache.clear()
             self._exact_cache[exact] = cached

@@ -1,5 +1,6 @@
 """The scan pipeline as named stages run in one place, each timed:
-ingest -> fingerprint -> candidates (LSH + verify) -> cluster."""
+ingest -> fingerprint -> copies (tier 1: word-shingle LSH + exact verification) ->
+rewrites (tier 2: salient-term LSH + alignment and shared facts) -> stories."""
 
 from __future__ import annotations
 
@@ -8,49 +9,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from dedup import candidates, cluster, ingest
+from dedup import candidates, ingest, rewrite, rewrite_candidates, salience, stories, wire
+from dedup.article import Article
 from dedup.candidates import Pair, Scores
 from dedup.config import ScanConfig
 from dedup.document import Document, Skipped
 from dedup.fingerprint import Fingerprint, Fingerprinter, TooShort
+from dedup.match import SentenceMatcher
+from dedup.results import Member, ScanResult, Story
+from dedup.salience import SalientTerms
 
 Progress = Callable[[int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Member:
-    """A document as listed in the results: its id, metadata and size."""
-
-    document: str
-    tokens: int
-    exact: str
-    title: str | None = None
-    date: str | None = None
-    source: str | None = None
-    url: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Story:
-    """A group of copies of one text, with the verified pairs that join them."""
-
-    id: str
-    members: tuple[Member, ...]
-    pairs: tuple[Pair, ...]
-
-
-@dataclass(frozen=True)
-class ScanResult:
-    """Everything a scan found; rendering it is the report module's job."""
-
-    config: ScanConfig
-    stories: tuple[Story, ...]
-    pairs: tuple[Pair, ...]
-    singletons: tuple[str, ...]
-    too_short: tuple[TooShort, ...]
-    skipped: tuple[Skipped, ...]
-    documents: int
-    timings: dict[str, float] = field(default_factory=dict, compare=False)
 
 
 class StageTimer:
@@ -68,10 +37,24 @@ class StageTimer:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
 
+@dataclass
+class _Corpus:
+    """What the fingerprint stage keeps of each article for the later stages."""
+
+    fingerprints: list[Fingerprint] = field(default_factory=list)
+    salient: list[SalientTerms] = field(default_factory=list)
+    documents: dict[str, Document] = field(default_factory=dict)
+    members: dict[str, Member] = field(default_factory=dict)
+    too_short: list[TooShort] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    seen: int = 0
+
+
 def scan(
     paths: Sequence[str], config: ScanConfig | None = None, *, progress: Progress | None = None
 ) -> ScanResult:
-    """Scan files and folders (``-`` is standard input) and group the copies found."""
+    """Scan files and folders (``-`` is standard input) and group copies and rewrites."""
     config = config or ScanConfig()
     items = ingest.iter_documents(paths, max_doc_bytes=config.max_doc_bytes)
     return scan_documents(items, config, progress=progress)
@@ -87,64 +70,72 @@ def scan_documents(
     config = config or ScanConfig()
     timer = StageTimer()
     fingerprinter = Fingerprinter(config)
-    fingerprints: list[Fingerprint] = []
-    members: dict[str, Member] = {}
-    seen: dict[str, str] = {}
-    too_short: list[TooShort] = []
-    skipped: list[Skipped] = []
+    corpus = _fingerprint_all(items, fingerprinter, timer, progress)
+    with timer.stage("copies"):
+        pairs = list(candidates.find_pairs(corpus.fingerprints, config))
+    if config.rewrites:
+        with timer.stage("rewrites"):
+            pairs += _rewrite_pairs(corpus, pairs, config, fingerprinter)
+    with timer.stage("stories"):
+        groups = [g for g in _identical_groups(corpus.fingerprints) if len(g) > 1]
+        pairs = candidates.expand_identical(pairs, groups)
+        found = _stories(corpus, pairs)
+    grouped = {m.document for story in found for m in story.members}
+    return ScanResult(
+        config=config,
+        stories=found,
+        pairs=tuple(pairs),
+        singletons=tuple(sorted(set(corpus.members) - grouped)),
+        too_short=tuple(sorted(corpus.too_short, key=lambda t: t.doc_id)),
+        skipped=tuple(sorted(corpus.skipped, key=lambda s: (s.location, s.reason))),
+        documents=corpus.seen,
+        timings=timer.seconds,
+    )
+
+
+def _fingerprint_all(
+    items: Iterable[Document | Skipped],
+    fingerprinter: Fingerprinter,
+    timer: StageTimer,
+    progress: Progress | None,
+) -> _Corpus:
+    corpus = _Corpus()
     stream = iter(items)
     while True:
         with timer.stage("ingest"):
             item = next(stream, None)
         if item is None:
-            break
+            return corpus
         if isinstance(item, Skipped):
-            skipped.append(item)
-            continue
-        if item.id in seen:
-            skipped.append(Skipped(item.location, f"duplicate document id {item.id!r}"))
-            continue
-        seen[item.id] = item.location
-        with timer.stage("fingerprint"):
-            result = fingerprinter(item)
-        if isinstance(result, TooShort):
-            too_short.append(result)
+            corpus.skipped.append(item)
+        elif item.id in corpus.ids:
+            corpus.skipped.append(Skipped(item.location, f"duplicate document id {item.id!r}"))
         else:
-            fingerprints.append(result)
-            members[item.id] = _member(item, result)
-        if progress is not None:
-            progress(len(seen))
-    with timer.stage("candidates"):
-        pairs = sorted(candidates.find_pairs(fingerprints, config), key=lambda p: (p.a, p.b))
-    with timer.stage("cluster"):
-        stories = _stories(pairs, members)
-    grouped = {m.document for story in stories for m in story.members}
-    return ScanResult(
-        config=config,
-        stories=stories,
-        pairs=tuple(pairs),
-        singletons=tuple(sorted(set(members) - grouped)),
-        too_short=tuple(sorted(too_short, key=lambda t: t.doc_id)),
-        skipped=tuple(sorted(skipped, key=lambda s: (s.location, s.reason))),
-        documents=len(seen),
-        timings=timer.seconds,
-    )
+            corpus.ids.add(item.id)
+            _fingerprint_one(item, fingerprinter, timer, corpus)
+            corpus.seen += 1
+            if progress is not None:
+                progress(corpus.seen)
 
 
-def compare(a: Document, b: Document, config: ScanConfig | None = None) -> Scores | None:
-    """Exact scores of two articles, whatever they are (None if either is too short)."""
-    fingerprinter = Fingerprinter(config or ScanConfig())
-    fa, fb = fingerprinter(a), fingerprinter(b)
-    if isinstance(fa, TooShort) or isinstance(fb, TooShort):
-        return None
-    return candidates.score(fa, fb, fingerprinter.config)
-
-
-def _member(doc: Document, fp: Fingerprint) -> Member:
-    return Member(
+def _fingerprint_one(
+    doc: Document, fingerprinter: Fingerprinter, timer: StageTimer, corpus: _Corpus
+) -> None:
+    with timer.stage("fingerprint"):
+        tokens = fingerprinter.tokens(doc)
+        result = fingerprinter.fingerprint_tokens(doc.id, tokens)
+    if isinstance(result, TooShort):
+        corpus.too_short.append(result)
+        return
+    if fingerprinter.config.rewrites:
+        with timer.stage("salience"):
+            corpus.salient.append(salience.salient_terms(tokens))
+    corpus.fingerprints.append(result)
+    corpus.documents[doc.id] = doc
+    corpus.members[doc.id] = Member(
         document=doc.id,
-        tokens=fp.tokens,
-        exact=f"{fp.exact:016x}",
+        tokens=result.tokens,
+        exact=f"{result.exact:016x}",
         title=doc.title,
         date=doc.date,
         source=doc.source,
@@ -152,13 +143,95 @@ def _member(doc: Document, fp: Fingerprint) -> Member:
     )
 
 
-def _stories(pairs: Sequence[Pair], members: dict[str, Member]) -> tuple[Story, ...]:
-    groups = cluster.group((p.a, p.b) for p in pairs)
-    by_member: dict[str, list[Pair]] = {}
-    for pair in pairs:
-        by_member.setdefault(pair.a, []).append(pair)
-    stories = []
-    for ids in groups:
-        story_pairs = tuple(p for doc in ids for p in by_member.get(doc, ()))
-        stories.append(Story(cluster.story_id(ids), tuple(members[d] for d in ids), story_pairs))
-    return tuple(stories)
+def _identical_groups(fingerprints: Sequence[Fingerprint]) -> list[list[str]]:
+    groups = candidates.exact_groups(fingerprints)
+    return [sorted(fingerprints[p].doc_id for p in members) for members in groups.values()]
+
+
+def _rewrite_pairs(
+    corpus: _Corpus, known: Sequence[Pair], config: ScanConfig, fingerprinter: Fingerprinter
+) -> list[Pair]:
+    """Tier 2 over one representative of each identical text."""
+    heads = [
+        min(p for p in group) for group in candidates.exact_groups(corpus.fingerprints).values()
+    ]
+    done = {(p.a, p.b) for p in known}
+    matcher = SentenceMatcher.default()
+    articles: dict[str, Article] = {}
+    found: list[Pair] = []
+    fps, sal = corpus.fingerprints, corpus.salient
+    reps = sorted(heads, key=lambda p: fps[p].doc_id)
+    rep_terms = [sal[p] for p in reps]
+    common = rewrite_candidates.house_terms(rep_terms, config)
+    house = frozenset(common.tolist())
+    for i, j in rewrite_candidates.candidate_pairs(
+        rep_terms, common, config, fingerprinter.minhasher
+    ):
+        fa, fb = fps[reps[i]], fps[reps[j]]
+        a_id, b_id = sorted((fa.doc_id, fb.doc_id))
+        bound = rewrite.cheap_bound(sal[reps[i]], sal[reps[j]], config)
+        if (a_id, b_id) in done or bound is None:
+            continue
+        art_a = _article(articles, corpus.documents[a_id], house)
+        art_b = _article(articles, corpus.documents[b_id], house)
+        evidence = rewrite.verify(art_a, art_b, bound, matcher, config)
+        if evidence.verdict:
+            scores = candidates.score(fa, fb, config)
+            found.append(Pair(a_id, b_id, scores.jaccard, scores.containment, "rewrite", evidence))
+    return found
+
+
+def _article(cache: dict[str, Article], doc: Document, house: frozenset[int]) -> Article:
+    if doc.id not in cache:
+        cache[doc.id] = Article.build(doc, house)
+    return cache[doc.id]
+
+
+def _stories(corpus: _Corpus, pairs: Sequence[Pair]) -> tuple[Story, ...]:
+    graph = stories.neighbours(pairs)
+    cache: dict[str, tuple[wire.WireEvidence, ...]] = {}
+
+    def evidence(doc_id: str) -> tuple[wire.WireEvidence, ...]:
+        if doc_id not in cache:
+            cache[doc_id] = wire.detect(corpus.documents[doc_id].text)
+        return cache[doc_id]
+
+    dates = {doc: corpus.members[doc].date for doc in graph}
+    found = stories.stars(graph, dates, lambda doc: bool(evidence(doc)))
+    return tuple(stories.assemble(star, graph, corpus.members, evidence) for star in found)
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Both tiers' verdict on two articles: word-shingle scores, the rewrite tier's
+    evidence (when ``rewrites`` is on), the relation, and one strength score."""
+
+    scores: Scores
+    rewrite: rewrite.RewriteEvidence | None
+    relation: str | None
+
+    @property
+    def strength(self) -> float:
+        """The strongest share of one article found in the other: shingle Jaccard or
+        containment, or the share of the shorter article's sentences that align."""
+        aligned = self.rewrite.aligned_share if self.rewrite is not None else 0.0
+        return max(self.scores.jaccard, self.scores.containment, aligned)
+
+
+def compare(a: Document, b: Document, config: ScanConfig | None = None) -> Comparison | None:
+    """Score two articles as a scan would (None if either is too short)."""
+    config = config or ScanConfig()
+    fingerprinter = Fingerprinter(config)
+    ta, tb = fingerprinter.tokens(a), fingerprinter.tokens(b)
+    fa, fb = fingerprinter.fingerprint_tokens(a.id, ta), fingerprinter.fingerprint_tokens(b.id, tb)
+    if isinstance(fa, TooShort) or isinstance(fb, TooShort):
+        return None
+    scores = candidates.score(fa, fb, config)
+    if not config.rewrites:
+        return Comparison(scores, None, scores.relation)
+    bound = salience.weighted_jaccard(salience.salient_terms(ta), salience.salient_terms(tb))
+    evidence = rewrite.verify(
+        Article.build(a), Article.build(b), bound, SentenceMatcher.default(), config
+    )
+    relation = scores.relation or ("rewrite" if evidence.verdict else None)
+    return Comparison(scores, evidence, relation)

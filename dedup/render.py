@@ -3,36 +3,77 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from dedup.pipeline import ScanResult
+from dedup.results import ScanResult, Story, StoryMember
 
 
 def render_text(result: ScanResult, console: Console) -> None:
-    """Stories with their members and pair scores, then the counts."""
+    """Stories with their origin, wire, members and evidence, then the counts."""
     for story in result.stories:
-        table = Table(
-            title=f"story {story.id} · {len(story.members)} members", title_justify="left"
-        )
-        table.add_column("document", style="bold")
-        table.add_column("tokens", justify="right")
-        table.add_column("title")
-        for member in story.members:
-            table.add_row(member.document, str(member.tokens), member.title or "")
-        console.print(table)
-        for pair in story.pairs:
-            console.print(
-                f"  {pair.a} ~ {pair.b}: [cyan]{pair.relation}[/cyan] "
-                f"jaccard {pair.jaccard:.3f} containment {pair.containment:.3f}",
-                highlight=False,
-            )
-        console.print()
+        _story(story, console)
     for short in result.too_short:
+        name = escape(short.doc_id)
         console.print(
-            f"[yellow]too short to fingerprint[/yellow]: {short.doc_id} ({short.tokens} tokens)",
+            f"[yellow]too short to fingerprint[/yellow]: {name} ({short.tokens} tokens)",
             highlight=False,
         )
     console.print(summary_line(result), highlight=False)
+
+
+def _story(story: Story, console: Console) -> None:
+    wire = story.wire or "no wire named"
+    table = Table(
+        title=f"story {story.id} · {len(story.members)} members · wire: {escape(wire)}",
+        title_justify="left",
+        caption=f"origin {escape(story.origin)}: {escape(story.origin_reason)}",
+        caption_justify="left",
+    )
+    for column in ("document", "relation", "scores", "wire", "title"):
+        table.add_column(column)
+    for member in story.members:
+        table.add_row(
+            escape(member.document),
+            member.relation,
+            _scores(member),
+            escape(_wire(member, story.wire)),
+            escape(member.member.title or ""),
+        )
+    console.print(table)
+    for member in story.members:
+        for evidence in member.wire_evidence:
+            console.print(
+                f"  {escape(member.document)} names {escape(evidence.agency)}: "
+                f"[italic]{escape(evidence.text)}[/italic]",
+                highlight=False,
+            )
+        if member.pair is not None and member.pair.rewrite is not None:
+            console.print(
+                f"  {escape(member.document)} is a rewrite: {escape(member.pair.rewrite.reason)}",
+                highlight=False,
+            )
+    console.print()
+
+
+def _scores(member: StoryMember) -> str:
+    pair = member.pair
+    if pair is None:
+        return ""
+    if pair.rewrite is not None:
+        ev = pair.rewrite
+        return (
+            f"salient {ev.weighted_jaccard:.2f}, {ev.aligned} aligned, {len(ev.shared_facts)} facts"
+        )
+    return f"jaccard {pair.jaccard:.2f}, containment {pair.containment:.2f}"
+
+
+def _wire(member: StoryMember, agency: str | None) -> str:
+    if agency is None:
+        return ""
+    if member.wire_inferred_from:
+        return f"{agency}, inferred from " + ", ".join(member.wire_inferred_from)
+    return f"{agency}, explicit"
 
 
 def summary_line(result: ScanResult) -> str:

@@ -12,9 +12,9 @@ from importlib import resources
 from typing import Any
 
 from dedup.candidates import Pair
-from dedup.pipeline import Member, ScanResult
+from dedup.results import Member, ScanResult, Story, StoryMember
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def to_dict(result: ScanResult) -> dict[str, Any]:
@@ -31,15 +31,8 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
             "too_short": len(result.too_short),
             "skipped": len(result.skipped),
         },
-        "stories": [
-            {
-                "id": story.id,
-                "members": [_member(m) for m in story.members],
-                "pairs": [_pair(p) for p in story.pairs],
-            }
-            for story in result.stories
-        ],
-        "pairs": [_pair(p) for p in result.pairs],
+        "stories": [_story(story) for story in result.stories],
+        "pairs": [pair_dict(p) for p in result.pairs],
         "singletons": list(result.singletons),
         "too_short": [{"document": t.doc_id, "tokens": t.tokens} for t in result.too_short],
         "skipped": [{"location": s.location, "reason": s.reason} for s in result.skipped],
@@ -58,9 +51,63 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
+def _story(story: Story) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "wire": story.wire,
+        "origin": story.origin,
+        "origin_reason": story.origin_reason,
+        "members": [_story_member(m) for m in story.members],
+        "pairs": [pair_dict(p) for p in story.pairs],
+    }
+
+
+def _story_member(member: StoryMember) -> dict[str, Any]:
+    return {
+        "document": member.document,
+        "relation": member.relation,
+        "scores": scores(member.pair),
+        "wire_evidence": [{"agency": e.agency, "text": e.text} for e in member.wire_evidence],
+        "wire_inferred_from": list(member.wire_inferred_from),
+        **_member(member.member),
+    }
+
+
+def scores(pair: Pair | None) -> dict[str, float | int]:
+    """The numbers behind a relation (empty for a story's origin)."""
+    if pair is None:
+        return {}
+    out: dict[str, float | int] = {"jaccard": pair.jaccard, "containment": pair.containment}
+    if pair.rewrite is not None:
+        out["weighted_jaccard"] = pair.rewrite.weighted_jaccard
+        out["aligned_sentences"] = pair.rewrite.aligned
+        out["aligned_share"] = pair.rewrite.aligned_share
+        out["shared_facts"] = len(pair.rewrite.shared_facts)
+    return out
+
+
+def pair_dict(pair: Pair) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "a": pair.a,
+        "b": pair.b,
+        "relation": pair.relation,
+        "jaccard": pair.jaccard,
+        "containment": pair.containment,
+    }
+    if pair.rewrite is not None:
+        ev = pair.rewrite
+        out["evidence"] = {
+            "reason": ev.reason,
+            "weighted_jaccard": ev.weighted_jaccard,
+            "aligned_sentences": ev.aligned,
+            "aligned_share": ev.aligned_share,
+            "shared_facts": list(ev.shared_facts),
+            "examples": [{"a": x, "b": y} for x, y in ev.examples],
+        }
+    return out
+
+
 def _member(member: Member) -> dict[str, Any]:
-    return {k: v for k, v in asdict(member).items() if v is not None}
-
-
-def _pair(pair: Pair) -> dict[str, Any]:
-    return asdict(pair)
+    fields = asdict(member)
+    fields.pop("document")
+    return {k: v for k, v in fields.items() if v is not None}

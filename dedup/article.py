@@ -1,0 +1,81 @@
+"""An article prepared for story verification and reporting: its sentences (with
+offsets), the specific facts it states and its wire evidence, each computed on first
+use: sentence splitting costs far more than fingerprinting, so it runs only for
+articles that are candidates of a story and only when alignment is needed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+
+from dedup import boilerplate, facts, sentences, wire
+from dedup.document import Document
+from dedup.facts import Fact
+from dedup.salience import term_hash, weight
+from dedup.sentences import Sentence
+
+SPECIFIC_NAME_WEIGHT = 1.5
+"""A one-word name is specific when rarer than zipf 3.5 (Niamey, Funaro), not when it
+is a common country or party name (Britain, Labour)."""
+_DAY_DATE = re.compile(r"^(?:\d{4}|-)-\d\d-\d\d$")
+
+
+@dataclass(frozen=True)
+class Article:
+    """A document with lazily computed sentences, facts and wire evidence."""
+
+    document: Document
+    house_terms: frozenset[int] = frozenset()
+    """Hashes of terms common in this corpus ('shr', 'revs' in wire copy): one-word
+    names made of them are not specific."""
+
+    @classmethod
+    def build(cls, document: Document, house_terms: frozenset[int] = frozenset()) -> Article:
+        return cls(document, house_terms)
+
+    @cached_property
+    def sentences(self) -> tuple[Sentence, ...]:
+        return tuple(sentences.split(self.document.text))
+
+    @cached_property
+    def facts(self) -> tuple[tuple[Fact, ...], ...]:
+        """The facts of each sentence (none for boilerplate), aligned with ``sentences``."""
+        return tuple(
+            tuple(facts.extract(s.text)) if s.boilerplate is None else () for s in self.sentences
+        )
+
+    @cached_property
+    def wire(self) -> tuple[wire.WireEvidence, ...]:
+        return wire.detect(self.document.text)
+
+    @cached_property
+    def fact_keys(self) -> frozenset[str]:
+        """The article's specific facts (rare names, figures of 10 or more, dated days),
+        read line by line so that no sentence splitting is needed."""
+        found = [
+            fact
+            for line in boilerplate.split_lines(self.document.text)
+            if line.boilerplate is None
+            for fact in facts.extract(line.text)
+            if specific(fact, self.house_terms)
+        ]
+        return frozenset(facts.shared(found, found))
+
+
+def specific(fact: Fact, house_terms: frozenset[int] = frozenset()) -> bool:
+    """Whether a fact can tell one story from another on the same topic."""
+    if fact.kind == "number":
+        try:
+            value = Decimal(fact.key)
+        except InvalidOperation:
+            return False
+        return abs(value) >= 10 or value != value.to_integral_value()
+    if fact.kind == "date":
+        return bool(_DAY_DATE.match(fact.key))
+    words = fact.key.split()
+    if len(words) != 1:
+        return len(words) > 1
+    return weight(words[0]) >= SPECIFIC_NAME_WEIGHT and term_hash(words[0]) not in house_terms

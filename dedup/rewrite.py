@@ -1,0 +1,129 @@
+"""The rewrite tier's verification: are two articles the same news story retold?
+
+Word shingles cannot see rewrites, so the evidence is of two other kinds, and a pair
+qualifies through either:
+- retold sentence by sentence: at least ``rewrite_min_aligned`` sentences, and
+  ``rewrite_min_aligned_share`` of the shorter article's, align with the matcher;
+- the same specific facts: salient-term weighted Jaccard at least
+  ``rewrite_min_weighted_jaccard`` and at least ``rewrite_min_facts`` shared facts
+  (names, figures, dates).
+Template copy (stock notes filled from one form) is refused: when most aligned
+sentence pairs that both carry figures share none of them, the texts tell different
+facts in the same words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dedup.align import Alignment, Match, align
+from dedup.article import Article
+from dedup.config import ScanConfig
+from dedup.facts import Fact
+from dedup.match import SentenceMatcher
+from dedup.salience import SalientTerms, weighted_jaccard
+
+EXAMPLES = 3
+TEMPLATE_MIN_PAIRS = 3
+TEMPLATE_CONFLICT_SHARE = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class RewriteEvidence:
+    """What two articles share beyond word sequences, and the verdict it supports."""
+
+    weighted_jaccard: float
+    aligned: int
+    aligned_share: float
+    shared_facts: tuple[str, ...]
+    template_conflicts: int
+    matches: tuple[Match, ...]
+    examples: tuple[tuple[str, str], ...]
+    verdict: bool
+    reason: str
+
+
+def cheap_bound(a: SalientTerms, b: SalientTerms, config: ScanConfig) -> float | None:
+    """Weighted Jaccard when it is high enough for either route, else None: both
+    shared facts and retold sentences come with shared rare vocabulary."""
+    score = weighted_jaccard(a, b)
+    return score if score >= config.rewrite_min_weighted_jaccard else None
+
+
+def verify(
+    a: Article, b: Article, score: float, matcher: SentenceMatcher, config: ScanConfig
+) -> RewriteEvidence:
+    """Decide from shared facts first (cheap); align sentences only when the facts
+    do not settle it and the articles share enough vocabulary to be worth it."""
+    shared = tuple(sorted(a.fact_keys & b.fact_keys))
+    if score >= config.rewrite_min_weighted_jaccard and len(shared) >= config.rewrite_min_facts:
+        reason = (
+            f"same facts: {len(shared)} shared names, figures and dates, "
+            f"salient overlap {score:.2f}"
+        )
+        return _evidence(score, None, shared, 0, True, reason, a, b)
+    if score < config.rewrite_min_weighted_jaccard:
+        return _evidence(
+            score, None, shared, 0, False, "too little salient vocabulary shared", a, b
+        )
+    alignment = align(a.sentences, b.sentences, matcher)
+    conflicts, with_figures = _figure_conflicts(alignment, a, b)
+    verdict, reason = _decide(alignment, conflicts, with_figures, config)
+    return _evidence(score, alignment, shared, conflicts, verdict, reason, a, b)
+
+
+def _evidence(
+    score: float,
+    alignment: Alignment | None,
+    shared: tuple[str, ...],
+    conflicts: int,
+    verdict: bool,
+    reason: str,
+    a: Article,
+    b: Article,
+) -> RewriteEvidence:
+    return RewriteEvidence(
+        weighted_jaccard=round(score, 6),
+        aligned=alignment.aligned_count() if alignment else 0,
+        aligned_share=round(alignment.share_of_shorter(), 6) if alignment else 0.0,
+        shared_facts=shared,
+        template_conflicts=conflicts,
+        matches=alignment.matches if alignment else (),
+        examples=_examples(alignment, a, b) if alignment else (),
+        verdict=verdict,
+        reason=reason,
+    )
+
+
+def _decide(
+    alignment: Alignment, conflicts: int, with_figures: int, config: ScanConfig
+) -> tuple[bool, str]:
+    if with_figures >= TEMPLATE_MIN_PAIRS and conflicts >= TEMPLATE_CONFLICT_SHARE * with_figures:
+        return False, (
+            f"template: {conflicts} of {with_figures} aligned sentence pairs differ in every figure"
+        )
+    aligned, share = alignment.aligned_count(), alignment.share_of_shorter()
+    if aligned >= config.rewrite_min_aligned and share >= config.rewrite_min_aligned_share:
+        return True, f"retold: {aligned} sentences ({share:.0%} of the shorter article) align"
+    return False, "too little shared: neither enough aligned sentences nor enough shared facts"
+
+
+def _figure_conflicts(alignment: Alignment, a: Article, b: Article) -> tuple[int, int]:
+    """Aligned sentence pairs with figures on both sides, and those sharing none."""
+    conflicts = with_figures = 0
+    for match in alignment.matches:
+        fa, fb = _numbers(a.facts[match.a]), _numbers(b.facts[match.b])
+        if fa and fb:
+            with_figures += 1
+            conflicts += not (fa & fb)
+    return conflicts, with_figures
+
+
+def _numbers(found: tuple[Fact, ...]) -> set[str]:
+    return {f.key for f in found if f.kind == "number"}
+
+
+def _examples(alignment: Alignment, a: Article, b: Article) -> tuple[tuple[str, str], ...]:
+    """The best aligned sentence pairs, as text, to show why the pair was joined."""
+    best = sorted(alignment.matches, key=lambda m: (-m.score, m.a, m.b))[:EXAMPLES]
+    return tuple((a.sentences[m.a].text, b.sentences[m.b].text) for m in best)

@@ -1,0 +1,177 @@
+"""Stories from verified pairs, without chaining: each story is a star around its
+origin, and every member relates to the origin directly.
+
+Connected pieces of the pair graph are cut into stars: pick the origin (earliest
+date; else a member with an explicit wire credit that relates to the most others;
+else the best-connected member), take it with its direct neighbours, and repeat on
+what is left. An article only linked to the origin through another member is not
+pulled in, so two different stories bridged by one article stay apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from dedup import wire
+from dedup.candidates import RELATION_STRENGTH, Pair
+from dedup.cluster import UnionFind, story_id
+from dedup.results import Member, Story, StoryMember
+from dedup.wire import WireEvidence
+
+_DATE_FORMATS = ("%d-%b-%Y %H:%M:%S.%f", "%d-%b-%Y %H:%M:%S", "%d %B %Y", "%B %d, %Y")
+
+
+@dataclass(frozen=True, slots=True)
+class Star:
+    """An origin and its members (origin included), with why the origin was chosen."""
+
+    origin: str
+    members: tuple[str, ...]
+    origin_reason: str
+
+
+def parse_date(text: str | None) -> datetime | None:
+    """A document date as a naive UTC-less datetime, or None when it cannot be read."""
+    if not text:
+        return None
+    cleaned = re.sub(r"\s+", " ", text.strip().split("&")[0]).rstrip("Z")
+    try:
+        return datetime.fromisoformat(cleaned).replace(tzinfo=None)
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(cleaned, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def neighbours(pairs: Iterable[Pair]) -> dict[str, dict[str, Pair]]:
+    """For each document, its verified partners and the strongest pair with each."""
+    graph: dict[str, dict[str, Pair]] = {}
+    for pair in pairs:
+        for one, other in ((pair.a, pair.b), (pair.b, pair.a)):
+            current = graph.setdefault(one, {}).get(other)
+            if current is None or _stronger(pair, current):
+                graph[one][other] = pair
+    return graph
+
+
+def _stronger(a: Pair, b: Pair) -> bool:
+    return (RELATION_STRENGTH[a.relation], a.jaccard) > (RELATION_STRENGTH[b.relation], b.jaccard)
+
+
+def stars(
+    graph: Mapping[str, Mapping[str, Pair]],
+    dates: Mapping[str, str | None],
+    credited: Callable[[str], bool],
+) -> list[Star]:
+    """Cut every connected piece of ``graph`` into stars around chosen origins."""
+    uf = UnionFind()
+    for doc, partners in graph.items():
+        for other in partners:
+            uf.union(doc, other)
+    found: list[Star] = []
+    for component in uf.groups():
+        remaining = set(component)
+        while len(remaining) >= 2:
+            star = _next_star(remaining, graph, dates, credited)
+            if star is None:
+                break
+            found.append(star)
+            remaining -= set(star.members)
+    return sorted(found, key=lambda s: s.members[0])
+
+
+def _next_star(
+    remaining: set[str],
+    graph: Mapping[str, Mapping[str, Pair]],
+    dates: Mapping[str, str | None],
+    credited: Callable[[str], bool],
+) -> Star | None:
+    degree = {d: sum(1 for n in graph.get(d, {}) if n in remaining) for d in remaining}
+    linked = sorted(d for d in remaining if degree[d] > 0)
+    if not linked:
+        return None
+    origin, reason = _choose_origin(linked, degree, dates, credited)
+    members = sorted({origin} | {n for n in graph[origin] if n in remaining})
+    return Star(origin, tuple(members), reason)
+
+
+def _choose_origin(
+    linked: list[str],
+    degree: Mapping[str, int],
+    dates: Mapping[str, str | None],
+    credited: Callable[[str], bool],
+) -> tuple[str, str]:
+    parsed = {d: parse_date(dates.get(d)) for d in linked}
+    dated = sorted((when, d) for d, when in parsed.items() if when is not None)
+    if dated and (len(dated) == 1 or dated[0][0] < dated[1][0]):
+        when, doc = dated[0]
+        return doc, f"earliest date ({when.isoformat(sep=' ')})"
+    by_links = sorted(linked, key=lambda d: (-degree[d], d))
+    with_credit = [d for d in by_links if credited(d)]
+    if with_credit:
+        doc = with_credit[0]
+        return doc, (
+            f"credits the wire explicitly and relates directly to the most members "
+            f"({degree[doc]}); no dates tell which came first"
+        )
+    doc = by_links[0]
+    return doc, f"relates directly to the most members ({degree[doc]}); no dates or wire credits"
+
+
+def story_wire(evidence: Mapping[str, tuple[WireEvidence, ...]]) -> str | None:
+    """The agency most members credit explicitly (ties: the stronger evidence)."""
+    counts: dict[str, int] = {}
+    for found in evidence.values():
+        for agency in {e.agency for e in found}:
+            counts[agency] = counts.get(agency, 0) + 1
+    if not counts:
+        return None
+    ranked = wire.agencies(e for found in evidence.values() for e in found)
+    return max(counts, key=lambda a: (counts[a], -ranked.index(a)))
+
+
+def assemble(
+    star: Star,
+    graph: Mapping[str, Mapping[str, Pair]],
+    members: Mapping[str, Member],
+    evidence: Callable[[str], tuple[WireEvidence, ...]],
+) -> Story:
+    """The Story of one star: relations to the origin, wire and its evidence."""
+    found = {doc: evidence(doc) for doc in star.members}
+    agency = story_wire(found)
+    crediting = tuple(d for d in star.members if any(e.agency == agency for e in found[d]))
+    story_members = []
+    for doc in star.members:
+        pair = None if doc == star.origin else graph[star.origin][doc]
+        credits = any(e.agency == agency for e in found[doc])
+        story_members.append(
+            StoryMember(
+                member=members[doc],
+                relation="origin" if pair is None else pair.relation,
+                pair=pair,
+                wire_evidence=found[doc],
+                wire_inferred_from=() if agency is None or credits else crediting,
+            )
+        )
+    inside = set(star.members)
+    pairs = {
+        (p.a, p.b): p
+        for doc in star.members
+        for p in graph[doc].values()
+        if p.a in inside and p.b in inside
+    }
+    return Story(
+        id=story_id(star.members),
+        origin=star.origin,
+        origin_reason=star.origin_reason,
+        wire=agency,
+        members=tuple(story_members),
+        pairs=tuple(pairs[k] for k in sorted(pairs)),
+    )

@@ -1,0 +1,97 @@
+"""The rewrite tier: salient terms, alignment, and the verdicts it must and must not give."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import dedup
+from dedup.align import align
+from dedup.match import SentenceMatcher
+from dedup.salience import salient_terms, weight, weighted_jaccard
+from dedup.sentences import split
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+TEMPLATE = (
+    "{company} ({ticker}) shares rose {up} percent to ${price} on {day} after analysts at "
+    "{bank} raised their price target to ${target}.\n\n"
+    "The company has a market capitalisation of ${cap} billion and a price-to-earnings "
+    "ratio of {pe}.\n\n"
+    "{bank} analyst {analyst} now expects earnings of ${eps} per share for the quarter, up "
+    "from a previous estimate of ${old}.\n\n"
+    "The stock's fifty-day moving average is ${avg} and it has traded between ${low} and "
+    "${high} over the past year.\n"
+)
+NOTE_A = {
+    "company": "United Natural Foods", "ticker": "UNFI", "up": "4.2", "price": "9.15",
+    "day": "Wednesday", "bank": "Oppenheimer", "target": "12", "cap": "0.49", "pe": "11.3",
+    "analyst": "Rupesh Parikh", "eps": "0.47", "old": "0.28", "avg": "8.71", "low": "5.12",
+    "high": "17.95",
+}  # fmt: skip
+NOTE_B = {
+    "company": "Hertz Global Holdings", "ticker": "HTZ", "up": "0.8", "price": "15.75",
+    "day": "Monday", "bank": "Deutsche Bank", "target": "21", "cap": "2.24", "pe": "92.6",
+    "analyst": "Chris Woronka", "eps": "1.31", "old": "1.02", "avg": "15.87", "low": "11.24",
+    "high": "21.95",
+}  # fmt: skip
+
+
+def test_rare_terms_weigh_more_than_common_ones() -> None:
+    assert weight("hangar") > weight("troops") > weight("said") == 0.0
+    assert weight("1000") > 0.0
+    assert weight("2024") == 0.0  # a year says little about which story it is
+    assert weight("of") == 0.0
+
+
+def test_weighted_jaccard_is_exact_on_small_sets() -> None:
+    a = salient_terms(["hangar", "niamey", "troops"])
+    b = salient_terms(["hangar", "niamey", "ballot"])
+    shared = weight("hangar") + weight("niamey")
+    union = shared + weight("troops") + weight("ballot")
+    assert weighted_jaccard(a, b) == pytest.approx(shared / union, rel=1e-5)
+    assert weighted_jaccard(a, a) == pytest.approx(1.0)
+
+
+def test_alignment_kinds_and_boilerplate() -> None:
+    one = split(
+        "Listen to article\n\nRussian troops entered the air base in Niger on Thursday.\n\n"
+        "The Pentagon said the two forces use separate hangars at the base."
+    )
+    two = split(
+        "Listen to article\n\nRussian troops entered the air base in Niger on Thursday.\n\n"
+        "According to the Pentagon, the two forces occupy separate hangars at the base."
+    )
+    alignment = align(one, two, SentenceMatcher.default())
+    kinds = {(m.a, m.b): m.kind for m in alignment.matches}
+    assert kinds[(1, 1)] == "verbatim"
+    assert kinds.get((2, 2)) in {"near", "paraphrase"}
+    assert all(m.a != 0 and m.b != 0 for m in alignment.matches)  # boilerplate never aligns
+
+
+def test_template_stock_notes_are_not_one_story() -> None:
+    docs = [
+        dedup.Document("note-a", TEMPLATE.format(**NOTE_A)),
+        dedup.Document("note-b", TEMPLATE.format(**NOTE_B)),
+    ]
+    comparison = dedup.compare(*docs)
+    assert comparison is not None and comparison.rewrite is not None
+    assert not comparison.rewrite.verdict
+    assert comparison.rewrite.reason.startswith("template")
+    assert dedup.scan_documents(docs).stories == ()
+
+
+def test_a_retold_story_is_a_rewrite_with_evidence() -> None:
+    seeds = sorted(SEEDS.glob("*.txt"))
+    a = dedup.Document("a", seeds[0].read_text("utf-8"))
+    b = dedup.Document("b", seeds[2].read_text("utf-8"))
+    comparison = dedup.compare(a, b)
+    assert comparison is not None and comparison.relation == "rewrite"
+    assert comparison.scores.jaccard < 0.05  # invisible to word shingles
+    assert comparison.rewrite is not None and comparison.rewrite.examples
+
+
+def test_rewrites_can_be_switched_off() -> None:
+    result = dedup.scan([str(SEEDS)], dedup.ScanConfig(rewrites=False))
+    assert result.stories == ()

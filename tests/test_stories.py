@@ -1,0 +1,125 @@
+"""Stories: the seeds as one Reuters story, stars without chaining, origins, wire."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import dedup
+from dedup.candidates import Pair
+from dedup.stories import neighbours, parse_date, stars, story_wire
+from dedup.wire import WireEvidence
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+@pytest.fixture(scope="module")
+def seeds_result() -> dedup.ScanResult:
+    return dedup.scan([str(SEEDS)])
+
+
+def test_seeds_are_one_reuters_story(seeds_result: dedup.ScanResult) -> None:
+    (story,) = seeds_result.stories
+    names = sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert [m.document for m in story.members] == names
+    assert story.wire == "Reuters"
+    relations = {m.document: m.relation for m in story.members}
+    assert relations[story.origin] == "origin"
+    assert set(relations.values()) == {"origin", "rewrite"}
+
+
+def test_seed_wire_is_explicit_for_three_and_inferred_for_two(
+    seeds_result: dedup.ScanResult,
+) -> None:
+    (story,) = seeds_result.stories
+    explicit = {m.document[:3] for m in story.members if not m.wire_inferred_from}
+    assert explicit == {"000", "003", "004"}
+    crediting = tuple(sorted(m.document for m in story.members if m.document[:3] in explicit))
+    for member in story.members:
+        if member.document[:3] in {"001", "002"}:
+            assert member.wire_inferred_from == crediting
+            assert member.wire_evidence == ()
+    agencies_003 = {
+        e.agency for m in story.members if m.document[:3] == "003" for e in m.wire_evidence
+    }
+    assert agencies_003 == {"Reuters", "AP"}
+
+
+def test_every_rewrite_carries_its_evidence(seeds_result: dedup.ScanResult) -> None:
+    (story,) = seeds_result.stories
+    for member in story.members:
+        if member.relation == "origin":
+            continue
+        assert member.pair is not None and member.pair.rewrite is not None
+        evidence = member.pair.rewrite
+        assert evidence.verdict and evidence.reason
+        assert evidence.shared_facts or evidence.aligned >= 2
+        assert story.origin in (member.pair.a, member.pair.b)
+
+
+def test_seed_chrome_never_counts_as_evidence(seeds_result: dedup.ScanResult) -> None:
+    (story,) = seeds_result.stories
+    texts = [
+        text
+        for pair in story.pairs
+        if pair.rewrite is not None
+        for example in pair.rewrite.examples
+        for text in example
+    ]
+    assert texts
+    for chrome in ("Listen to article", "cookies", "Exit mobile version", "elementor", "Copyright"):
+        assert not any(chrome in text for text in texts)
+
+
+def _pair(a: str, b: str) -> Pair:
+    first, second = sorted((a, b))
+    return Pair(first, second, 0.0, 0.0, "rewrite")
+
+
+def test_stars_do_not_chain_through_a_bridge() -> None:
+    graph = neighbours([_pair("a", "b"), _pair("b", "c"), _pair("c", "d")])
+    dates = {"a": "2024-05-01", "b": "2024-05-02", "c": "2024-05-03", "d": "2024-05-04"}
+    found = stars(graph, dates, lambda doc: False)
+    assert [(s.origin, s.members) for s in found] == [("a", ("a", "b")), ("c", ("c", "d"))]
+    assert found[0].origin_reason.startswith("earliest date")
+
+
+def test_origin_without_dates_prefers_an_explicit_wire_credit() -> None:
+    graph = neighbours([_pair("hub", "x"), _pair("hub", "y"), _pair("credit", "hub")])
+    found = stars(graph, {}, lambda doc: doc == "credit")
+    assert found[0].origin == "credit"
+    assert "credits the wire" in found[0].origin_reason
+
+
+def test_origin_without_dates_or_credits_is_the_best_connected() -> None:
+    graph = neighbours([_pair("hub", "x"), _pair("hub", "y"), _pair("hub", "z")])
+    (star,) = stars(graph, {}, lambda doc: False)
+    assert star.origin == "hub" and star.members == ("hub", "x", "y", "z")
+
+
+def test_story_wire_is_the_agency_most_members_credit() -> None:
+    evidence = {
+        "a": (WireEvidence("AP", "x (AP) -", "byline"),),
+        "b": (WireEvidence("Reuters", "told Reuters", "attribution"),),
+        "c": (WireEvidence("Reuters", "(Reuters) -", "byline"),),
+        "d": (),
+    }
+    assert story_wire(evidence) == "Reuters"
+    assert story_wire({"d": ()}) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-05-03", "2024-05-03T00:00:00"),
+        ("2024-05-03T10:15:00Z", "2024-05-03T10:15:00"),
+        ("26-FEB-1987 15:01:01.79", "1987-02-26T15:01:01.790000"),
+        ("3 May 2024", "2024-05-03T00:00:00"),
+        ("sometime", None),
+        (None, None),
+    ],
+)
+def test_parse_date(text: str | None, expected: str | None) -> None:
+    parsed = parse_date(text)
+    assert (parsed.isoformat() if parsed else None) == expected
