@@ -71,6 +71,9 @@ def scan_command(
     seed: Annotated[int, typer.Option(help="MinHash seed.")] = 1,
     lsh_threshold: Annotated[float, typer.Option(help="Jaccard level the LSH targets.")] = 0.3,
     max_doc_bytes: Annotated[int, typer.Option(help="Skip larger inputs.")] = 20_000_000,
+    rewrites: Annotated[
+        bool, typer.Option("--rewrites/--no-rewrites", help="Also find rewrites (tier 2).")
+    ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings or timings.")] = False,
 ) -> None:
     """Scan articles and report groups of copies and near-copies."""
@@ -85,6 +88,7 @@ def scan_command(
             seed=seed,
             lsh_threshold=lsh_threshold,
             max_doc_bytes=max_doc_bytes,
+            rewrites=rewrites,
         )
     except ValueError as err:
         raise _fail(str(err), EXIT_USAGE) from err

@@ -66,10 +66,18 @@ def verify(
         return _evidence(
             score, None, shared, 0, False, "too little salient vocabulary shared", a, b
         )
-    alignment = align(a.sentences, b.sentences, matcher)
-    conflicts, with_figures = _figure_conflicts(alignment, a, b)
-    verdict, reason = _decide(alignment, conflicts, with_figures, config)
-    return _evidence(score, alignment, shared, conflicts, verdict, reason, a, b)
+    aligned = align(a.sentences, b.sentences, matcher)
+    conflicting = _figure_conflicts(aligned, a, b)
+    with_figures = sum(
+        1 for m in aligned.matches if _numbers(a.facts[m.a]) and _numbers(b.facts[m.b])
+    )
+    agreeing = Alignment(
+        tuple(m for m in aligned.matches if m not in conflicting),
+        aligned.sentences_a,
+        aligned.sentences_b,
+    )
+    verdict, reason = _decide(agreeing, len(conflicting), with_figures, config)
+    return _evidence(score, agreeing, shared, len(conflicting), verdict, reason, a, b)
 
 
 def _evidence(
@@ -104,19 +112,22 @@ def _decide(
         )
     aligned, share = alignment.aligned_count(), alignment.share_of_shorter()
     if aligned >= config.rewrite_min_aligned and share >= config.rewrite_min_aligned_share:
-        return True, f"retold: {aligned} sentences ({share:.0%} of the shorter article) align"
+        return True, (
+            f"retold: {aligned} sentences ({share:.0%} of the shorter article) align "
+            "without contradicting figures"
+        )
     return False, "too little shared: neither enough aligned sentences nor enough shared facts"
 
 
-def _figure_conflicts(alignment: Alignment, a: Article, b: Article) -> tuple[int, int]:
-    """Aligned sentence pairs with figures on both sides, and those sharing none."""
-    conflicts = with_figures = 0
+def _figure_conflicts(alignment: Alignment, a: Article, b: Article) -> set[Match]:
+    """Aligned sentence pairs that both carry figures and share none of them: the
+    same words around different facts (template copy), which prove nothing."""
+    conflicts = set()
     for match in alignment.matches:
         fa, fb = _numbers(a.facts[match.a]), _numbers(b.facts[match.b])
-        if fa and fb:
-            with_figures += 1
-            conflicts += not (fa & fb)
-    return conflicts, with_figures
+        if fa and fb and not fa & fb:
+            conflicts.add(match)
+    return conflicts
 
 
 def _numbers(found: tuple[Fact, ...]) -> set[str]:

@@ -326,3 +326,11 @@ def test_a_warning_stays_on_one_line_whatever_the_file_name(tmp_path: Path) -> N
     # the report keeps the name as it is
     locations = {s["location"] for s in json.loads(result.stdout)["skipped"]}
     assert locations == {str(tmp_path / "two\nlines.txt"), str(tmp_path / "tab\there.md")}
+
+
+def test_no_rewrites_option_leaves_the_seeds_ungrouped(validate: Validate) -> None:
+    with_rewrites = validate(run(SEEDS, "-f", "json").stdout)
+    without = validate(run(SEEDS, "-f", "json", "--no-rewrites").stdout)
+    assert with_rewrites["counts"]["stories"] == 1
+    assert without["counts"]["stories"] == 0
+    assert without["parameters"]["rewrites"] is False
