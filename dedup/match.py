@@ -12,6 +12,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -33,46 +34,83 @@ FEATURES = (
 )  # fmt: skip
 
 
-def _ngrams(tokens: list[str], n: int) -> set[tuple[str, ...]]:
-    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+@dataclass(frozen=True, slots=True)
+class _Profile:
+    """What the features need of one sentence, computed once however many sentences
+    it is compared with (alignment compares every sentence with many)."""
+
+    tokens: tuple[str, ...]
+    grams: tuple[frozenset[tuple[str, ...]], ...]
+    content: frozenset[str]
+    trigrams: frozenset[str]
+    numbers: frozenset[str]
+    stems: frozenset[str]
+    names: frozenset[str]
+
+
+@lru_cache(maxsize=20_000)
+def _profile(sentence: str) -> _Profile:
+    tokens = tuple(tokenise(normalise(sentence)))
+    grams = tuple(
+        frozenset(tokens[i : i + n] for i in range(len(tokens) - n + 1)) for n in (1, 2, 3, 4)
+    )
+    content = frozenset(t for t in tokens if t not in STOPWORDS)
+    lower = sentence.lower()
+    return _Profile(
+        tokens=tokens,
+        grams=grams,
+        content=content,
+        trigrams=frozenset(lower[i : i + 3] for i in range(len(lower) - 2)),
+        numbers=frozenset(_NUMBER.findall(sentence)),
+        stems=frozenset(t[:5] for t in content),
+        names=frozenset(_NAME.findall(sentence)),
+    )
 
 
 def _ratio(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return _ratio(len(a & b), len(a | b))
+
+
 def features(a: str, b: str) -> list[float]:
-    """The feature vector of a sentence pair, in ``FEATURES`` order (symmetric in
-    spirit: precision/recall pairs swap when ``a`` and ``b`` do)."""
-    ta, tb = tokenise(normalise(a)), tokenise(normalise(b))
+    """The feature vector of a sentence pair, in ``FEATURES`` order; swapping ``a``
+    and ``b`` swaps the precision/recall and unmatched pairs (see ``_swapped``)."""
+    pa, pb = _profile(a), _profile(b)
     out: list[float] = []
-    for n in (1, 2, 3, 4):
-        ga, gb = _ngrams(ta, n), _ngrams(tb, n)
+    for ga, gb in zip(pa.grams, pb.grams, strict=True):
         common = len(ga & gb)
         out += [_ratio(common, len(ga)), _ratio(common, len(gb))]
-    ca = {t for t in ta if t not in STOPWORDS}
-    cb = {t for t in tb if t not in STOPWORDS}
+    ca, cb = pa.content, pb.content
     common = len(ca & cb)
     out += [
         _ratio(common, len(ca | cb)),
         _ratio(common, min(len(ca), len(cb))),
         _ratio(common, max(len(ca), len(cb))),
+        _jaccard(pa.trigrams, pb.trigrams),
+        float(pa.numbers == pb.numbers),
+        _ratio(len(pa.numbers ^ pb.numbers), len(pa.numbers | pb.numbers)),
     ]
-    la, lb = a.lower(), b.lower()
-    tri_a = {la[i : i + 3] for i in range(len(la) - 2)}
-    tri_b = {lb[i : i + 3] for i in range(len(lb) - 2)}
-    out.append(_ratio(len(tri_a & tri_b), len(tri_a | tri_b)))
-    na, nb = set(_NUMBER.findall(a)), set(_NUMBER.findall(b))
-    out += [float(na == nb), _ratio(len(na ^ nb), len(na | nb))]
-    gap = abs(len(ta) - len(tb))
-    out += [_ratio(gap, max(len(ta), len(tb))), math.log1p(gap)]
-    out.append(difflib.SequenceMatcher(None, ta, tb, autojunk=False).ratio())
+    gap = abs(len(pa.tokens) - len(pb.tokens))
+    out += [_ratio(gap, max(len(pa.tokens), len(pb.tokens))), math.log1p(gap)]
+    out.append(difflib.SequenceMatcher(None, pa.tokens, pb.tokens, autojunk=False).ratio())
     out += [math.log1p(len(ca - cb)), math.log1p(len(cb - ca))]
-    sa, sb = {t[:5] for t in ca}, {t[:5] for t in cb}
-    out.append(_ratio(len(sa & sb), len(sa | sb)))
-    pa, pb = set(_NAME.findall(a)), set(_NAME.findall(b))
-    out.append(_ratio(len(pa & pb), len(pa | pb)))
+    out += [_jaccard(pa.stems, pb.stems), _jaccard(pa.names, pb.names)]
     return out
+
+
+_SWAP = list(range(len(FEATURES)))
+for _i in range(0, 8, 2):
+    _SWAP[_i], _SWAP[_i + 1] = _i + 1, _i
+_UA, _UB = FEATURES.index("log_unmatched_a"), FEATURES.index("log_unmatched_b")
+_SWAP[_UA], _SWAP[_UB] = _UB, _UA
+
+
+def _swapped(vector: list[float]) -> list[float]:
+    """``features(b, a)`` from ``features(a, b)`` without computing it again."""
+    return [vector[i] for i in _SWAP]
 
 
 @dataclass(frozen=True)
@@ -118,7 +156,8 @@ class SentenceMatcher:
 
     def probability(self, a: str, b: str) -> float:
         """Probability that ``a`` and ``b`` are paraphrases (order-independent)."""
-        return (self._prob(features(a, b)) + self._prob(features(b, a))) / 2
+        vector = features(a, b)
+        return (self._prob(vector) + self._prob(_swapped(vector))) / 2
 
     def aligns(self, a: str, b: str) -> bool:
         """Close enough to align in a report (looser than ``is_paraphrase``)."""
