@@ -43,6 +43,9 @@ class ScanConfig:
     rewrite_df_share: float = 0.005
     """In corpora of 1,000 articles or more, salient terms found in more than this
     share of them (the house vocabulary: 'dlrs', 'mln') do not make candidates."""
+    rewrite_max_candidates: int = 4
+    """Rewrite candidates verified per article, best salient overlap first: keeps the
+    expensive verification linear in the corpus when a topic has many articles."""
     rewrite_min_weighted_jaccard: float = 0.10
     rewrite_min_facts: int = 3
     rewrite_min_aligned: int = 2
@@ -72,6 +75,8 @@ class ScanConfig:
             raise ValueError("near_jaccard must not exceed copy_jaccard")
         if self.min_tokens < 1:
             raise ValueError(f"min_tokens must be at least 1, got {self.min_tokens}")
+        if self.rewrite_max_candidates < 1:
+            raise ValueError("rewrite_max_candidates must be at least 1")
         if self.rewrite_min_facts < 0 or self.rewrite_min_aligned < 1:
             raise ValueError("rewrite_min_facts must be >= 0 and rewrite_min_aligned >= 1")
         if self.max_doc_bytes < 1:

@@ -151,33 +151,40 @@ def _identical_groups(fingerprints: Sequence[Fingerprint]) -> list[list[str]]:
 def _rewrite_pairs(
     corpus: _Corpus, known: Sequence[Pair], config: ScanConfig, fingerprinter: Fingerprinter
 ) -> list[Pair]:
-    """Tier 2 over one representative of each identical text."""
-    heads = [
-        min(p for p in group) for group in candidates.exact_groups(corpus.fingerprints).values()
-    ]
-    done = {(p.a, p.b) for p in known}
-    matcher = SentenceMatcher.default()
-    articles: dict[str, Article] = {}
-    found: list[Pair] = []
+    """Tier 2 over one representative of each identical text: LSH candidates, the
+    cheap bound, then at most ``rewrite_max_candidates`` verifications per article."""
     fps, sal = corpus.fingerprints, corpus.salient
-    reps = sorted(heads, key=lambda p: fps[p].doc_id)
+    groups = candidates.exact_groups(fps).values()
+    reps = sorted(
+        (min(g, key=lambda p: fps[p].doc_id) for g in groups), key=lambda p: fps[p].doc_id
+    )
     rep_terms = [sal[p] for p in reps]
     common = rewrite_candidates.house_terms(rep_terms, config)
-    house = frozenset(common.tolist())
-    for i, j in rewrite_candidates.candidate_pairs(
+    lsh_pairs = rewrite_candidates.candidate_pairs(
         rep_terms, common, config, fingerprinter.minhasher
-    ):
-        fa, fb = fps[reps[i]], fps[reps[j]]
-        a_id, b_id = sorted((fa.doc_id, fb.doc_id))
-        bound = rewrite.cheap_bound(sal[reps[i]], sal[reps[j]], config)
-        if (a_id, b_id) in done or bound is None:
-            continue
-        art_a = _article(articles, corpus.documents[a_id], house)
-        art_b = _article(articles, corpus.documents[b_id], house)
+    )
+    done = {(p.a, p.b) for p in known}
+    bounded = []
+    for i, j in lsh_pairs:
+        ids = tuple(sorted((fps[reps[i]].doc_id, fps[reps[j]].doc_id)))
+        bound = rewrite.cheap_bound(rep_terms[i], rep_terms[j], config)
+        if bound is not None and ids not in done:
+            bounded.append((bound, i, j))
+    house = frozenset(common.tolist())
+    articles: dict[str, Article] = {}
+    matcher = SentenceMatcher.default()
+    found: list[Pair] = []
+    for bound, i, j in rewrite_candidates.best_per_article(bounded, config.rewrite_max_candidates):
+        fa, fb = sorted((fps[reps[i]], fps[reps[j]]), key=lambda f: f.doc_id)
+        art_a = _article(articles, corpus.documents[fa.doc_id], house)
+        art_b = _article(articles, corpus.documents[fb.doc_id], house)
         evidence = rewrite.verify(art_a, art_b, bound, matcher, config)
         if evidence.verdict:
             scores = candidates.score(fa, fb, config)
-            found.append(Pair(a_id, b_id, scores.jaccard, scores.containment, "rewrite", evidence))
+            pair = Pair(
+                fa.doc_id, fb.doc_id, scores.jaccard, scores.containment, "rewrite", evidence
+            )
+            found.append(pair)
     return found
 
 

@@ -48,3 +48,20 @@ def candidate_pairs(
         if len(terms) >= MIN_TERMS:
             index.add(position, band_keys(minhasher.signature(terms), bands, rows))
     yield from index.pairs()
+
+
+def best_per_article(
+    scored: Sequence[tuple[float, int, int]], limit: int
+) -> list[tuple[float, int, int]]:
+    """The pairs that are among the ``limit`` best-scored of either article, in a
+    fixed order: verification work grows with the corpus, not with its square."""
+    ranked = sorted(scored, key=lambda item: (-item[0], item[1], item[2]))
+    taken: dict[int, int] = {}
+    kept = []
+    for item in ranked:
+        _, i, j = item
+        if taken.get(i, 0) < limit or taken.get(j, 0) < limit:
+            kept.append(item)
+            taken[i] = taken.get(i, 0) + 1
+            taken[j] = taken.get(j, 0) + 1
+    return sorted(kept, key=lambda item: (item[1], item[2]))

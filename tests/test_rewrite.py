@@ -95,3 +95,18 @@ def test_a_retold_story_is_a_rewrite_with_evidence() -> None:
 def test_rewrites_can_be_switched_off() -> None:
     result = dedup.scan([str(SEEDS)], dedup.ScanConfig(rewrites=False))
     assert result.stories == ()
+
+
+def test_verification_is_capped_per_article_best_first() -> None:
+    from dedup.rewrite_candidates import best_per_article
+
+    # article 0 is a candidate of five others; with a cap of 2 its three weakest
+    # partners are only kept when they are among their own partner's best two
+    scored = [(0.9, 0, 1), (0.8, 0, 2), (0.7, 0, 3), (0.6, 0, 4), (0.5, 0, 5), (0.4, 3, 4)]
+    kept = best_per_article(scored, 2)
+    assert (0.9, 0, 1) in kept and (0.8, 0, 2) in kept
+    assert (0.4, 3, 4) in kept  # the best of articles 3 and 4 after article 0 is full
+    assert len(kept) == len(set(kept))
+    assert kept == sorted(kept, key=lambda item: (item[1], item[2]))
+    with pytest.raises(ValueError, match="rewrite_max_candidates"):
+        dedup.ScanConfig(rewrite_max_candidates=0)
