@@ -31,14 +31,23 @@ class Article:
     house_terms: frozenset[int] = frozenset()
     """Hashes of terms common in this corpus ('shr', 'revs' in wire copy): one-word
     names made of them are not specific."""
+    repeated_lines: frozenset[int] = frozenset()
+    """Keys of lines the corpus repeats across unrelated articles: boilerplate."""
 
     @classmethod
-    def build(cls, document: Document, house_terms: frozenset[int] = frozenset()) -> Article:
-        return cls(document, house_terms)
+    def build(cls, document: Document) -> Article:
+        return cls(document)
+
+    @cached_property
+    def lines(self) -> list[boilerplate.Line]:
+        """The raw lines with their boilerplate verdicts, corpus-wide ones included."""
+        return boilerplate.mark_repeated(
+            boilerplate.split_lines(self.document.text), self.repeated_lines
+        )
 
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
-        return tuple(sentences.split(self.document.text))
+        return tuple(sentences.split(self.document.text, self.lines))
 
     @cached_property
     def facts(self) -> tuple[tuple[Fact, ...], ...]:
@@ -57,7 +66,7 @@ class Article:
         read line by line so that no sentence splitting is needed."""
         found = [
             fact
-            for line in boilerplate.split_lines(self.document.text)
+            for line in self.lines
             if line.boilerplate is None
             for fact in facts.extract(line.text)
             if specific(fact, self.house_terms)

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import xxhash
 
 # (rule, trigger substrings of the lower-cased line, pattern). A line is tried against
 # the patterns only when a trigger occurs in it: most lines are article text, and
@@ -61,6 +65,8 @@ _RULES: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
     )
 )
 _TRIGGERS = tuple(sorted({t for _, triggers, _ in _RULES for t in triggers}))
+REPEATED = "repeated-line"
+"""The rule name of lines set aside because the corpus repeats them."""
 _LABEL_MAX_WORDS = 2
 _LABEL_MAX_CHARS = 40
 _SENTENCE_END = re.compile('[.!?:;"\u201d\u2019)]$')
@@ -134,6 +140,37 @@ def _lines_with_triggers(text: str, line_starts: list[int]) -> set[int]:
             found.add(bisect.bisect_right(line_starts, at) - 1)
             at = lowered.find(trigger, at + 1)
     return found
+
+
+def line_key(text: str) -> int:
+    """A line's hash with case and spacing folded, to find lines a corpus repeats."""
+    return xxhash.xxh3_64_intdigest(" ".join(text.casefold().split()).encode("utf-8"))
+
+
+def article_line_keys(lines: list[Line]) -> frozenset[int]:
+    """Keys of the lines no rule set aside (candidates for corpus-wide boilerplate)."""
+    return frozenset(line_key(line.text) for line in lines if line.boilerplate is None)
+
+
+def mark_repeated(lines: list[Line], repeated: frozenset[int]) -> list[Line]:
+    """Set aside article lines the corpus repeats across many unrelated documents."""
+    if not repeated:
+        return lines
+    return [
+        replace(line, boilerplate=REPEATED)
+        if line.boilerplate is None and line_key(line.text) in repeated
+        else line
+        for line in lines
+    ]
+
+
+def repeated_lines(keys_per_group: Iterable[frozenset[int]], min_groups: int) -> frozenset[int]:
+    """Line keys found in at least ``min_groups`` groups of documents, each group
+    being one story or one lone article, so copies of one story never count twice."""
+    counts: Counter[int] = Counter()
+    for keys in keys_per_group:
+        counts.update(keys)
+    return frozenset(key for key, count in counts.items() if count >= min_groups)
 
 
 def article_text(lines: list[Line]) -> str:

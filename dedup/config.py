@@ -35,6 +35,10 @@ class ScanConfig:
     fingerprint: they are reported, never grouped."""
     max_doc_bytes: int = 20_000_000
     """Larger inputs are skipped with a message rather than read."""
+    repeated_line_groups: int = 5
+    repeated_line_share: float = 0.002
+    """A line found in at least this many separate stories or lone articles (and
+    this share of them) is the corpus's own boilerplate and is set aside."""
     rewrites: bool = True
     """Run the rewrite tier (salient-term LSH, sentence alignment, shared facts)."""
     rewrite_lsh_threshold: float = 0.12

@@ -53,12 +53,11 @@ class Fingerprinter:
         self._exact_cache.clear()
 
     def __call__(self, doc: Document) -> Fingerprint | TooShort:
-        return self.fingerprint_tokens(doc.id, self.tokens(doc))
+        return self.fingerprint_tokens(doc.id, self.tokens(boilerplate.split_lines(doc.text)))
 
-    def tokens(self, doc: Document) -> list[str]:
-        """Normalised tokens of the article text, boilerplate set aside."""
-        text = boilerplate.article_text(boilerplate.split_lines(doc.text))
-        return tokenise(normalise(text))
+    def tokens(self, lines: list[boilerplate.Line]) -> list[str]:
+        """Normalised tokens of an article's lines, boilerplate set aside."""
+        return tokenise(normalise(boilerplate.article_text(lines)))
 
     def fingerprint_text(self, doc_id: str, text: str) -> Fingerprint | TooShort:
         """Fingerprint article text that is already free of boilerplate."""

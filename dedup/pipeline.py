@@ -7,11 +7,21 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from dedup import candidates, ingest, rewrite, rewrite_candidates, salience, stories, wire
+from dedup import (
+    boilerplate,
+    candidates,
+    ingest,
+    rewrite,
+    rewrite_candidates,
+    salience,
+    stories,
+    wire,
+)
 from dedup.article import Article
 from dedup.candidates import Pair, Scores
+from dedup.cluster import UnionFind
 from dedup.config import ScanConfig
 from dedup.document import Document, Skipped
 from dedup.fingerprint import Fingerprint, Fingerprinter, TooShort
@@ -43,6 +53,8 @@ class _Corpus:
 
     fingerprints: list[Fingerprint] = field(default_factory=list)
     salient: list[SalientTerms] = field(default_factory=list)
+    line_keys: list[frozenset[int]] = field(default_factory=list)
+    repeated: frozenset[int] = frozenset()
     documents: dict[str, Document] = field(default_factory=dict)
     members: dict[str, Member] = field(default_factory=dict)
     too_short: list[TooShort] = field(default_factory=list)
@@ -73,6 +85,9 @@ def scan_documents(
     corpus = _fingerprint_all(items, fingerprinter, timer, progress)
     with timer.stage("copies"):
         pairs = list(candidates.find_pairs(corpus.fingerprints, config))
+    with timer.stage("boilerplate"):
+        if _set_aside_repeated_lines(corpus, pairs, fingerprinter):
+            pairs = list(candidates.find_pairs(corpus.fingerprints, config))
     if config.rewrites:
         with timer.stage("rewrites"):
             pairs += _rewrite_pairs(corpus, pairs, config, fingerprinter)
@@ -89,6 +104,7 @@ def scan_documents(
         too_short=tuple(sorted(corpus.too_short, key=lambda t: t.doc_id)),
         skipped=tuple(sorted(corpus.skipped, key=lambda s: (s.location, s.reason))),
         documents=corpus.seen,
+        members=tuple(corpus.members[doc] for doc in sorted(corpus.members)),
         timings=timer.seconds,
     )
 
@@ -122,7 +138,8 @@ def _fingerprint_one(
     doc: Document, fingerprinter: Fingerprinter, timer: StageTimer, corpus: _Corpus
 ) -> None:
     with timer.stage("fingerprint"):
-        tokens = fingerprinter.tokens(doc)
+        lines = boilerplate.split_lines(doc.text)
+        tokens = fingerprinter.tokens(lines)
         result = fingerprinter.fingerprint_tokens(doc.id, tokens)
     if isinstance(result, TooShort):
         corpus.too_short.append(result)
@@ -130,6 +147,7 @@ def _fingerprint_one(
     if fingerprinter.config.rewrites:
         with timer.stage("salience"):
             corpus.salient.append(salience.salient_terms(tokens))
+    corpus.line_keys.append(boilerplate.article_line_keys(lines))
     corpus.fingerprints.append(result)
     corpus.documents[doc.id] = doc
     corpus.members[doc.id] = Member(
@@ -141,6 +159,48 @@ def _fingerprint_one(
         source=doc.source,
         url=doc.url,
     )
+
+
+def _set_aside_repeated_lines(
+    corpus: _Corpus, pairs: Sequence[Pair], fingerprinter: Fingerprinter
+) -> bool:
+    """Find the lines the corpus repeats across unrelated articles (in at least
+    ``repeated_line_groups`` separate stories or lone articles) and fingerprint the
+    articles holding them again without them. True when anything changed."""
+    config = fingerprinter.config
+    groups = UnionFind()
+    for pair in pairs:
+        groups.union(pair.a, pair.b)
+    keys_by_group: dict[str, set[int]] = {}
+    for fp, keys in zip(corpus.fingerprints, corpus.line_keys, strict=True):
+        keys_by_group.setdefault(groups.find(fp.doc_id), set()).update(keys)
+    threshold = max(
+        config.repeated_line_groups, int(config.repeated_line_share * len(keys_by_group))
+    )
+    repeated = boilerplate.repeated_lines((frozenset(k) for k in keys_by_group.values()), threshold)
+    corpus.repeated = repeated
+    changed = False
+    for position, keys in enumerate(corpus.line_keys):
+        if keys & repeated:
+            _refingerprint(corpus, position, fingerprinter, repeated)
+            changed = True
+    return changed
+
+
+def _refingerprint(
+    corpus: _Corpus, position: int, fingerprinter: Fingerprinter, repeated: frozenset[int]
+) -> None:
+    doc = corpus.documents[corpus.fingerprints[position].doc_id]
+    lines = boilerplate.mark_repeated(boilerplate.split_lines(doc.text), repeated)
+    tokens = fingerprinter.tokens(lines)
+    result = fingerprinter.fingerprint_tokens(doc.id, tokens)
+    if isinstance(result, TooShort):  # keep the article; its lines were all repeated
+        return
+    corpus.fingerprints[position] = result
+    member = corpus.members[doc.id]
+    corpus.members[doc.id] = replace(member, tokens=result.tokens, exact=f"{result.exact:016x}")
+    if fingerprinter.config.rewrites:
+        corpus.salient[position] = salience.salient_terms(tokens)
 
 
 def _identical_groups(fingerprints: Sequence[Fingerprint]) -> list[list[str]]:
@@ -171,13 +231,14 @@ def _rewrite_pairs(
         if bound is not None and ids not in done:
             bounded.append((bound, i, j))
     house = frozenset(common.tolist())
+    repeated = corpus.repeated
     articles: dict[str, Article] = {}
     matcher = SentenceMatcher.default()
     found: list[Pair] = []
     for bound, i, j in rewrite_candidates.best_per_article(bounded, config.rewrite_max_candidates):
         fa, fb = sorted((fps[reps[i]], fps[reps[j]]), key=lambda f: f.doc_id)
-        art_a = _article(articles, corpus.documents[fa.doc_id], house)
-        art_b = _article(articles, corpus.documents[fb.doc_id], house)
+        art_a = _article(articles, corpus.documents[fa.doc_id], house, repeated)
+        art_b = _article(articles, corpus.documents[fb.doc_id], house, repeated)
         evidence = rewrite.verify(art_a, art_b, bound, matcher, config)
         if evidence.verdict:
             scores = candidates.score(fa, fb, config)
@@ -188,9 +249,11 @@ def _rewrite_pairs(
     return found
 
 
-def _article(cache: dict[str, Article], doc: Document, house: frozenset[int]) -> Article:
+def _article(
+    cache: dict[str, Article], doc: Document, house: frozenset[int], repeated: frozenset[int]
+) -> Article:
     if doc.id not in cache:
-        cache[doc.id] = Article.build(doc, house)
+        cache[doc.id] = Article(doc, house, repeated)
     return cache[doc.id]
 
 
@@ -229,7 +292,8 @@ def compare(a: Document, b: Document, config: ScanConfig | None = None) -> Compa
     """Score two articles as a scan would (None if either is too short)."""
     config = config or ScanConfig()
     fingerprinter = Fingerprinter(config)
-    ta, tb = fingerprinter.tokens(a), fingerprinter.tokens(b)
+    ta = fingerprinter.tokens(boilerplate.split_lines(a.text))
+    tb = fingerprinter.tokens(boilerplate.split_lines(b.text))
     fa, fb = fingerprinter.fingerprint_tokens(a.id, ta), fingerprinter.fingerprint_tokens(b.id, tb)
     if isinstance(fa, TooShort) or isinstance(fb, TooShort):
         return None

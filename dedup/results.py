@@ -67,4 +67,6 @@ class ScanResult:
     too_short: tuple[TooShort, ...]
     skipped: tuple[Skipped, ...]
     documents: int
+    members: tuple[Member, ...] = ()
+    """Every fingerprinted document, grouped or not, in id order."""
     timings: dict[str, float] = field(default_factory=dict, compare=False)

@@ -107,3 +107,29 @@ def test_short_lines_with_figures_are_content_not_labels() -> None:
     assert boilerplate.classify("World") == "label"
     assert boilerplate.classify("N.Z. Dlr....0.5698/05") is None
     assert boilerplate.classify("Shr 12 cts") is None
+
+
+def test_repeated_lines_count_separate_groups_only() -> None:
+    footer = boilerplate.line_key("Follow Example News for the latest updates")
+    story = boilerplate.line_key("The minister resigned on Tuesday.")
+    groups = [frozenset({footer, story}), frozenset({footer}), frozenset({footer, story})]
+    assert boilerplate.repeated_lines(groups, 3) == frozenset({footer})
+    assert boilerplate.line_key("  follow EXAMPLE news   for the latest updates ") == footer
+
+
+def test_a_footer_repeated_across_unrelated_articles_is_set_aside() -> None:
+    import random
+
+    import dedup
+
+    footer = "Follow Example News on every platform for the latest updates from our newsroom"
+    words = "harbour grain minister strike ballot orchard cyclone tariff museum rally".split()
+    docs = []
+    for i in range(8):
+        rng = random.Random(i)
+        body = " ".join(f"{rng.choice(words)}{rng.randint(0, 99)}" for _ in range(60))
+        docs.append(dedup.Document(f"d{i}", f"{body}.\n\n{footer}\n"))
+    result = dedup.scan_documents(docs)
+    assert {m.tokens for m in result.members} == {60}  # the 13 footer tokens are gone
+    few = dedup.scan_documents(docs[:3])  # three articles: too few to call it boilerplate
+    assert {m.tokens for m in few.members} == {60 + 13}
