@@ -266,8 +266,21 @@ def _stories(corpus: _Corpus, pairs: Sequence[Pair]) -> tuple[Story, ...]:
             cache[doc_id] = wire.detect(corpus.documents[doc_id].text)
         return cache[doc_id]
 
-    dates = {doc: corpus.members[doc].date for doc in graph}
-    found = stories.stars(graph, dates, lambda doc: bool(evidence(doc)))
+    position = {fp.doc_id: i for i, fp in enumerate(corpus.fingerprints)}
+
+    def coverage(holder: str, other: str) -> float:
+        if not corpus.salient:
+            return 0.0
+        return salience.weighted_containment(
+            corpus.salient[position[holder]], corpus.salient[position[other]]
+        )
+
+    hints = stories.OriginHints(
+        dates={doc: corpus.members[doc].date for doc in graph},
+        credited=lambda doc: bool(evidence(doc)),
+        coverage=coverage,
+    )
+    found = stories.stars(graph, hints)
     return tuple(stories.assemble(star, graph, corpus.members, evidence) for star in found)
 
 

@@ -73,3 +73,10 @@ def weighted_jaccard(a: SalientTerms, b: SalientTerms) -> float:
     shared = float(a.weights[ia].sum())
     union = float(a.weights.sum()) + float(b.weights.sum()) - shared
     return shared / union if union > 0 else 0.0
+
+
+def weighted_containment(holder: SalientTerms, other: SalientTerms) -> float:
+    """Share of ``other``'s salient weight that ``holder`` also has."""
+    _, _, io = np.intersect1d(holder.hashes, other.hashes, assume_unique=True, return_indices=True)
+    total = float(other.weights.sum())
+    return float(other.weights[io].sum()) / total if total > 0 else 0.0

@@ -65,11 +65,18 @@ def _stronger(a: Pair, b: Pair) -> bool:
     return (RELATION_STRENGTH[a.relation], a.jaccard) > (RELATION_STRENGTH[b.relation], b.jaccard)
 
 
-def stars(
-    graph: Mapping[str, Mapping[str, Pair]],
-    dates: Mapping[str, str | None],
-    credited: Callable[[str], bool],
-) -> list[Star]:
+@dataclass(frozen=True)
+class OriginHints:
+    """What decides a story's origin: document dates, whether a document credits a
+    wire agency explicitly, and how much of its partners' content it holds."""
+
+    dates: Mapping[str, str | None]
+    credited: Callable[[str], bool]
+    coverage: Callable[[str, str], float]
+    """Share (0-1) of the second document's salient content found in the first."""
+
+
+def stars(graph: Mapping[str, Mapping[str, Pair]], hints: OriginHints) -> list[Star]:
     """Cut every connected piece of ``graph`` into stars around chosen origins."""
     uf = UnionFind()
     for doc, partners in graph.items():
@@ -79,7 +86,7 @@ def stars(
     for component in uf.groups():
         remaining = set(component)
         while len(remaining) >= 2:
-            star = _next_star(remaining, graph, dates, credited)
+            star = _next_star(remaining, graph, hints)
             if star is None:
                 break
             found.append(star)
@@ -88,41 +95,35 @@ def stars(
 
 
 def _next_star(
-    remaining: set[str],
-    graph: Mapping[str, Mapping[str, Pair]],
-    dates: Mapping[str, str | None],
-    credited: Callable[[str], bool],
+    remaining: set[str], graph: Mapping[str, Mapping[str, Pair]], hints: OriginHints
 ) -> Star | None:
-    degree = {d: sum(1 for n in graph.get(d, {}) if n in remaining) for d in remaining}
-    linked = sorted(d for d in remaining if degree[d] > 0)
+    partners = {d: sorted(n for n in graph.get(d, {}) if n in remaining) for d in remaining}
+    linked = sorted(d for d in remaining if partners[d])
     if not linked:
         return None
-    origin, reason = _choose_origin(linked, degree, dates, credited)
-    members = sorted({origin} | {n for n in graph[origin] if n in remaining})
-    return Star(origin, tuple(members), reason)
+    origin, reason = _choose_origin(linked, partners, hints)
+    return Star(origin, tuple(sorted([origin, *partners[origin]])), reason)
 
 
 def _choose_origin(
-    linked: list[str],
-    degree: Mapping[str, int],
-    dates: Mapping[str, str | None],
-    credited: Callable[[str], bool],
+    linked: list[str], partners: Mapping[str, list[str]], hints: OriginHints
 ) -> tuple[str, str]:
-    parsed = {d: parse_date(dates.get(d)) for d in linked}
+    parsed = {d: parse_date(hints.dates.get(d)) for d in linked}
     dated = sorted((when, d) for d, when in parsed.items() if when is not None)
     if dated and (len(dated) == 1 or dated[0][0] < dated[1][0]):
         when, doc = dated[0]
         return doc, f"earliest date ({when.isoformat(sep=' ')})"
-    by_links = sorted(linked, key=lambda d: (-degree[d], d))
-    with_credit = [d for d in by_links if credited(d)]
-    if with_credit:
-        doc = with_credit[0]
-        return doc, (
-            f"credits the wire explicitly and relates directly to the most members "
-            f"({degree[doc]}); no dates tell which came first"
-        )
-    doc = by_links[0]
-    return doc, f"relates directly to the most members ({degree[doc]}); no dates or wire credits"
+    held = {d: sum(hints.coverage(d, p) for p in partners[d]) for d in linked}
+    credited = [d for d in linked if hints.credited(d)]
+    pool = credited or linked
+    doc = max(pool, key=lambda d: (len(partners[d]), round(held[d], 6), [-ord(c) for c in d]))
+    covers = (
+        f"relates directly to the most members ({len(partners[doc])}) and holds "
+        f"{held[doc] / len(partners[doc]):.0%} of what they report"
+    )
+    if credited:
+        return doc, f"credits the wire explicitly, {covers}; no dates tell which came first"
+    return doc, f"{covers}; no dates or wire credits tell which came first"
 
 
 def story_wire(evidence: Mapping[str, tuple[WireEvidence, ...]]) -> str | None:

@@ -8,7 +8,7 @@ import pytest
 
 import dedup
 from dedup.candidates import Pair
-from dedup.stories import neighbours, parse_date, stars, story_wire
+from dedup.stories import OriginHints, neighbours, parse_date, stars, story_wire
 from dedup.wire import WireEvidence
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -80,22 +80,32 @@ def _pair(a: str, b: str) -> Pair:
 def test_stars_do_not_chain_through_a_bridge() -> None:
     graph = neighbours([_pair("a", "b"), _pair("b", "c"), _pair("c", "d")])
     dates = {"a": "2024-05-01", "b": "2024-05-02", "c": "2024-05-03", "d": "2024-05-04"}
-    found = stars(graph, dates, lambda doc: False)
+    found = stars(graph, OriginHints(dates, lambda doc: False, lambda a, b: 1.0))
     assert [(s.origin, s.members) for s in found] == [("a", ("a", "b")), ("c", ("c", "d"))]
     assert found[0].origin_reason.startswith("earliest date")
 
 
 def test_origin_without_dates_prefers_an_explicit_wire_credit() -> None:
     graph = neighbours([_pair("hub", "x"), _pair("hub", "y"), _pair("credit", "hub")])
-    found = stars(graph, {}, lambda doc: doc == "credit")
+    found = stars(graph, OriginHints({}, lambda doc: doc == "credit", lambda a, b: 1.0))
     assert found[0].origin == "credit"
     assert "credits the wire" in found[0].origin_reason
 
 
-def test_origin_without_dates_or_credits_is_the_best_connected() -> None:
+def test_origin_without_dates_or_credits_holds_most_of_the_others() -> None:
     graph = neighbours([_pair("hub", "x"), _pair("hub", "y"), _pair("hub", "z")])
-    (star,) = stars(graph, {}, lambda doc: False)
+    (star,) = stars(graph, OriginHints({}, lambda doc: False, lambda a, b: 1.0))
     assert star.origin == "hub" and star.members == ("hub", "x", "y", "z")
+
+
+def test_between_equally_connected_members_the_one_holding_most_is_origin() -> None:
+    # src and a both relate to three others; src holds all of what they report
+    pairs = [_pair("src", x) for x in "abc"] + [_pair("a", x) for x in "bc"]
+    holds = {("src", x): 1.0 for x in "abc"}
+    hints = OriginHints({}, lambda doc: False, lambda h, o: holds.get((h, o), 0.3))
+    found = stars(neighbours(pairs), hints)
+    assert found[0].origin == "src"
+    assert found[0].members == ("a", "b", "c", "src")
 
 
 def test_story_wire_is_the_agency_most_members_credit() -> None:
