@@ -16,6 +16,7 @@ from dedup import (
     rewrite,
     rewrite_candidates,
     salience,
+    sentences,
     stories,
     wire,
 )
@@ -147,7 +148,10 @@ def _fingerprint_one(
     if fingerprinter.config.rewrites:
         with timer.stage("salience"):
             corpus.salient.append(salience.salient_terms(tokens))
-    corpus.line_keys.append(boilerplate.article_line_keys(lines))
+    # Hard-wrapped wire copy breaks sentences across lines: its lines are fragments,
+    # not page furniture, and never count as repeated boilerplate.
+    wrapped = sentences.hard_wrapped(lines)
+    corpus.line_keys.append(frozenset() if wrapped else boilerplate.article_line_keys(lines))
     corpus.fingerprints.append(result)
     corpus.documents[doc.id] = doc
     corpus.members[doc.id] = Member(

@@ -91,7 +91,7 @@ def paragraphs(raw: str, lines: list[Line]) -> list[list[Line]]:
     every adjacent line, elsewhere (one paragraph a line) a line starting in lower case.
     Boilerplate lines, and lines after a blank or an indented line, start paragraphs."""
     groups: list[list[Line]] = []
-    wrapped = _hard_wrapped(lines)
+    wrapped = hard_wrapped(lines)
     for line in lines:
         if groups and _continues(raw, groups[-1][-1], line, wrapped):
             groups[-1].append(line)
@@ -111,7 +111,7 @@ def _continues(raw: str, prev: Line, line: Line, wrapped: bool) -> bool:
     return wrapped or line.text[:1].islower()
 
 
-def _hard_wrapped(lines: list[Line]) -> bool:
+def hard_wrapped(lines: list[Line]) -> bool:
     """Text wrapped at a fixed width (wire copy): no long lines, several short ones."""
     article = [line for line in lines if line.boilerplate is None]
     return len(article) >= 3 and all(len(line.text) <= _WRAP_WIDTH for line in article)
