@@ -7,11 +7,12 @@ minhash -> lsh/candidates (copies) -> salience/rewrite (rewrites: alignment, fac
 """
 
 from dedup.candidates import Pair, Scores
+from dedup.compare import Comparison, compare
 from dedup.config import ScanConfig
 from dedup.document import Document, Skipped
 from dedup.fingerprint import Fingerprint, Fingerprinter, TooShort
 from dedup.ingest import iter_documents
-from dedup.pipeline import Comparison, compare, scan, scan_documents
+from dedup.pipeline import scan, scan_documents
 from dedup.report import to_dict, to_json
 from dedup.results import Member, ScanResult, Story, StoryMember
 

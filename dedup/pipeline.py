@@ -21,7 +21,7 @@ from dedup import (
     wire,
 )
 from dedup.article import Article
-from dedup.candidates import Pair, Scores
+from dedup.candidates import Pair
 from dedup.cluster import UnionFind
 from dedup.config import ScanConfig
 from dedup.document import Document, Skipped
@@ -286,40 +286,3 @@ def _stories(corpus: _Corpus, pairs: Sequence[Pair]) -> tuple[Story, ...]:
     )
     found = stories.stars(graph, hints)
     return tuple(stories.assemble(star, graph, corpus.members, evidence) for star in found)
-
-
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    """Both tiers' verdict on two articles: word-shingle scores, the rewrite tier's
-    evidence (when ``rewrites`` is on), the relation, and one strength score."""
-
-    scores: Scores
-    rewrite: rewrite.RewriteEvidence | None
-    relation: str | None
-
-    @property
-    def strength(self) -> float:
-        """The strongest share of one article found in the other: shingle Jaccard or
-        containment, or the share of the shorter article's sentences that align."""
-        aligned = self.rewrite.aligned_share if self.rewrite is not None else 0.0
-        return max(self.scores.jaccard, self.scores.containment, aligned)
-
-
-def compare(a: Document, b: Document, config: ScanConfig | None = None) -> Comparison | None:
-    """Score two articles as a scan would (None if either is too short)."""
-    config = config or ScanConfig()
-    fingerprinter = Fingerprinter(config)
-    ta = fingerprinter.tokens(boilerplate.split_lines(a.text))
-    tb = fingerprinter.tokens(boilerplate.split_lines(b.text))
-    fa, fb = fingerprinter.fingerprint_tokens(a.id, ta), fingerprinter.fingerprint_tokens(b.id, tb)
-    if isinstance(fa, TooShort) or isinstance(fb, TooShort):
-        return None
-    scores = candidates.score(fa, fb, config)
-    if not config.rewrites:
-        return Comparison(scores, None, scores.relation)
-    bound = salience.weighted_jaccard(salience.salient_terms(ta), salience.salient_terms(tb))
-    evidence = rewrite.verify(
-        Article.build(a), Article.build(b), bound, SentenceMatcher.default(), config
-    )
-    relation = scores.relation or ("rewrite" if evidence.verdict else None)
-    return Comparison(scores, evidence, relation)
