@@ -1,7 +1,7 @@
-"""An article prepared for story verification and reporting: its sentences (with
-offsets), the specific facts it states and its wire evidence, each computed on first
-use: sentence splitting costs far more than fingerprinting, so it runs only for
-articles that are candidates of a story and only when alignment is needed.
+"""An article prepared for story verification and reporting: its lines, sentences
+(with offsets) and the specific facts it states, each computed on first use. Sentence
+splitting and fact extraction cost far more than fingerprinting, so they run only for
+articles that are candidates of a story, and sentences only when alignment is needed.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
-from dedup import boilerplate, facts, sentences, wire
+from dedup import boilerplate, facts, sentences
 from dedup.document import Document
 from dedup.facts import Fact
 from dedup.salience import term_hash, weight
@@ -25,7 +25,7 @@ _DAY_DATE = re.compile(r"^(?:\d{4}|-)-\d\d-\d\d$")
 
 @dataclass(frozen=True)
 class Article:
-    """A document with lazily computed sentences, facts and wire evidence."""
+    """A document with lazily computed lines, sentences and facts."""
 
     document: Document
     house_terms: frozenset[int] = frozenset()
@@ -33,10 +33,6 @@ class Article:
     names made of them are not specific."""
     repeated_lines: frozenset[int] = frozenset()
     """Keys of lines the corpus repeats across unrelated articles: boilerplate."""
-
-    @classmethod
-    def build(cls, document: Document) -> Article:
-        return cls(document)
 
     @cached_property
     def lines(self) -> list[boilerplate.Line]:
@@ -55,10 +51,6 @@ class Article:
         return tuple(
             tuple(facts.extract(s.text)) if s.boilerplate is None else () for s in self.sentences
         )
-
-    @cached_property
-    def wire(self) -> tuple[wire.WireEvidence, ...]:
-        return wire.detect(self.document.text)
 
     @cached_property
     def fact_keys(self) -> frozenset[str]:

@@ -47,8 +47,6 @@ def compare(a: Document, b: Document, config: ScanConfig | None = None) -> Compa
     if not config.rewrites:
         return Comparison(scores, None, scores.relation)
     bound = salience.weighted_jaccard(salience.salient_terms(ta), salience.salient_terms(tb))
-    evidence = rewrite.verify(
-        Article.build(a), Article.build(b), bound, SentenceMatcher.default(), config
-    )
+    evidence = rewrite.verify(Article(a), Article(b), bound, SentenceMatcher.default(), config)
     relation = scores.relation or ("rewrite" if evidence.verdict else None)
     return Comparison(scores, evidence, relation)
