@@ -1,12 +1,12 @@
 """The rewrite tier's verification: are two articles the same news story retold?
 
 Word shingles cannot see rewrites, so the evidence is of two other kinds, and a pair
+(whose salient-term weighted Jaccard is at least ``rewrite_min_weighted_jaccard``)
 qualifies through either:
 - retold sentence by sentence: at least ``rewrite_min_aligned`` sentences, and
   ``rewrite_min_aligned_share`` of the shorter article's, align with the matcher;
-- the same specific facts: salient-term weighted Jaccard at least
-  ``rewrite_min_weighted_jaccard`` and at least ``rewrite_min_facts`` shared facts
-  (names, figures, dates).
+- the same specific facts: at least ``rewrite_min_facts`` shared facts (rare names,
+  figures, dated days).
 Template copy (stock notes filled from one form) is refused: when most aligned
 sentence pairs that both carry figures share none of them, the texts tell different
 facts in the same words.
@@ -53,19 +53,12 @@ def cheap_bound(a: SalientTerms, b: SalientTerms, config: ScanConfig) -> float |
 def verify(
     a: Article, b: Article, score: float, matcher: SentenceMatcher, config: ScanConfig
 ) -> RewriteEvidence:
-    """Decide from shared facts first (cheap); align sentences only when the facts
-    do not settle it and the articles share enough vocabulary to be worth it."""
+    """Align the two articles' sentences, set aside aligned pairs whose figures
+    contradict, and decide: template copy, same facts, retold, or too little."""
     shared = tuple(sorted(a.fact_keys & b.fact_keys))
-    if score >= config.rewrite_min_weighted_jaccard and len(shared) >= config.rewrite_min_facts:
-        reason = (
-            f"same facts: {len(shared)} shared names, figures and dates, "
-            f"salient overlap {score:.2f}"
-        )
-        return _evidence(score, None, shared, 0, True, reason, a, b)
     if score < config.rewrite_min_weighted_jaccard:
-        return _evidence(
-            score, None, shared, 0, False, "too little salient vocabulary shared", a, b
-        )
+        reason = "too little salient vocabulary shared"
+        return _evidence(score, None, shared, 0, False, reason, a, b)
     aligned = align(a.sentences, b.sentences, matcher)
     conflicting = _figure_conflicts(aligned, a, b)
     with_figures = sum(
@@ -76,7 +69,7 @@ def verify(
         aligned.sentences_a,
         aligned.sentences_b,
     )
-    verdict, reason = _decide(agreeing, len(conflicting), with_figures, config)
+    verdict, reason = _decide(agreeing, len(shared), len(conflicting), with_figures, config)
     return _evidence(score, agreeing, shared, len(conflicting), verdict, reason, a, b)
 
 
@@ -104,19 +97,23 @@ def _evidence(
 
 
 def _decide(
-    alignment: Alignment, conflicts: int, with_figures: int, config: ScanConfig
+    alignment: Alignment, shared: int, conflicts: int, with_figures: int, config: ScanConfig
 ) -> tuple[bool, str]:
+    """The verdict, template first: shared chrome ('MarketBeat', '50-day average')
+    must not make two stock notes from one form a story."""
     if with_figures >= TEMPLATE_MIN_PAIRS and conflicts >= TEMPLATE_CONFLICT_SHARE * with_figures:
         return False, (
             f"template: {conflicts} of {with_figures} aligned sentence pairs differ in every figure"
         )
+    if shared >= config.rewrite_min_facts:
+        return True, f"same facts: {shared} shared names, figures and dates"
     aligned, share = alignment.aligned_count(), alignment.share_of_shorter()
     if aligned >= config.rewrite_min_aligned and share >= config.rewrite_min_aligned_share:
         return True, (
             f"retold: {aligned} sentences ({share:.0%} of the shorter article) align "
             "without contradicting figures"
         )
-    return False, "too little shared: neither enough aligned sentences nor enough shared facts"
+    return False, "too little shared: neither enough shared facts nor enough aligned sentences"
 
 
 def _figure_conflicts(alignment: Alignment, a: Article, b: Article) -> set[Match]:
