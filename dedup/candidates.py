@@ -81,12 +81,13 @@ def verify(a: Fingerprint, b: Fingerprint, config: ScanConfig) -> Pair | None:
     return Pair(first, second, scores.jaccard, scores.containment, scores.relation)
 
 
-def exact_groups(fingerprints: Sequence[Fingerprint]) -> dict[int, list[int]]:
-    """Positions of the fingerprints sharing each exact-text hash."""
+def identical_groups(fingerprints: Sequence[Fingerprint]) -> list[list[int]]:
+    """Positions of the fingerprints sharing each exact-text hash, each group sorted by
+    document id so that its first member (the representative) never depends on order."""
     groups: dict[int, list[int]] = {}
     for position, fp in enumerate(fingerprints):
         groups.setdefault(fp.exact, []).append(position)
-    return groups
+    return [sorted(g, key=lambda p: fingerprints[p].doc_id) for g in groups.values()]
 
 
 def make_index(config: ScanConfig) -> BandIndex:
@@ -100,10 +101,8 @@ def find_pairs(
     """Every verified pair: exact copies (linked to their group's first id) and the
     LSH candidates between distinct texts that pass verification."""
     index = index if index is not None else make_index(config)
-    groups = exact_groups(fingerprints)
     representatives: list[int] = []
-    for members in groups.values():
-        members.sort(key=lambda p: fingerprints[p].doc_id)
+    for members in identical_groups(fingerprints):
         head = fingerprints[members[0]]
         for other in members[1:]:
             yield Pair(head.doc_id, fingerprints[other].doc_id, 1.0, 1.0, "copy")

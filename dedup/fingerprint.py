@@ -59,10 +59,6 @@ class Fingerprinter:
         """Normalised tokens of an article's lines, boilerplate set aside."""
         return tokenise(normalise(boilerplate.article_text(lines)))
 
-    def fingerprint_text(self, doc_id: str, text: str) -> Fingerprint | TooShort:
-        """Fingerprint article text that is already free of boilerplate."""
-        return self.fingerprint_tokens(doc_id, tokenise(normalise(text)))
-
     def fingerprint_tokens(self, doc_id: str, tokens: list[str]) -> Fingerprint | TooShort:
         """Exact hash, shingle set and signature of an article's tokens."""
         if len(tokens) < max(self.config.min_tokens, self.config.shingle_size):

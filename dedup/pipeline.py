@@ -93,7 +93,8 @@ def scan_documents(
         with timer.stage("rewrites"):
             pairs += _rewrite_pairs(corpus, pairs, config, fingerprinter)
     with timer.stage("stories"):
-        groups = [g for g in _identical_groups(corpus.fingerprints) if len(g) > 1]
+        fps = corpus.fingerprints
+        groups = [[fps[p].doc_id for p in g] for g in candidates.identical_groups(fps)]
         pairs = candidates.expand_identical(pairs, groups)
         found = _stories(corpus, pairs)
     grouped = {m.document for story in found for m in story.members}
@@ -207,20 +208,14 @@ def _refingerprint(
         corpus.salient[position] = salience.salient_terms(tokens)
 
 
-def _identical_groups(fingerprints: Sequence[Fingerprint]) -> list[list[str]]:
-    groups = candidates.exact_groups(fingerprints)
-    return [sorted(fingerprints[p].doc_id for p in members) for members in groups.values()]
-
-
 def _rewrite_pairs(
     corpus: _Corpus, known: Sequence[Pair], config: ScanConfig, fingerprinter: Fingerprinter
 ) -> list[Pair]:
     """Tier 2 over one representative of each identical text: LSH candidates, the
     cheap bound, then at most ``rewrite_max_candidates`` verifications per article."""
     fps, sal = corpus.fingerprints, corpus.salient
-    groups = candidates.exact_groups(fps).values()
     reps = sorted(
-        (min(g, key=lambda p: fps[p].doc_id) for g in groups), key=lambda p: fps[p].doc_id
+        (group[0] for group in candidates.identical_groups(fps)), key=lambda p: fps[p].doc_id
     )
     rep_terms = [sal[p] for p in reps]
     common = rewrite_candidates.house_terms(rep_terms, config)
