@@ -66,6 +66,11 @@ def _content(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w for w in words if w not in STOPWORDS and len(w) > 2)
 
 
+def content_words(sentence: Sentence) -> frozenset[str]:
+    """The sentence's normalised words that are not stopwords or very short."""
+    return _content(_words(sentence))
+
+
 def matchable(sentences: Sequence[Sentence]) -> list[Sentence]:
     """Article sentences long enough to align (boilerplate and fragments left out)."""
     return [

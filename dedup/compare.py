@@ -28,10 +28,13 @@ class Comparison:
 
     @property
     def strength(self) -> float:
-        """The strongest share of one article found in the other: shingle Jaccard or
-        containment, or the share of the shorter article's sentences that align."""
-        aligned = self.rewrite.aligned_share if self.rewrite is not None else 0.0
-        return max(self.scores.jaccard, self.scores.containment, aligned)
+        """How close a copy, 0-1: the mean of how much of the shorter article is
+        verbatim (word-shingle containment) and how much of it is retold (share of its
+        sentences that align; containment again when the rewrite tier is off). A cut
+        copy scores above a light edit, which scores above a heavy rewrite."""
+        verbatim = self.scores.containment
+        retold = self.rewrite.aligned_share if self.rewrite is not None else verbatim
+        return (verbatim + max(retold, verbatim)) / 2
 
 
 def compare(a: Document, b: Document, config: ScanConfig | None = None) -> Comparison | None:

@@ -41,15 +41,23 @@ class ScanConfig:
     this share of them) is the corpus's own boilerplate and is set aside."""
     rewrites: bool = True
     """Run the rewrite tier (salient-term LSH, sentence alignment, shared facts)."""
-    rewrite_lsh_threshold: float = 0.12
-    """Jaccard level of salient-term sets the rewrite tier's LSH targets (64x2 bands
-    at 128 permutations): rewrites share only 10-30 % of their rare terms."""
+    rewrite_lsh_threshold: float = 0.06
+    """Jaccard level of salient-term sets the rewrite tier's LSH targets (26 bands of
+    one row at 128 permutations): rewrites share only 5-30 % of their rare terms, and a
+    short rewrite of a long story shares little of the union however faithful it is."""
     rewrite_df_share: float = 0.005
     """In corpora of 1,000 articles or more, salient terms found in more than this
     share of them (the house vocabulary: 'dlrs', 'mln') do not make candidates."""
-    rewrite_max_candidates: int = 4
-    """Rewrite candidates verified per article, best salient overlap first: keeps the
-    expensive verification linear in the corpus when a topic has many articles."""
+    rewrite_max_candidates: int = 5
+    """Rewrite candidates verified per article, the one holding most of the other's
+    salient content first: keeps the expensive verification linear in the corpus
+    when a topic has many articles, and finds the source before sibling copies."""
+    rewrite_max_days: float | None = 3.0
+    """Dated articles further apart than this are never rewrites of one another: a
+    follow-up days later is a new development, not the same story (None: no limit)."""
+    ledger: bool = True
+    """Align every story's members sentence by sentence for the report (what each
+    copy shares, adds and drops, and which facts differ)."""
     rewrite_min_weighted_jaccard: float = 0.10
     rewrite_min_facts: int = 3
     rewrite_min_aligned: int = 2
@@ -83,6 +91,8 @@ class ScanConfig:
             raise ValueError("rewrite_max_candidates must be at least 1")
         if self.rewrite_min_facts < 0 or self.rewrite_min_aligned < 1:
             raise ValueError("rewrite_min_facts must be >= 0 and rewrite_min_aligned >= 1")
+        if self.rewrite_max_days is not None and self.rewrite_max_days < 0:
+            raise ValueError(f"rewrite_max_days must be >= 0, got {self.rewrite_max_days}")
         if self.max_doc_bytes < 1:
             raise ValueError(f"max_doc_bytes must be positive, got {self.max_doc_bytes}")
 

@@ -303,13 +303,14 @@ def same_fact(a: Fact, b: Fact) -> bool:
 def name_variant(a: Fact, b: Fact) -> bool:
     """Two names spelt differently ("Diori Hamani"/"Hammani", "Airbase"/"Air Base 101"):
     same digits, lengths within 2, at most one edit per 7 letters (about a difflib ratio
-    of 0.86), neither a prefix of the other ("Russia"/"Russian" are not variants)."""
+    of 0.86), neither a prefix or suffix of the other ("Russia"/"Russian", "Lloyd Austin"/"US
+    Lloyd Austin" are not variants)."""
     if a.kind != "name" or b.kind != "name" or a.key == b.key:
         return False
     x, y = (re.sub(r"\W", "", f.key) for f in (a, b))
     if re.sub(r"\D", "", x) != re.sub(r"\D", "", y) or abs(len(x) - len(y)) > 2:
         return False
-    if x.startswith(y) or y.startswith(x):
+    if x.startswith(y) or y.startswith(x) or x.endswith(y) or y.endswith(x):
         return x == y
     return _edits(x, y) <= max(len(x), len(y)) // 7
 

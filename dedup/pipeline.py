@@ -13,6 +13,7 @@ from dedup import (
     boilerplate,
     candidates,
     ingest,
+    ledger,
     rewrite,
     rewrite_candidates,
     salience,
@@ -56,6 +57,8 @@ class _Corpus:
     salient: list[SalientTerms] = field(default_factory=list)
     line_keys: list[frozenset[int]] = field(default_factory=list)
     repeated: frozenset[int] = frozenset()
+    house: frozenset[int] = frozenset()
+    articles: dict[str, Article] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
     members: dict[str, Member] = field(default_factory=dict)
     too_short: list[TooShort] = field(default_factory=list)
@@ -97,6 +100,13 @@ def scan_documents(
         groups = [[fps[p].doc_id for p in g] for g in candidates.identical_groups(fps)]
         pairs = candidates.expand_identical(pairs, groups)
         found = _stories(corpus, pairs)
+    if config.ledger:
+        with timer.stage("ledger"):
+            matcher = SentenceMatcher.default()
+            found = tuple(
+                replace(story, ledger=ledger.build(story, _articles(corpus, story), matcher))
+                for story in found
+            )
     grouped = {m.document for story in found for m in story.members}
     return ScanResult(
         config=config,
@@ -223,21 +233,24 @@ def _rewrite_pairs(
         rep_terms, common, config, fingerprinter.minhasher
     )
     done = {(p.a, p.b) for p in known}
+    apart = _days_apart(corpus, [fps[p].doc_id for p in reps], config.rewrite_max_days)
     bounded = []
     for i, j in lsh_pairs:
         ids = tuple(sorted((fps[reps[i]].doc_id, fps[reps[j]].doc_id)))
+        if ids in done or apart(i, j):
+            continue
         bound = rewrite.cheap_bound(rep_terms[i], rep_terms[j], config)
-        if bound is not None and ids not in done:
-            bounded.append((bound, i, j))
-    house = frozenset(common.tolist())
-    repeated = corpus.repeated
-    articles: dict[str, Article] = {}
+        if bound is not None:
+            rank = rewrite_candidates.rank(rep_terms[i], rep_terms[j])
+            bounded.append(rewrite_candidates.Candidate(rank, bound, i, j))
+    corpus.house = frozenset(common.tolist())
     matcher = SentenceMatcher.default()
     found: list[Pair] = []
-    for bound, i, j in rewrite_candidates.best_per_article(bounded, config.rewrite_max_candidates):
+    for _, bound, i, j in rewrite_candidates.best_per_article(
+        bounded, config.rewrite_max_candidates
+    ):
         fa, fb = sorted((fps[reps[i]], fps[reps[j]]), key=lambda f: f.doc_id)
-        art_a = _article(articles, corpus.documents[fa.doc_id], house, repeated)
-        art_b = _article(articles, corpus.documents[fb.doc_id], house, repeated)
+        art_a, art_b = _article(corpus, fa.doc_id), _article(corpus, fb.doc_id)
         evidence = rewrite.verify(art_a, art_b, bound, matcher, config)
         if evidence.verdict:
             scores = candidates.score(fa, fb, config)
@@ -248,12 +261,32 @@ def _rewrite_pairs(
     return found
 
 
-def _article(
-    cache: dict[str, Article], doc: Document, house: frozenset[int], repeated: frozenset[int]
-) -> Article:
-    if doc.id not in cache:
-        cache[doc.id] = Article(doc, house, repeated)
-    return cache[doc.id]
+def _days_apart(
+    corpus: _Corpus, doc_ids: Sequence[str], limit: float | None
+) -> Callable[[int, int], bool]:
+    """Whether articles ``i`` and ``j`` (positions in ``doc_ids``) are both dated and
+    further apart than ``limit`` days."""
+    dates = [stories.parse_date(corpus.members[d].date) for d in doc_ids]
+
+    def apart(i: int, j: int) -> bool:
+        a, b = dates[i], dates[j]
+        if limit is None or a is None or b is None:
+            return False
+        return abs((a - b).total_seconds()) > limit * 86400
+
+    return apart
+
+
+def _article(corpus: _Corpus, doc_id: str) -> Article:
+    """The article of ``doc_id``, made once (its sentences and facts are cached)."""
+    if doc_id not in corpus.articles:
+        doc = corpus.documents[doc_id]
+        corpus.articles[doc_id] = Article(doc, corpus.house, corpus.repeated)
+    return corpus.articles[doc_id]
+
+
+def _articles(corpus: _Corpus, story: Story) -> dict[str, Article]:
+    return {m.document: _article(corpus, m.document) for m in story.members}
 
 
 def _stories(corpus: _Corpus, pairs: Sequence[Pair]) -> tuple[Story, ...]:

@@ -6,7 +6,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from dedup.ledger import StoryLedger
 from dedup.results import ScanResult, Story, StoryMember
+
+SHOWN_CHARS = 160
+"""Sentences longer than this are cut in the terminal view (JSON and HTML keep them)."""
 
 
 def render_text(result: ScanResult, console: Console) -> None:
@@ -53,7 +57,34 @@ def _story(story: Story, console: Console) -> None:
                 f"  {escape(member.document)} is a rewrite: {escape(member.pair.rewrite.reason)}",
                 highlight=False,
             )
+    if story.ledger is not None:
+        _ledger(story.ledger, console)
     console.print()
+
+
+def _ledger(ledger: StoryLedger, console: Console) -> None:
+    """Fact divergences, then what each member alone says and how much it drops."""
+    for record in ledger.fact_divergences:
+        wordings = "; ".join(f"{escape(v.text)} ({escape(v.document)})" for v in record.values)
+        console.print(f"  [magenta]{record.kind} differs[/magenta]: {wordings}", highlight=False)
+    for member in ledger.members:
+        counts = {
+            status: sum(1 for s in member.sentences if s.status == status)
+            for status in ("shared", "divergent", "boilerplate")
+        }
+        console.print(
+            f"  [bold]{escape(member.document)}[/bold]: {counts['shared']} shared, "
+            f"{counts['divergent']} only here, {counts['boilerplate']} boilerplate, "
+            f"{len(member.dropped)} of the origin's sentences dropped",
+            highlight=False,
+        )
+        for sentence in member.divergent():
+            console.print(f"    [yellow]+[/yellow] {escape(_cut(sentence.text))}", highlight=False)
+
+
+def _cut(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= SHOWN_CHARS else flat[: SHOWN_CHARS - 1] + "…"
 
 
 def _scores(member: StoryMember) -> str:

@@ -12,9 +12,10 @@ from importlib import resources
 from typing import Any
 
 from dedup.candidates import Pair
+from dedup.ledger import FactDivergence, MemberLedger
 from dedup.results import Member, ScanResult, Story, StoryMember
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def to_dict(result: ScanResult) -> dict[str, Any]:
@@ -57,20 +58,50 @@ def _story(story: Story) -> dict[str, Any]:
         "wire": story.wire,
         "origin": story.origin,
         "origin_reason": story.origin_reason,
-        "members": [_story_member(m) for m in story.members],
+        "members": [_story_member(m, story) for m in story.members],
         "pairs": [pair_dict(p) for p in story.pairs],
+        "fact_divergences": [
+            _divergence(d) for d in (story.ledger.fact_divergences if story.ledger else ())
+        ],
     }
 
 
-def _story_member(member: StoryMember) -> dict[str, Any]:
+def _story_member(member: StoryMember, story: Story) -> dict[str, Any]:
+    ledger = story.ledger.member(member.document) if story.ledger else None
     return {
         "document": member.document,
         "relation": member.relation,
         "scores": scores(member.pair),
         "wire_evidence": [{"agency": e.agency, "text": e.text} for e in member.wire_evidence],
         "wire_inferred_from": list(member.wire_inferred_from),
+        **_ledger(ledger),
         **_member(member.member),
     }
+
+
+def _ledger(ledger: MemberLedger | None) -> dict[str, Any]:
+    if ledger is None:
+        return {"sentences": [], "dropped": []}
+    return {
+        "sentences": [
+            {
+                "index": s.index,
+                "text": s.text,
+                "status": s.status,
+                "counterparts": [
+                    {"document": c.document, "index": c.index, "score": c.score, "kind": c.kind}
+                    for c in s.counterparts
+                ],
+            }
+            for s in ledger.sentences
+        ],
+        "dropped": list(ledger.dropped),
+    }
+
+
+def _divergence(record: FactDivergence) -> dict[str, Any]:
+    values = [{"document": v.document, "index": v.index, "text": v.text} for v in record.values]
+    return {"kind": record.kind, "values": values}
 
 
 def scores(pair: Pair | None) -> dict[str, float | int]:

@@ -9,6 +9,7 @@ from dedup.candidates import Pair
 from dedup.config import ScanConfig
 from dedup.document import Skipped
 from dedup.fingerprint import TooShort
+from dedup.ledger import StoryLedger
 from dedup.wire import WireEvidence
 
 MemberRelation = Literal["origin", "copy", "near-copy", "rewrite"]
@@ -54,6 +55,9 @@ class Story:
     wire: str | None
     members: tuple[StoryMember, ...]
     pairs: tuple[Pair, ...]
+    ledger: StoryLedger | None = None
+    """Each member's sentences (shared, divergent, boilerplate) and the facts the
+    members state differently; None when the scan ran without it."""
 
 
 @dataclass(frozen=True)

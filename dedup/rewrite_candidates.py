@@ -9,13 +9,14 @@ candidate must pass a cheap weighted-Jaccard bound before alignment is tried.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
 from dedup.config import ScanConfig
 from dedup.lsh import MemoryBandIndex, band_keys
 from dedup.minhash import MinHasher, lsh_params
-from dedup.salience import SalientTerms
+from dedup.salience import SalientTerms, weighted_containment
 from dedup.shingle import U32
 
 MIN_TERMS = 3
@@ -50,18 +51,32 @@ def candidate_pairs(
     yield from index.pairs()
 
 
-def best_per_article(
-    scored: Sequence[tuple[float, int, int]], limit: int
-) -> list[tuple[float, int, int]]:
-    """The pairs that are among the ``limit`` best-scored of either article, in a
-    fixed order: verification work grows with the corpus, not with its square."""
-    ranked = sorted(scored, key=lambda item: (-item[0], item[1], item[2]))
+class Candidate(NamedTuple):
+    """Articles ``i`` < ``j`` (positions) worth verifying: ``rank`` orders them,
+    ``bound`` is the weighted Jaccard that let them through."""
+
+    rank: float
+    bound: float
+    i: int
+    j: int
+
+
+def rank(a: SalientTerms, b: SalientTerms) -> float:
+    """How much of one article's salient content the other holds (the larger share):
+    a rewrite's source holds nearly all of it, a sibling rewrite only part, so the
+    source ranks first among an article's candidates."""
+    return max(weighted_containment(a, b), weighted_containment(b, a))
+
+
+def best_per_article(scored: Sequence[Candidate], limit: int) -> list[Candidate]:
+    """The candidates among the ``limit`` best-ranked of either article, in a fixed
+    order: verification work grows with the corpus, not with its square."""
+    ranked = sorted(scored, key=lambda c: (-c.rank, c.i, c.j))
     taken: dict[int, int] = {}
     kept = []
     for item in ranked:
-        _, i, j = item
-        if taken.get(i, 0) < limit or taken.get(j, 0) < limit:
+        if taken.get(item.i, 0) < limit or taken.get(item.j, 0) < limit:
             kept.append(item)
-            taken[i] = taken.get(i, 0) + 1
-            taken[j] = taken.get(j, 0) + 1
-    return sorted(kept, key=lambda item: (item[1], item[2]))
+            taken[item.i] = taken.get(item.i, 0) + 1
+            taken[item.j] = taken.get(item.j, 0) + 1
+    return sorted(kept, key=lambda c: (c.i, c.j))

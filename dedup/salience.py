@@ -53,6 +53,12 @@ def weight(term: str) -> float:
     return max(0.0, MAX_ZIPF - wordfreq.zipf_frequency(term, "en", wordlist="best"))
 
 
+@lru_cache(maxsize=200_000)
+def zipf(word: str) -> float:
+    """The word's English frequency on the zipf scale (0 when unknown, ~7 for "the")."""
+    return float(wordfreq.zipf_frequency(word, "en", wordlist="best"))
+
+
 def term_hash(term: str) -> int:
     """A term's 32-bit hash (low bits of xxh3_64), as in salient-term sets."""
     return xxhash.xxh3_64_intdigest(term.encode("utf-8")) & 0xFFFFFFFF

@@ -270,6 +270,7 @@ def test_identical_facts_are_not_divergences(sentence: str) -> None:
         ("Lloyd Austin", "Lloyd Austen", True),
         ("Air Base 101", "Air Base 201", False),  # a different number, not a spelling
         ("Russia", "Russian", False),  # a derived word
+        ("Defense Secretary Lloyd Austin", "US Defense Secretary Lloyd Austin", False),  # a title
         ("Niger", "Nigeria", False),
         ("Austria", "Australia", False),  # two edits in nine letters
         ("Iran", "Iraq", False),

@@ -98,15 +98,62 @@ def test_rewrites_can_be_switched_off() -> None:
 
 
 def test_verification_is_capped_per_article_best_first() -> None:
-    from dedup.rewrite_candidates import best_per_article
+    from dedup.rewrite_candidates import Candidate, best_per_article
 
     # article 0 is a candidate of five others; with a cap of 2 its three weakest
     # partners are only kept when they are among their own partner's best two
-    scored = [(0.9, 0, 1), (0.8, 0, 2), (0.7, 0, 3), (0.6, 0, 4), (0.5, 0, 5), (0.4, 3, 4)]
-    kept = best_per_article(scored, 2)
+    ranked = [(0.9, 0, 1), (0.8, 0, 2), (0.7, 0, 3), (0.6, 0, 4), (0.5, 0, 5), (0.4, 3, 4)]
+    scored = [Candidate(rank, 0.2, i, j) for rank, i, j in ranked]
+    kept = [(c.rank, c.i, c.j) for c in best_per_article(scored, 2)]
     assert (0.9, 0, 1) in kept and (0.8, 0, 2) in kept
     assert (0.4, 3, 4) in kept  # the best of articles 3 and 4 after article 0 is full
     assert len(kept) == len(set(kept))
     assert kept == sorted(kept, key=lambda item: (item[1], item[2]))
+
+
+def test_candidates_rank_the_source_above_a_sibling_rewrite() -> None:
+    from dedup.rewrite_candidates import rank
+    from dedup.salience import salient_terms
+
+    source = salient_terms("niger russia hangar airbase niamey pentagon austin tiani".split())
+    short = salient_terms("niger russia hangar niamey".split())
+    sibling = salient_terms("niger russia hangar kremlin peskov moscow wagner".split())
+    # the source holds all of the short rewrite's content, the sibling only part
+    assert rank(short, source) == 1.0
+    assert rank(short, source) > rank(short, sibling)
     with pytest.raises(ValueError, match="rewrite_max_candidates"):
         dedup.ScanConfig(rewrite_max_candidates=0)
+
+
+def test_strength_orders_copy_above_edit_above_rewrite() -> None:
+    seeds = sorted(SEEDS.glob("*.txt"))
+    text = seeds[0].read_text("utf-8")
+    source = dedup.Document("source", text)
+    edited = dedup.Document("edited", text.replace(" the ", " a ").replace(" said", " stated"))
+    retold = dedup.Document("retold", seeds[2].read_text("utf-8"))
+
+    def strength(doc: dedup.Document) -> float:
+        comparison = dedup.compare(doc, source)
+        assert comparison is not None
+        return comparison.strength
+
+    assert strength(dedup.Document("copy", text)) == 1.0
+    assert 1.0 > strength(edited) > strength(retold) > 0.0
+
+
+def test_rewrites_dated_days_apart_are_not_one_story() -> None:
+    seeds = sorted(SEEDS.glob("*.txt"))
+    texts = [seeds[0].read_text("utf-8"), seeds[2].read_text("utf-8")]
+
+    def stories(second_date: str, config: dedup.ScanConfig | None = None) -> int:
+        docs = [
+            dedup.Document("a", texts[0], date="2024-05-03"),
+            dedup.Document("b", texts[1], date=second_date),
+        ]
+        return len(dedup.scan_documents(docs, config).stories)
+
+    assert stories("2024-05-04") == 1
+    assert stories("2024-05-13") == 0  # ten days later: a follow-up, not this story
+    assert stories("2024-05-13", dedup.ScanConfig(rewrite_max_days=None)) == 1
+    with pytest.raises(ValueError, match="rewrite_max_days"):
+        dedup.ScanConfig(rewrite_max_days=-1)

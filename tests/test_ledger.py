@@ -1,0 +1,133 @@
+"""The sentence ledger: what each member of a story shares, adds and drops, and the
+facts the members state differently, on the seeds and on small made-up stories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import dedup
+from dedup.ledger import MemberLedger, StoryLedger
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(scope="module")
+def seeds_ledger() -> StoryLedger:
+    result = dedup.scan([str(SEEDS)])
+    assert len(result.stories) == 1
+    ledger = result.stories[0].ledger
+    assert ledger is not None
+    return ledger
+
+
+def _member(ledger: StoryLedger, prefix: str) -> MemberLedger:
+    return next(m for m in ledger.members if Path(m.document).name.startswith(prefix))
+
+
+def _status(member: MemberLedger, words: str) -> set[str]:
+    """Statuses of the member's sentences containing ``words``."""
+    found = {s.status for s in member.sentences if words in s.text}
+    assert found, f"no sentence with {words!r} in {member.document}"
+    return found
+
+
+def test_facts_only_one_copy_carries_are_divergent(seeds_ledger: StoryLedger) -> None:
+    assert _status(_member(seeds_ledger, "003"), "sixty Russian soldiers") == {"divergent"}
+    assert _status(_member(seeds_ledger, "001"), "Dmitry Peskov") == {"divergent"}
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [
+        ("000", "separate hangar"),
+        ("002", "separate hangar"),
+        ("004", "separate hangar"),
+        ("001", "more than 1,000"),
+        ("002", "nearly 1,000"),
+        ("004", "approximately 1,000"),
+        ("000", "about 1,000"),
+        ("001", "Air Base 101"),
+        ("002", "Airbase 101"),
+    ],
+)
+def test_facts_the_copies_repeat_are_shared(
+    seeds_ledger: StoryLedger, prefix: str, words: str
+) -> None:
+    assert _status(_member(seeds_ledger, prefix), words) == {"shared"}
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [
+        ("000", "consent to the use of cookies"),
+        ("001", "Listen to article"),
+        ("003", "Exit mobile version"),
+        ("004", "elementor-panel-state-loading"),
+        ("004", "All rights reserved"),
+    ],
+)
+def test_site_chrome_is_boilerplate(seeds_ledger: StoryLedger, prefix: str, words: str) -> None:
+    assert _status(_member(seeds_ledger, prefix), words) == {"boilerplate"}
+
+
+def test_troop_count_wordings_and_airport_spellings_are_fact_divergences(
+    seeds_ledger: StoryLedger,
+) -> None:
+    wordings = [{v.text for v in d.values} for d in seeds_ledger.fact_divergences]
+    assert any({"more than 1,000", "nearly 1,000"} <= w for w in wordings)
+    assert any(any("Hamani" in t for t in w) and any("Hammani" in t for t in w) for w in wordings)
+    for record in seeds_ledger.fact_divergences:  # each value points at its sentence
+        for value in record.values:
+            sentence = seeds_ledger.member(value.document).sentences[value.index]
+            assert value.text in sentence.text
+
+
+def test_counterparts_are_mutual(seeds_ledger: StoryLedger) -> None:
+    for member in seeds_ledger.members:
+        for sentence in member.sentences:
+            for c in sentence.counterparts:
+                back = seeds_ledger.member(c.document).sentences[c.index].counterparts
+                assert any(
+                    x.document == member.document and x.index == sentence.index for x in back
+                )
+
+
+BASE = [
+    "The city council approved a budget of 45 million dollars for the new harbour bridge.",
+    "Mayor Ellen Okafor said construction would begin in the spring of next year.",
+    "Opponents argued that the Fenwick district needed a new school more urgently.",
+    "The vote passed by seven votes to four after a debate lasting six hours.",
+]
+
+
+def test_a_copy_that_adds_and_drops_a_sentence() -> None:
+    extra = "A spokesman for the harbour authority welcomed the decision on Tuesday evening."
+    origin = dedup.Document("a-origin.txt", "\n".join(BASE), date="2024-05-01")
+    copy = dedup.Document("b-copy.txt", "\n".join([*BASE[:3], extra]), date="2024-05-02")
+    [story] = dedup.scan_documents([origin, copy]).stories
+    assert story.origin == "a-origin.txt" and story.ledger is not None
+    ledger_copy = story.ledger.member("b-copy.txt")
+    assert [s.status for s in ledger_copy.sentences] == ["shared"] * 3 + ["divergent"]
+    assert ledger_copy.dropped == (3,)  # the vote sentence of the origin
+    assert story.ledger.member("a-origin.txt").dropped == ()
+    verbatim = ledger_copy.sentences[0].counterparts[0]
+    assert (verbatim.document, verbatim.index, verbatim.kind) == ("a-origin.txt", 0, "verbatim")
+
+
+def test_a_changed_figure_is_a_fact_divergence() -> None:
+    changed = [BASE[0].replace("45 million", "more than 45 million"), *BASE[1:]]
+    docs = [dedup.Document("a.txt", "\n".join(BASE)), dedup.Document("b.txt", "\n".join(changed))]
+    [story] = dedup.scan_documents(docs).stories
+    assert story.ledger is not None
+    [record] = story.ledger.fact_divergences
+    assert record.kind == "number"
+    assert {(v.document, v.index) for v in record.values} == {("a.txt", 0), ("b.txt", 0)}
+    assert {v.text for v in record.values} == {"45 million dollars", "more than 45 million dollars"}
+
+
+def test_the_ledger_can_be_switched_off() -> None:
+    docs = [dedup.Document("a.txt", "\n".join(BASE)), dedup.Document("b.txt", "\n".join(BASE))]
+    [story] = dedup.scan_documents(docs, dedup.ScanConfig(ledger=False)).stories
+    assert story.ledger is None
