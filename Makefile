@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Debian packages the tests need (installed with apt when missing and root).
-SYSTEM_PACKAGES :=
+# Debian packages the tests need (installed with apt when missing and root):
+# chromium renders the HTML report in a headless browser test.
+SYSTEM_PACKAGES := chromium
 
 .PHONY: install demo test lint typecheck unit bench eval system-packages clean
 
@@ -23,7 +24,7 @@ system-packages:
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing system packages:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	  else \
 	    echo "missing system packages:$$missing"; \
 	    echo "install them with: sudo apt-get install -y$$missing"; exit 1; \

@@ -41,6 +41,8 @@ _err = Console(stderr=True, highlight=False, soft_wrap=True)
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+    markdown = "markdown"
+    html = "html"
 
 
 class ShingleKind(StrEnum):
@@ -74,6 +76,10 @@ def scan_command(
     rewrites: Annotated[
         bool, typer.Option("--rewrites/--no-rewrites", help="Also find rewrites (tier 2).")
     ] = True,
+    ledger: Annotated[
+        bool,
+        typer.Option("--ledger/--no-ledger", help="Align story members sentence by sentence."),
+    ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings or timings.")] = False,
 ) -> None:
     """Scan articles and report groups of copies and near-copies."""
@@ -89,6 +95,7 @@ def scan_command(
             lsh_threshold=lsh_threshold,
             max_doc_bytes=max_doc_bytes,
             rewrites=rewrites,
+            ledger=ledger,
         )
     except ValueError as err:
         raise _fail(str(err), EXIT_USAGE) from err
@@ -120,8 +127,15 @@ def _run_scan(paths: list[str], config: ScanConfig, *, show_progress: bool) -> S
 
 
 def _emit(result: ScanResult, output_format: OutputFormat, output: Path | None) -> None:
+    from dedup.render_html import to_html
+    from dedup.render_markdown import to_markdown
+
     if output_format is OutputFormat.json:
         text = report.to_json(result)
+    elif output_format is OutputFormat.markdown:
+        text = to_markdown(result)
+    elif output_format is OutputFormat.html:
+        text = to_html(result)
     else:
         buffer = io.StringIO() if output is not None else None
         render_text(result, Console(file=buffer, width=120) if buffer else Console())

@@ -105,7 +105,7 @@ def test_parameters_reach_the_report(corpus: Path, validate: Validate) -> None:
 def test_json_is_byte_identical_across_runs(corpus: Path) -> None:
     first = run(corpus, "--format", "json").stdout_bytes
     assert run(corpus, "--format", "json").stdout_bytes == first
-    assert b'"schema_version": 2' in first
+    assert b'"schema_version": 3' in first
 
 
 def test_json_does_not_depend_on_the_order_of_root_arguments(
@@ -334,3 +334,16 @@ def test_no_rewrites_option_leaves_the_seeds_ungrouped(validate: Validate) -> No
     assert with_rewrites["counts"]["stories"] == 1
     assert without["counts"]["stories"] == 0
     assert without["parameters"]["rewrites"] is False
+
+
+def test_json_carries_the_ledger_and_no_ledger_leaves_it_out(validate: Validate) -> None:
+    full = validate(run(SEEDS, "-f", "json").stdout)
+    [story] = full["stories"]
+    statuses = {s["status"] for m in story["members"] for s in m["sentences"]}
+    assert statuses == {"shared", "divergent", "boilerplate"}
+    assert story["fact_divergences"]
+    bare = validate(run(SEEDS, "-f", "json", "--no-ledger").stdout)
+    [plain] = bare["stories"]
+    assert plain["fact_divergences"] == []
+    assert all(m["sentences"] == [] and m["dropped"] == [] for m in plain["members"])
+    assert bare["parameters"]["ledger"] is False
