@@ -111,10 +111,13 @@ def build(story: Story, articles: Mapping[str, Article], matcher: SentenceMatche
     """Align the story's members sentence by sentence and read off the ledger."""
     docs = [m.document for m in story.members]
     terms = _StoryTerms(articles[d] for d in docs)
-    alignments = {
-        (a, b): terms.extend(align(articles[a].sentences, articles[b].sentences, matcher), a, b)
-        for a, b in _pairs_to_align(story, articles)
-    }
+    done: dict[tuple[str, str], Alignment] = {}  # by the two texts: copies align once
+    alignments = {}
+    for a, b in _pairs_to_align(story, articles):
+        texts = (articles[a].document.text, articles[b].document.text)
+        if texts not in done:
+            done[texts] = _align_pair(articles[a], articles[b], terms, matcher)
+        alignments[(a, b)] = done[texts]
     counterparts = _counterparts(alignments)
     origin = articles[story.origin]
     members = tuple(
@@ -126,6 +129,15 @@ def build(story: Story, articles: Mapping[str, Article], matcher: SentenceMatche
         for doc in docs
     )
     return StoryLedger(members, _fact_divergences(alignments, articles))
+
+
+def _align_pair(a: Article, b: Article, terms: _StoryTerms, matcher: SentenceMatcher) -> Alignment:
+    """Matcher alignment plus in-story cosine matches; identical texts align one to one."""
+    if a.document.text == b.document.text:
+        same = tuple(Match(s.index, s.index, 1.0, "verbatim") for s in matchable(a.sentences))
+        return Alignment(same, len(same), len(same))
+    found = align(a.sentences, b.sentences, matcher)
+    return terms.extend(found, a.document.id, b.document.id)
 
 
 def _pairs_to_align(story: Story, articles: Mapping[str, Article]) -> list[tuple[str, str]]:
@@ -158,18 +170,23 @@ class _StoryTerms:
         counts = Counter(t for found in self.terms.values() for t in found)
         total = max(1, len(self.terms))
         self.idf = {t: math.log(total / n) ** 2 for t, n in counts.items()}
+        self.norm = {k: math.sqrt(sum(self.idf[t] for t in v)) for k, v in self.terms.items()}
+        self.by_doc: dict[str, list[tuple[str, int]]] = {}
+        for key in self.terms:
+            self.by_doc.setdefault(key[0], []).append(key)
 
     def cosine(self, a: tuple[str, int], b: tuple[str, int]) -> float:
-        x, y = self.terms[a], self.terms[b]
-        norm = math.sqrt(sum(self.idf[t] for t in x) * sum(self.idf[t] for t in y))
-        return sum(self.idf[t] for t in x & y) / norm if norm else 0.0
+        shared = self.terms[a] & self.terms[b]
+        if not shared:
+            return 0.0
+        norm = self.norm[a] * self.norm[b]
+        return sum(self.idf[t] for t in shared) / norm if norm else 0.0
 
     def extend(self, alignment: Alignment, a: str, b: str) -> Alignment:
         """The alignment plus sentence pairs the matcher missed that reach
         ``STORY_COSINE`` (kind ``paraphrase``, the cosine as score)."""
         known = {(m.a, m.b) for m in alignment.matches}
-        left = [k for k in self.terms if k[0] == a]
-        right = [k for k in self.terms if k[0] == b]
+        left, right = self.by_doc.get(a, []), self.by_doc.get(b, [])
         extra = []
         for x in left:
             for y in right:
