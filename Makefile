@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Debian packages the tests need (installed with apt when missing and root):
-# chromium renders the HTML report in a headless browser test.
-SYSTEM_PACKAGES := chromium
+# chromium renders the HTML report in a headless browser test; redis-server backs
+# the Redis index store tests (tests/redis_server.py starts one on a free port).
+SYSTEM_PACKAGES := chromium redis-server
 
 .PHONY: install demo test lint typecheck unit bench eval system-packages clean
 
