@@ -21,6 +21,7 @@ SPECIFIC_NAME_WEIGHT = 1.5
 """A one-word name is specific when rarer than zipf 3.5 (Niamey, Funaro), not when it
 is a common country or party name (Britain, Labour)."""
 _DAY_DATE = re.compile(r"^(?:\d{4}|-)-\d\d-\d\d$")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class Article:
     names made of them are not specific."""
     repeated_lines: frozenset[int] = frozenset()
     """Keys of lines the corpus repeats across unrelated articles: boilerplate."""
+    common_facts: frozenset[str] = frozenset()
+    """Fact keys found in many articles of this corpus ('name:bank of england',
+    'number:100'): they cannot tell one story from another."""
 
     @cached_property
     def lines(self) -> list[boilerplate.Line]:
@@ -63,7 +67,7 @@ class Article:
             for fact in facts.extract(line.text)
             if specific(fact, self.house_terms)
         ]
-        return frozenset(facts.shared(found, found))
+        return frozenset(facts.shared(found, found)) - self.common_facts
 
 
 def specific(fact: Fact, house_terms: frozenset[int] = frozenset()) -> bool:
@@ -73,6 +77,8 @@ def specific(fact: Fact, house_terms: frozenset[int] = frozenset()) -> bool:
             value = Decimal(fact.key)
         except InvalidOperation:
             return False
+        if _YEAR.fullmatch(fact.key) and fact.text == fact.key:
+            return False  # a bare year ("for 1986", "1986/87"), not one of the story's figures
         return abs(value) >= 10 or value != value.to_integral_value()
     if fact.kind == "date":
         return bool(_DAY_DATE.match(fact.key))

@@ -48,6 +48,10 @@ class ScanConfig:
     rewrite_df_share: float = 0.005
     """In corpora of 1,000 articles or more, salient terms found in more than this
     share of them (the house vocabulary: 'dlrs', 'mln') do not make candidates."""
+    rewrite_fact_df_share: float = 0.001
+    """In corpora of 1,000 articles or more, facts found in more than this share of
+    them (and in more than 5) are common ('Bank of England', '1 billion') and do not
+    count as shared facts of a story."""
     rewrite_max_candidates: int = 5
     """Rewrite candidates verified per article, the one holding most of the other's
     salient content first: keeps the expensive verification linear in the corpus
@@ -77,6 +81,7 @@ class ScanConfig:
             "near_containment",
             "rewrite_lsh_threshold",
             "rewrite_df_share",
+            "rewrite_fact_df_share",
             "rewrite_min_weighted_jaccard",
             "rewrite_min_aligned_share",
         ):

@@ -368,3 +368,23 @@ def divergences(a: Sequence[Fact], b: Sequence[Fact]) -> list[tuple[Fact, Fact]]
 def shared(a: Iterable[Fact], b: Iterable[Fact]) -> set[str]:
     """Kind-prefixed keys found on both sides ("number:1000", "name:diori hamani ...")."""
     return {f"{f.kind}:{f.key}" for f in a} & {f"{f.kind}:{f.key}" for f in b}
+
+
+def distinct(keys: Iterable[str]) -> tuple[str, ...]:
+    """Shared fact keys, sorted, with names that are part of a longer shared name left
+    out ("revlon" beside "revlon group inc"): one company or person counts once."""
+    names = [k.split(":", 1)[1].split() for k in keys if k.startswith("name:")]
+    kept = []
+    for key in sorted(set(keys)):
+        kind, _, value = key.partition(":")
+        words = value.split()
+        if kind == "name" and any(_within(words, other) for other in names if other != words):
+            continue
+        kept.append(key)
+    return tuple(kept)
+
+
+def _within(words: list[str], other: list[str]) -> bool:
+    """Whether ``words`` occur as a run inside the longer ``other``."""
+    n = len(words)
+    return n < len(other) and any(other[i : i + n] == words for i in range(len(other) - n + 1))

@@ -58,6 +58,7 @@ class _Corpus:
     line_keys: list[frozenset[int]] = field(default_factory=list)
     repeated: frozenset[int] = frozenset()
     house: frozenset[int] = frozenset()
+    common_facts: frozenset[str] = frozenset()
     articles: dict[str, Article] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
     members: dict[str, Member] = field(default_factory=dict)
@@ -233,7 +234,9 @@ def _rewrite_pairs(
         rep_terms, common, config, fingerprinter.minhasher
     )
     done = {(p.a, p.b) for p in known}
-    apart = _days_apart(corpus, [fps[p].doc_id for p in reps], config.rewrite_max_days)
+    rep_ids = [fps[p].doc_id for p in reps]
+    dates = [stories.parse_date(corpus.members[d].date) for d in rep_ids]
+    apart = rewrite_candidates.days_apart(dates, config.rewrite_max_days)
     bounded = []
     for i, j in lsh_pairs:
         ids = tuple(sorted((fps[reps[i]].doc_id, fps[reps[j]].doc_id)))
@@ -244,6 +247,11 @@ def _rewrite_pairs(
             rank = rewrite_candidates.rank(rep_terms[i], rep_terms[j])
             bounded.append(rewrite_candidates.Candidate(rank, bound, i, j))
     corpus.house = frozenset(common.tolist())
+    corpus.common_facts = rewrite_candidates.common_facts(
+        (Article(corpus.documents[d], corpus.house, corpus.repeated) for d in rep_ids),
+        len(rep_ids),
+        config,
+    )
     matcher = SentenceMatcher.default()
     found: list[Pair] = []
     for _, bound, i, j in rewrite_candidates.best_per_article(
@@ -261,27 +269,11 @@ def _rewrite_pairs(
     return found
 
 
-def _days_apart(
-    corpus: _Corpus, doc_ids: Sequence[str], limit: float | None
-) -> Callable[[int, int], bool]:
-    """Whether articles ``i`` and ``j`` (positions in ``doc_ids``) are both dated and
-    further apart than ``limit`` days."""
-    dates = [stories.parse_date(corpus.members[d].date) for d in doc_ids]
-
-    def apart(i: int, j: int) -> bool:
-        a, b = dates[i], dates[j]
-        if limit is None or a is None or b is None:
-            return False
-        return abs((a - b).total_seconds()) > limit * 86400
-
-    return apart
-
-
 def _article(corpus: _Corpus, doc_id: str) -> Article:
     """The article of ``doc_id``, made once (its sentences and facts are cached)."""
     if doc_id not in corpus.articles:
         doc = corpus.documents[doc_id]
-        corpus.articles[doc_id] = Article(doc, corpus.house, corpus.repeated)
+        corpus.articles[doc_id] = Article(doc, corpus.house, corpus.repeated, corpus.common_facts)
     return corpus.articles[doc_id]
 
 

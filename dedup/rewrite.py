@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dedup import facts
 from dedup.align import Alignment, Match, align
 from dedup.article import Article
 from dedup.config import ScanConfig
@@ -55,7 +56,7 @@ def verify(
 ) -> RewriteEvidence:
     """Align the two articles' sentences, set aside aligned pairs whose figures
     contradict, and decide: template copy, same facts, retold, or too little."""
-    shared = tuple(sorted(a.fact_keys & b.fact_keys))
+    shared = facts.distinct(a.fact_keys & b.fact_keys)
     if score < config.rewrite_min_weighted_jaccard:
         reason = "too little salient vocabulary shared"
         return _evidence(score, None, shared, 0, False, reason, a, b)

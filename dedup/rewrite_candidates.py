@@ -8,11 +8,14 @@ candidate must pass a cheap weighted-Jaccard bound before alignment is tried.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import NamedTuple
 
 import numpy as np
 
+from dedup.article import Article
 from dedup.config import ScanConfig
 from dedup.lsh import MemoryBandIndex, band_keys
 from dedup.minhash import MinHasher, lsh_params
@@ -80,3 +83,29 @@ def best_per_article(scored: Sequence[Candidate], limit: int) -> list[Candidate]
             taken[item.i] = taken.get(item.i, 0) + 1
             taken[item.j] = taken.get(item.j, 0) + 1
     return sorted(kept, key=lambda c: (c.i, c.j))
+
+
+def common_facts(articles: Iterable[Article], count: int, config: ScanConfig) -> frozenset[str]:
+    """Fact keys in more than ``rewrite_fact_df_share`` of a corpus of ``count`` (at
+    least 1,000) articles and in more than 5: a cast of names or a round figure that
+    many stories share proves no two of them are one story."""
+    if count < DF_MIN_CORPUS:
+        return frozenset()
+    counts: Counter[str] = Counter()
+    for article in articles:
+        counts.update(article.fact_keys)
+    limit = max(5, config.rewrite_fact_df_share * count)
+    return frozenset(key for key, n in counts.items() if n > limit)
+
+
+def days_apart(dates: Sequence[datetime | None], limit: float | None) -> Callable[[int, int], bool]:
+    """Whether articles ``i`` and ``j`` are both dated and more than ``limit`` days
+    apart: a follow-up days later is a new development, not a rewrite."""
+
+    def apart(i: int, j: int) -> bool:
+        a, b = dates[i], dates[j]
+        if limit is None or a is None or b is None:
+            return False
+        return abs((a - b).total_seconds()) > limit * 86400
+
+    return apart

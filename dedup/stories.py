@@ -2,10 +2,11 @@
 origin, and every member relates to the origin directly.
 
 Connected pieces of the pair graph are cut into stars: pick the origin (earliest
-date; else a member with an explicit wire credit that relates to the most others;
-else the best-connected member), take it with its direct neighbours, and repeat on
-what is left. An article only linked to the origin through another member is not
-pulled in, so two different stories bridged by one article stay apart.
+date; else among the members relating directly to the most others, one with an
+explicit wire credit if there is one, holding most of its partners' content), take
+it with its direct neighbours, and repeat on what is left. An article only linked to
+the origin through another member is not pulled in, so two different stories bridged
+by one article stay apart.
 """
 
 from __future__ import annotations
@@ -113,10 +114,11 @@ def _choose_origin(
     if dated and (len(dated) == 1 or dated[0][0] < dated[1][0]):
         when, doc = dated[0]
         return doc, f"earliest date ({when.isoformat(sep=' ')})"
-    held = {d: sum(hints.coverage(d, p) for p in partners[d]) for d in linked}
-    credited = [d for d in linked if hints.credited(d)]
-    pool = credited or linked
-    doc = max(pool, key=lambda d: (len(partners[d]), round(held[d], 6), [-ord(c) for c in d]))
+    most = max(len(partners[d]) for d in linked)
+    central = [d for d in linked if len(partners[d]) == most]
+    credited = [d for d in central if hints.credited(d)]
+    held = {d: sum(hints.coverage(d, p) for p in partners[d]) for d in central}
+    doc = max(credited or central, key=lambda d: (round(held[d], 6), [-ord(c) for c in d]))
     covers = (
         f"relates directly to the most members ({len(partners[doc])}) and holds "
         f"{held[doc] / len(partners[doc]):.0%} of what they report"

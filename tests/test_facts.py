@@ -299,3 +299,21 @@ def test_shared_finds_the_troop_count_and_the_airport_across_two_seeds() -> None
     assert {"number:1000", "number:101", "name:diori hamani international airport"} <= common
     assert {"name:niger", "name:us", "name:washington"} <= common
     assert all(key.split(":")[0] in {"number", "name", "date"} for key in common)
+
+
+def test_distinct_counts_a_name_inside_a_longer_one_once() -> None:
+    from dedup.facts import distinct
+
+    keys = {"name:revlon", "name:revlon group inc", "name:boyd jefferies", "number:46"}
+    assert distinct(keys) == ("name:boyd jefferies", "name:revlon group inc", "number:46")
+    # words must match whole: "rev" is not part of "revlon group inc"
+    assert "name:rev" in distinct({"name:rev", "name:revlon group inc"})
+
+
+def test_a_bare_year_is_not_a_specific_fact() -> None:
+    from dedup.article import specific
+
+    [year] = _of("Profits for 1986 rose sharply", "number")
+    [troops] = _of("It sent 1,990 troops again", "number")
+    assert not specific(year)
+    assert specific(troops)  # a figure written as one, even in the years' range

@@ -86,10 +86,20 @@ def test_stars_do_not_chain_through_a_bridge() -> None:
 
 
 def test_origin_without_dates_prefers_an_explicit_wire_credit() -> None:
+    # everyone relates to everyone: the member crediting the wire is the origin
+    names = ("a", "credit", "z")
+    graph = neighbours([_pair(x, y) for x in names for y in names if x < y])
+    found = stars(graph, OriginHints({}, lambda doc: doc == "credit", lambda a, b: 1.0))
+    assert found[0].origin == "credit" and found[0].members == names
+    assert "credits the wire" in found[0].origin_reason
+
+
+def test_a_credit_does_not_cost_the_story_a_member() -> None:
+    # the credited member relates to fewer members than the hub: taking it as the
+    # origin would leave x and y out, so the hub is the origin
     graph = neighbours([_pair("hub", "x"), _pair("hub", "y"), _pair("credit", "hub")])
     found = stars(graph, OriginHints({}, lambda doc: doc == "credit", lambda a, b: 1.0))
-    assert found[0].origin == "credit"
-    assert "credits the wire" in found[0].origin_reason
+    assert [(s.origin, s.members) for s in found] == [("hub", ("credit", "hub", "x", "y"))]
 
 
 def test_origin_without_dates_or_credits_holds_most_of_the_others() -> None:
