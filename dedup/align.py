@@ -66,9 +66,9 @@ def _content(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w for w in words if w not in STOPWORDS and len(w) > 2)
 
 
-def content_words(sentence: Sentence) -> frozenset[str]:
-    """The sentence's normalised words that are not stopwords or very short."""
-    return _content(_words(sentence))
+def content_words(text: str) -> frozenset[str]:
+    """The text's normalised words that are not stopwords or very short."""
+    return _content(tuple(tokenise(normalise(text))))
 
 
 def matchable(sentences: Sequence[Sentence]) -> list[Sentence]:

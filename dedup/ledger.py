@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,14 @@ CANONICAL = {
 GENERIC_ZIPF = 5.25
 """Words at least this common in English ("according", "between") are left out
 of the in-story comparison; figures count by their value instead of their digits."""
+MIN_CLAUSE_TERMS = 3
+"""Clauses with fewer terms are too short to stand for a sentence on their own."""
+_CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[\u2014\u2013-]\s+")
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
+    "fifty sixty seventy eighty ninety hundred thousand million billion dozen".split()
+)
+"""Figures written as words count by value (from the facts), not as words."""
 FULL_ALIGNMENT_MEMBERS = 12
 """Stories with more distinct texts align each with the origin and its verified
 partners only, so the ledger's cost grows with the story, not its square."""
@@ -158,28 +167,39 @@ class _StoryTerms:
 
     def __init__(self, articles: Iterable[Article]) -> None:
         self.terms: dict[tuple[str, int], frozenset[str]] = {}
+        self.clauses: dict[tuple[str, int], list[frozenset[str]]] = {}
         for article in articles:
             for sentence in matchable(article.sentences):
-                words = {
-                    CANONICAL.get(w, w)
-                    for w in content_words(sentence)
-                    if w in CANONICAL or (zipf(w) < GENERIC_ZIPF and not w.isdigit())
-                }
-                numbers = {f"#{f.key}" for f in article.facts[sentence.index] if f.kind == "number"}
-                self.terms[(article.document.id, sentence.index)] = frozenset(words | numbers)
+                key = (article.document.id, sentence.index)
+                found = article.facts[sentence.index]
+                parts = [_terms(text, start, found) for start, text in _clauses(sentence.text)]
+                self.terms[key] = frozenset().union(*parts)
+                self.clauses[key] = [p for p in parts if len(p) >= MIN_CLAUSE_TERMS]
         counts = Counter(t for found in self.terms.values() for t in found)
         total = max(1, len(self.terms))
         self.idf = {t: math.log(total / n) ** 2 for t, n in counts.items()}
-        self.norm = {k: math.sqrt(sum(self.idf[t] for t in v)) for k, v in self.terms.items()}
         self.by_doc: dict[str, list[tuple[str, int]]] = {}
         for key in self.terms:
             self.by_doc.setdefault(key[0], []).append(key)
 
     def cosine(self, a: tuple[str, int], b: tuple[str, int]) -> float:
-        shared = self.terms[a] & self.terms[b]
+        """Best cosine of the two sentences, or of a clause of either against the
+        other whole: a long sentence may retell only one of its clauses elsewhere."""
+        x, y = self.terms[a], self.terms[b]
+        if not x & y:
+            return 0.0
+        best = self._cosine(x, y)
+        for clause in self.clauses[a]:
+            best = max(best, self._cosine(clause, y))
+        for clause in self.clauses[b]:
+            best = max(best, self._cosine(x, clause))
+        return best
+
+    def _cosine(self, x: frozenset[str], y: frozenset[str]) -> float:
+        shared = x & y
         if not shared:
             return 0.0
-        norm = self.norm[a] * self.norm[b]
+        norm = math.sqrt(sum(self.idf[t] for t in x) * sum(self.idf[t] for t in y))
         return sum(self.idf[t] for t in shared) / norm if norm else 0.0
 
     def extend(self, alignment: Alignment, a: str, b: str) -> Alignment:
@@ -197,6 +217,25 @@ class _StoryTerms:
                     extra.append(Match(x[1], y[1], round(score, 4), "paraphrase"))
         matches = tuple(sorted((*alignment.matches, *extra), key=lambda m: (m.a, m.b)))
         return Alignment(matches, alignment.sentences_a, alignment.sentences_b)
+
+
+def _clauses(text: str) -> list[tuple[int, str]]:
+    """The sentence cut at commas, semicolons, colons and dashes, with offsets."""
+    cuts = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text)), len(text)]
+    return [(i, text[i:j]) for i, j in itertools.pairwise(cuts) if text[i:j].strip()]
+
+
+def _terms(text: str, start: int, found: Sequence[facts.Fact]) -> frozenset[str]:
+    """A clause's terms: uncommon content words folded by ``CANONICAL``, and the
+    values of the figures that start inside it."""
+    words = {
+        CANONICAL.get(w, w)
+        for w in content_words(text)
+        if w in CANONICAL or (zipf(w) < GENERIC_ZIPF and not w.isdigit() and w not in _NUMBER_WORDS)
+    }
+    end = start + len(text)
+    numbers = {f"#{f.key}" for f in found if f.kind == "number" and start <= f.start < end}
+    return frozenset(words | numbers)
 
 
 _Counterparts = dict[str, dict[int, list[Counterpart]]]

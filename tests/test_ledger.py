@@ -48,6 +48,7 @@ def test_facts_only_one_copy_carries_are_divergent(seeds_ledger: StoryLedger) ->
         ("002", "nearly 1,000"),
         ("004", "approximately 1,000"),
         ("000", "about 1,000"),
+        ("003", "around a thousand soldiers"),
         ("001", "Air Base 101"),
         ("002", "Airbase 101"),
     ],
@@ -76,7 +77,7 @@ def test_troop_count_wordings_and_airport_spellings_are_fact_divergences(
     seeds_ledger: StoryLedger,
 ) -> None:
     wordings = [{v.text for v in d.values} for d in seeds_ledger.fact_divergences]
-    assert any({"more than 1,000", "nearly 1,000"} <= w for w in wordings)
+    assert any({"more than 1,000", "nearly 1,000", "around a thousand"} <= w for w in wordings)
     assert any(any("Hamani" in t for t in w) and any("Hammani" in t for t in w) for w in wordings)
     for record in seeds_ledger.fact_divergences:  # each value points at its sentence
         for value in record.values:
