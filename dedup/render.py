@@ -40,7 +40,7 @@ def _story(story: Story, console: Console) -> None:
         table.add_row(
             escape(member.document),
             member.relation,
-            _scores(member),
+            score_text(member),
             escape(_wire(member, story.wire)),
             escape(member.member.title or ""),
         )
@@ -87,7 +87,8 @@ def _cut(text: str) -> str:
     return flat if len(flat) <= SHOWN_CHARS else flat[: SHOWN_CHARS - 1] + "…"
 
 
-def _scores(member: StoryMember) -> str:
+def score_text(member: StoryMember) -> str:
+    """The numbers behind a member's relation, short enough for a table cell."""
     pair = member.pair
     if pair is None:
         return ""

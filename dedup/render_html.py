@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from html import escape
 
 from dedup.ledger import LedgerSentence, MemberLedger, StoryLedger
-from dedup.render import summary_line
-from dedup.render_markdown import origin_first, score_text
+from dedup.render import score_text, summary_line
+from dedup.render_markdown import origin_first
 from dedup.results import ScanResult, Story, StoryMember
 
 CSS = """

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from dedup.ledger import FactDivergence, LedgerSentence, MemberLedger
-from dedup.render import summary_line
+from dedup.render import score_text, summary_line
 from dedup.results import ScanResult, Story, StoryMember
 
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
@@ -25,19 +25,6 @@ def escape(text: str) -> str:
     text = "".join(_ENTITIES.get(c, c) for c in text)
     text = _PUNCTUATION.sub(r"\\\1", text)
     return _LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
-
-
-def score_text(member: StoryMember) -> str:
-    """The numbers behind a member's relation, short enough for a table cell."""
-    pair = member.pair
-    if pair is None:
-        return ""
-    if pair.rewrite is not None:
-        ev = pair.rewrite
-        return (
-            f"salient {ev.weighted_jaccard:.2f}, {ev.aligned} aligned, {len(ev.shared_facts)} facts"
-        )
-    return f"jaccard {pair.jaccard:.2f}, containment {pair.containment:.2f}"
 
 
 def origin_first(story: Story) -> tuple[StoryMember, ...]:
