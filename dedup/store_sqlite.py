@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -168,10 +169,24 @@ class SqliteStore(StoreBase):
         # synchronous = NORMAL: in WAL mode it syncs at checkpoints, not at every commit.
         # A commit still survives a crash of the process; a power loss can lose the last
         # commits but never corrupts the file. Bulk adds would otherwise be fsync-bound.
-        for pragma in (f"busy_timeout = {int(_BUSY_SECONDS * 1000)}", "journal_mode = WAL"):
-            self._conn.execute(f"PRAGMA {pragma}")
+        self._conn.execute(f"PRAGMA busy_timeout = {int(_BUSY_SECONDS * 1000)}")
+        self._switch_to_wal()
         for pragma in ("synchronous = NORMAL", "cache_size = -65536", "temp_store = MEMORY"):
             self._conn.execute(f"PRAGMA {pragma}")
+
+    def _switch_to_wal(self) -> None:
+        """Turn on WAL. Switching the journal mode does not wait on the busy handler:
+        when another process is creating the same new index it fails at once with
+        'database is locked', so retry until the busy timeout runs out."""
+        deadline = time.monotonic() + _BUSY_SECONDS
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _create(self) -> None:
         """Create the tables (another process may be doing the same) and check the version."""
