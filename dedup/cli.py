@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import io
 import os
-import re
-import stat
 import sys
-import tempfile
 import time
 from enum import StrEnum
 from pathlib import Path
@@ -21,13 +18,20 @@ import typer
 from rich.console import Console
 
 from dedup import report
+from dedup.cli_io import (  # noqa: F401  (EXIT_* are part of the CLI's interface)
+    EXIT_FOUND,
+    EXIT_OK,
+    EXIT_OPERATIONAL,
+    EXIT_USAGE,
+    deliver,
+    err_console,
+    fail,
+    one_line,
+)
 from dedup.config import ScanConfig
 from dedup.pipeline import scan
 from dedup.render import render_text, timings_line
 from dedup.results import ScanResult
-
-EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_OPERATIONAL = 0, 1, 2, 3
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 app = typer.Typer(
     add_completion=False,
@@ -35,7 +39,6 @@ app = typer.Typer(
     help="Find copies and rewrites of the same news story.",
     pretty_exceptions_enable=False,
 )
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class OutputFormat(StrEnum):
@@ -48,11 +51,6 @@ class OutputFormat(StrEnum):
 class ShingleKind(StrEnum):
     word = "word"
     char = "char"
-
-
-def _fail(message: str, code: int) -> typer.Exit:
-    _err.print(f"dedup: error: {message}", markup=False)
-    return typer.Exit(code)
 
 
 @app.callback()
@@ -85,7 +83,7 @@ def scan_command(
     """Scan articles and report groups of copies and near-copies."""
     missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
     if missing:
-        raise _fail(f"no such file or folder: {missing[0]}", EXIT_USAGE)
+        raise fail(f"no such file or folder: {missing[0]}", EXIT_USAGE)
     try:
         config = ScanConfig(
             shingle=shingle.value,
@@ -98,22 +96,16 @@ def scan_command(
             ledger=ledger,
         )
     except ValueError as err:
-        raise _fail(str(err), EXIT_USAGE) from err
+        raise fail(str(err), EXIT_USAGE) from err
     started = time.perf_counter()
-    result = _run_scan(paths, config, show_progress=not quiet and _err.is_terminal)
+    result = _run_scan(paths, config, show_progress=not quiet and err_console.is_terminal)
     if not quiet:
         for skipped in result.skipped:
-            _err.print(f"dedup: warning: {_one_line(skipped.message())}", markup=False)
+            err_console.print(f"dedup: warning: {one_line(skipped.message())}", markup=False)
     _emit(result, output_format, output)
     if not quiet:
         timings = {**result.timings, "total": time.perf_counter() - started}
-        _err.print(timings_line(timings), markup=False)
-
-
-def _one_line(message: str) -> str:
-    """Control characters (a newline in a file name, say) escaped, so that every
-    warning stays on one line."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], message)
+        err_console.print(timings_line(timings), markup=False)
 
 
 def _run_scan(paths: list[str], config: ScanConfig, *, show_progress: bool) -> ScanResult:
@@ -121,7 +113,7 @@ def _run_scan(paths: list[str], config: ScanConfig, *, show_progress: bool) -> S
         return scan(paths, config)
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=_err) as bar:
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err_console) as bar:
         task = bar.add_task("fingerprinting", total=None)
         return scan(paths, config, progress=lambda n: bar.update(task, description=f"{n} articles"))
 
@@ -140,40 +132,20 @@ def _emit(result: ScanResult, output_format: OutputFormat, output: Path | None) 
         buffer = io.StringIO() if output is not None else None
         render_text(result, Console(file=buffer, width=120) if buffer else Console())
         text = buffer.getvalue() if buffer else ""
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        _write_atomically(output, text)
-    except OSError as err:
-        raise _fail(f"cannot write {output}: {err.strerror or err}", EXIT_OPERATIONAL) from err
+    deliver(text, output)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place."""
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        # mkstemp makes the file private (0600); give it the mode a plain write would.
-        os.chmod(tmp, _mode_for(path))
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())  # the data is on disk before the name points at it
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _register() -> None:
+    """The index and check commands live in ``cli_index``; hang them on the app."""
+    from dedup import cli_index
+
+    app.add_typer(cli_index.index_app, name="index")
+    app.command(
+        "check", help=cli_index.CHECK_HELP, short_help="Check incoming articles against the index."
+    )(cli_index.check_command)
 
 
-def _mode_for(path: Path) -> int:
-    """The permissions of the file being replaced, else the default for a new file."""
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+_register()
 
 
 def main() -> None:
@@ -181,5 +153,5 @@ def main() -> None:
     try:
         app()
     except OSError as err:
-        _err.print(f"dedup: error: {err}", markup=False)
+        err_console.print(f"dedup: error: {err}", markup=False)
         sys.exit(EXIT_OPERATIONAL)

@@ -1,0 +1,300 @@
+"""The persistent index: records computed as the scan computes them, ``dedup index
+add|stats|remove|prune`` on SQLite and on a real redis-server, durations, and the
+refusal to mix signature settings."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import redis
+from conftest import ARTICLE, NEAR_COPY, OTHER_ARTICLE
+from typer.testing import CliRunner, Result
+
+from dedup import index, rewrite_candidates, salience
+from dedup.cli import EXIT_OK, EXIT_OPERATIONAL, EXIT_USAGE, app
+from dedup.config import ScanConfig
+from dedup.document import Document
+from dedup.fingerprint import Fingerprinter, TooShort
+from dedup.ingest import iter_documents
+from dedup.lsh import band_keys
+from dedup.minhash import lsh_params
+from dedup.store import IndexedDoc, open_store
+from tests.redis_server import redis_url  # noqa: F401
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+CONFIG = ScanConfig()
+NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+_REDIS_DBS = itertools.cycle(range(1, 8))
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh index location: a SQLite path, or a flushed Redis database of its own."""
+    if request.param == "sqlite":
+        return str(tmp_path / "index.db")
+    base: str = request.getfixturevalue("redis_url")
+    url = f"{base.rsplit('/', 1)[0]}/{next(_REDIS_DBS)}"
+    with redis.Redis.from_url(url) as client:
+        client.flushdb()
+    return url
+
+
+def run(*args: str | Path) -> Result:
+    result = CliRunner().invoke(app, list(map(str, args)))
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        result.exception,
+        result.stderr,
+    )
+    return result
+
+
+def stats(db: str) -> dict[str, Any]:
+    result = run("index", "stats", "--db", db, "--format", "json")
+    assert result.exit_code == EXIT_OK, result.stderr
+    found: dict[str, Any] = json.loads(result.stdout)
+    return found
+
+
+def ids(db: str) -> set[str]:
+    with open_store(db, create=False) as store:
+        return set(store.ids())
+
+
+@pytest.fixture
+def news(tmp_path: Path) -> Path:
+    """The five seeds and two made-up articles in one folder."""
+    root = tmp_path / "news"
+    shutil.copytree(SEEDS, root)
+    (root / "barrier.txt").write_text(ARTICLE, encoding="utf-8")
+    (root / "orchid.txt").write_text(OTHER_ARTICLE, encoding="utf-8")
+    return root
+
+
+# --- records -------------------------------------------------------------------------
+
+
+def seed_records() -> list[IndexedDoc]:
+    fingerprinter = Fingerprinter(CONFIG)
+    records = []
+    for doc in iter_documents([str(SEEDS)]):
+        assert isinstance(doc, Document)
+        record = index.to_indexed(doc, fingerprinter, CONFIG, NOW)
+        assert isinstance(record, IndexedDoc)
+        records.append(record)
+    return records
+
+
+def test_records_hold_the_scans_signatures_and_band_keys() -> None:
+    fingerprinter = Fingerprinter(CONFIG)
+    record = index.to_indexed(Document("a", ARTICLE, date="2024-03-01"), fingerprinter, CONFIG, NOW)
+    assert isinstance(record, IndexedDoc)
+    fingerprint = fingerprinter(Document("a", ARTICLE))
+    assert not isinstance(fingerprint, TooShort)
+    assert np.array_equal(record.signature, fingerprint.signature)
+    assert record.exact == fingerprint.exact and record.tokens == fingerprint.tokens
+    copy = band_keys(fingerprint.signature, *lsh_params(CONFIG.lsh_threshold, CONFIG.num_perm))
+    assert np.array_equal(record.copy_keys, copy)
+    bands, _ = lsh_params(CONFIG.rewrite_lsh_threshold, CONFIG.num_perm)
+    assert len(record.rewrite_keys) == bands
+    assert (record.date, record.text, record.added_at) == ("2024-03-01", ARTICLE, NOW.timestamp())
+
+
+def test_rewrite_band_keys_pair_the_seeds_as_the_scans_rewrite_tier_does() -> None:
+    """Two records share a rewrite band key exactly when the scan's rewrite-tier LSH
+    makes the two articles a candidate pair."""
+    records = seed_records()
+    terms = [salience.SalientTerms(r.salient_hashes, r.salient_weights) for r in records]
+    minhasher = Fingerprinter(CONFIG).minhasher
+    expected = set(
+        rewrite_candidates.candidate_pairs(terms, np.empty(0, np.uint32), CONFIG, minhasher)
+    )
+    shared = {
+        (i, j)
+        for i, j in itertools.combinations(range(len(records)), 2)
+        if np.intersect1d(records[i].rewrite_keys, records[j].rewrite_keys).size
+    }
+    assert shared == expected and len(expected) >= 4
+
+
+def test_too_few_rare_terms_give_no_rewrite_keys() -> None:
+    text = "the cat sat on the mat and then the dog sat on the mat and the cat ran away"
+    record = index.to_indexed(Document("plain", text), Fingerprinter(CONFIG), CONFIG, NOW)
+    assert isinstance(record, IndexedDoc)
+    assert record.rewrite_keys.size == 0 and record.copy_keys.size > 0
+
+
+def test_short_text_is_too_short() -> None:
+    record = index.to_indexed(
+        Document("tiny", "Just five words here now."), Fingerprinter(CONFIG), CONFIG, NOW
+    )
+    assert isinstance(record, TooShort) and record.tokens == 5
+
+
+# --- durations ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("45s", timedelta(seconds=45)),
+        ("90m", timedelta(minutes=90)),
+        ("12h", timedelta(hours=12)),
+        ("30d", timedelta(days=30)),
+        ("2w", timedelta(weeks=2)),
+        ("0d", timedelta(0)),
+    ],
+)
+def test_parse_duration(text: str, expected: timedelta) -> None:
+    assert index.parse_duration(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "30", "d", "1.5d", "-1d", "30 days", "3y", "10dd"])
+def test_parse_duration_refuses(text: str) -> None:
+    with pytest.raises(ValueError, match="invalid duration"):
+        index.parse_duration(text)
+
+
+# --- add, re-add, remove -----------------------------------------------------------------
+
+
+def test_add_counts_then_readding_updates(db: str, news: Path) -> None:
+    (news / "tiny.txt").write_text("Too short to index.", encoding="utf-8")
+    (news / "blob.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
+    first = run("index", "add", news, "--db", db, "--batch", "3")
+    assert first.exit_code == EXIT_OK, first.stderr
+    assert first.stdout.strip() == f"{db}: 7 added, 0 updated, 1 too short, 1 skipped"
+    assert "blob.txt" in first.stderr and "tiny.txt: too short" in first.stderr
+    found = stats(db)
+    assert found["documents"] == 7
+    assert found["band_keys"]["copy"] > 0 and found["band_keys"]["rewrite"] > 0
+    assert found["parameters"]["num_perm"] == 128
+    again = run("index", "add", news, "--db", db, "--quiet")
+    assert again.stdout.strip() == f"{db}: 0 added, 7 updated, 1 too short, 1 skipped"
+    assert again.stderr == ""
+    assert stats(db)["documents"] == 7
+    assert stats(db)["band_keys"] == found["band_keys"]
+
+
+def test_readding_a_changed_document_replaces_it(db: str, tmp_path: Path) -> None:
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    (folder / "story.txt").write_text(ARTICLE, encoding="utf-8")
+    run("index", "add", folder, "--db", db)
+    (folder / "story.txt").write_text(OTHER_ARTICLE, encoding="utf-8")
+    assert "0 added, 1 updated" in run("index", "add", folder, "--db", db).stdout
+    with open_store(db, create=False) as store:
+        (record,) = store.get(["story.txt"])
+        assert record.text == OTHER_ARTICLE
+        assert store.stats()["documents"] == 1
+
+
+def test_add_in_batches_reports_progress_and_keeps_duplicate_ids_once(db: str) -> None:
+    docs = [Document(f"d{i}", f"{ARTICLE}\nNumber {i} of the series.") for i in range(5)]
+    docs.append(Document("d1", NEAR_COPY))
+    seen: list[int] = []
+    with open_store(db) as store:
+        result = index.add_documents(docs, store, CONFIG, batch=2, progress=seen.append)
+        assert (result.added, result.updated) == (5, 1)
+        assert seen == [2, 4, 6]
+        assert sorted(store.ids()) == [f"d{i}" for i in range(5)]
+        assert store.get(["d1"])[0].text == NEAR_COPY
+
+
+def test_remove(db: str, news: Path) -> None:
+    run("index", "add", news, "--db", db)
+    result = run("index", "remove", "barrier.txt", "orchid.txt", "nope", "--db", db)
+    assert result.exit_code == EXIT_OK
+    assert result.stdout.strip() == f"{db}: removed 2 of 3 ids"
+    assert "barrier.txt" not in ids(db) and len(ids(db)) == 5
+
+
+def test_signature_settings_must_match_the_index(db: str) -> None:
+    with open_store(db) as store:
+        index.add_documents([Document("a", ARTICLE)], store, CONFIG)
+        with pytest.raises(
+            index.ParameterMismatch, match="built with num_perm 128, this run uses 64"
+        ):
+            index.add_documents([Document("b", NEAR_COPY)], store, ScanConfig(num_perm=64))
+        assert list(store.ids()) == ["a"]
+        # Settings that do not change signatures or band keys may differ.
+        index.add_documents([Document("b", NEAR_COPY)], store, ScanConfig(near_jaccard=0.6))
+        assert sorted(store.ids()) == ["a", "b"]
+
+
+# --- prune -------------------------------------------------------------------------------
+
+
+def test_prune_by_document_date(db: str, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    records = [
+        {"id": "old", "text": ARTICLE, "date": "2020-01-15"},
+        {"id": "older", "text": OTHER_ARTICLE, "date": "15-Jan-2019 10:00:00"},
+        {"id": "recent", "text": NEAR_COPY, "date": datetime.now(UTC).date().isoformat()},
+        {"id": "undated", "text": ARTICLE + "\nA closing line.", "date": None},
+        {"id": "garbled", "text": OTHER_ARTICLE + "\nMore.", "date": "last Tuesday"},
+    ]
+    feed.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    assert run("index", "add", feed, "--db", db).exit_code == EXIT_OK
+    result = run("index", "prune", "--older-than", "30d", "--db", db)
+    assert result.exit_code == EXIT_OK, result.stderr
+    assert result.stdout.strip() == f"{db}: removed 2 documents older than 30d"
+    assert ids(db) == {"recent", "undated", "garbled"}  # just added: kept by added_at
+
+
+def test_prune_undated_by_when_they_were_added(db: str) -> None:
+    added = datetime(2024, 1, 1, tzinfo=UTC)
+    with open_store(db) as store:
+        fingerprinter = Fingerprinter(CONFIG)
+        for doc_id, text, when in (
+            ("january", ARTICLE, added),
+            ("may", OTHER_ARTICLE, added + timedelta(days=120)),
+        ):
+            record = index.to_indexed(Document(doc_id, text), fingerprinter, CONFIG, when)
+            assert isinstance(record, IndexedDoc)
+            store.add([record])
+        assert index.prune(store, timedelta(days=60), added + timedelta(days=59)) == 0
+        assert index.prune(store, timedelta(days=60), added + timedelta(days=61)) == 1
+        assert list(store.ids()) == ["may"]
+
+
+# --- errors and stats ------------------------------------------------------------------
+
+
+def test_bad_duration_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("index", "prune", "--older-than", "soon", "--db", tmp_path / "index.db")
+    assert result.exit_code == EXIT_USAGE
+    assert "invalid duration 'soon'" in result.stderr
+    assert not (tmp_path / "index.db").exists()
+
+
+@pytest.mark.parametrize("command", [["stats"], ["remove", "x"], ["prune", "--older-than", "1d"]])
+def test_commands_other_than_add_need_an_index(tmp_path: Path, command: list[str]) -> None:
+    missing = tmp_path / "missing.db"
+    result = run("index", *command, "--db", missing)
+    assert result.exit_code == EXIT_OPERATIONAL
+    assert result.stderr.strip() == f"dedup: error: {missing}: no dedup index there"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_add_with_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("index", "add", tmp_path / "nowhere", "--db", tmp_path / "index.db")
+    assert result.exit_code == EXIT_USAGE
+    assert not (tmp_path / "index.db").exists()
+
+
+def test_stats_text(db: str, news: Path) -> None:
+    run("index", "add", news, "--db", db)
+    result = run("index", "stats", "--db", db)
+    assert result.exit_code == EXIT_OK
+    lines = result.stdout.splitlines()
+    assert "documents: 7" in lines
+    assert any(line.startswith("band keys: copy ") for line in lines)
+    assert any(line.startswith("bytes: signatures 3584,") for line in lines)  # 7 x 128 x 4
+    assert "num_perm 128" in result.stdout
