@@ -185,7 +185,8 @@ class _Checker:
         copy_ids, rewrite_ids = self._candidate_ids(incoming)
         found: list[CheckMatch] = []
         queue: list[_Queued] = []
-        for stored in self._in_window(copy_ids | rewrite_ids, incoming.doc):
+        wanted = copy_ids | self._best_rewrite_ids(rewrite_ids, incoming)
+        for stored in self._in_window(wanted, incoming.doc):
             bound = self._bound(stored, incoming)
             if bound is None and stored.doc_id not in copy_ids:
                 continue  # found by the rewrite tier only, and it cannot be a rewrite
@@ -208,6 +209,24 @@ class _Checker:
             for q in queue[: self.config.rewrite_max_candidates]
         )
         return [match for match in verified if match is not None]
+
+    def _best_rewrite_ids(self, ids: set[str], incoming: _Incoming) -> set[str]:
+        """The ``rewrite_max_candidates`` rewrite-tier candidates that pass the cheap
+        bound and the date limits and hold most of each other's salient content, read
+        from the store's brief records: whole documents are read for these only."""
+        ranked = []
+        for brief in self.store.brief(sorted(ids)):
+            if self.window is not None and _apart(brief.date, incoming.doc.date, self.window):
+                continue
+            days = self.config.rewrite_max_days
+            if days is not None and _apart(brief.date, incoming.doc.date, timedelta(days=days)):
+                continue
+            terms = SalientTerms(brief.salient_hashes, brief.salient_weights)
+            if rewrite.cheap_bound(terms, incoming.found.salient, self.config) is None:
+                continue
+            rank = rewrite_candidates.rank(terms, incoming.found.salient)
+            ranked.append((-rank, brief.doc_id))
+        return {doc_id for _, doc_id in sorted(ranked)[: self.config.rewrite_max_candidates]}
 
     def _candidate_ids(self, incoming: _Incoming) -> tuple[set[str], set[str]]:
         """Ids sharing the exact hash or a copy band key, and those sharing a rewrite

@@ -56,6 +56,16 @@ class StoreError(Exception):
     """A storage failure, as one line naming the database (path or URL)."""
 
 
+@dataclass(frozen=True, eq=False)
+class Brief:
+    """What ranking a rewrite candidate needs of a stored document."""
+
+    doc_id: str
+    date: str | None
+    salient_hashes: np.ndarray
+    salient_weights: np.ndarray
+
+
 class Store(Protocol):
     """What the index commands need from a backend."""
 
@@ -77,6 +87,11 @@ class Store(Protocol):
 
     def get(self, ids: Sequence[str]) -> list[IndexedDoc]:
         """The stored documents among ``ids`` (missing ones skipped), in that order."""
+        ...
+
+    def brief(self, ids: Sequence[str]) -> list[Brief]:
+        """Date and salient terms of the stored documents among ``ids``: enough to
+        rank rewrite candidates before reading whole documents."""
         ...
 
     def candidates(self, tier: Tier, keys: np.ndarray) -> set[str]:

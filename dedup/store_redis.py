@@ -32,6 +32,7 @@ from redis.client import Pipeline
 
 from dedup.store import (
     SCHEMA_VERSION,
+    Brief,
     IndexedDoc,
     StoreBase,
     StoreError,
@@ -280,6 +281,22 @@ class RedisStore(StoreBase):
                 pipe.hgetall(self._doc_key(doc_id))
             found = pipe.execute()
         return [_decode(i, dict(f)) for i, f in zip(ids, found, strict=True) if f]
+
+    def brief(self, ids: Sequence[str]) -> list[Brief]:
+        with self._errors(), self._client.pipeline(transaction=False) as pipe:
+            for doc_id in ids:
+                pipe.hmget(self._doc_key(doc_id), [b"meta", b"sh", b"sw"])
+            found = pipe.execute()
+        return [
+            Brief(
+                doc_id,
+                json.loads(meta)["date"],
+                unpack_array(hashes, "<u4", np.uint32),
+                unpack_array(weights, "<f4", np.float32),
+            )
+            for doc_id, (meta, hashes, weights) in zip(ids, found, strict=True)
+            if meta is not None
+        ]
 
     def candidates(self, tier: Tier, keys: np.ndarray) -> set[str]:
         names = self._band_keys(tier, keys)

@@ -24,6 +24,7 @@ import numpy as np
 from dedup.store import (
     SCHEMA_VERSION,
     TIERS,
+    Brief,
     IndexedDoc,
     StoreBase,
     StoreError,
@@ -281,6 +282,23 @@ class SqliteStore(StoreBase):
                 if row is not None:
                     found.append(self._doc(row))
         return found
+
+    def brief(self, ids: Sequence[str]) -> list[Brief]:
+        found: dict[str, Brief] = {}
+        with self._read():
+            for part in _chunks(ids):
+                sql = (
+                    "SELECT doc_id, date, salient_hashes, salient_weights FROM docs "
+                    f"WHERE doc_id IN ({_marks(part)})"
+                )
+                for doc_id, date, hashes, weights in self._conn.execute(sql, part):
+                    found[doc_id] = Brief(
+                        doc_id,
+                        date,
+                        unpack_array(hashes, "<u4", np.uint32),
+                        unpack_array(weights, "<f4", np.float32),
+                    )
+        return [found[i] for i in ids if i in found]
 
     def _doc(self, row: tuple[Any, ...]) -> IndexedDoc:
         """A document from its ``docs`` row and its band rows."""

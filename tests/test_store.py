@@ -117,6 +117,17 @@ def test_round_trip(store: Store) -> None:
     assert len(ORIGINAL.rewrite_keys) > 0
 
 
+def test_brief_records_carry_date_and_salient_terms(store: Store) -> None:
+    store.add([ORIGINAL, OTHER])
+    briefs = store.brief(["other", "missing", "original"])
+    assert [b.doc_id for b in briefs] == ["other", "original"]
+    for brief, doc in zip(briefs, (OTHER, ORIGINAL), strict=True):
+        assert brief.date == doc.date
+        assert np.array_equal(brief.salient_hashes, doc.salient_hashes)
+        assert np.array_equal(brief.salient_weights, doc.salient_weights)
+        assert brief.salient_hashes.dtype == np.uint32
+
+
 def test_readd_replaces_document_and_band_keys(store: Store) -> None:
     store.add([ORIGINAL, NEAR])
     replaced = make_doc("original", OTHER_ARTICLE, added_at=1.8e9)
