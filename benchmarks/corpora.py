@@ -7,7 +7,7 @@ Nothing is copied into the repository: every loader reads from ``data_dir()``, a
 from __future__ import annotations
 
 import csv
-import html
+import dataclasses
 import json
 import os
 import re
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
 
-from dedup import Document
+from dedup import Document, records
 from dedup.decode import decode_bytes
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,11 +37,6 @@ CloughCategory = Literal["cut", "light", "heavy", "non", "orig"]
 _CLOUGH_CATEGORIES: frozenset[str] = frozenset({"cut", "light", "heavy", "non", "orig"})
 
 _C1_CONTROL = re.compile(r"[\x80-\x9f]")
-_REUTERS_STORY = re.compile(r"<REUTERS\b([^>]*)>(.*?)</REUTERS>", re.DOTALL)
-_REUTERS_NEWID = re.compile(r'\bNEWID="(\d+)"')
-_REUTERS_DATE = re.compile(r"<DATE>(.*?)</DATE>", re.DOTALL)
-_REUTERS_TITLE = re.compile(r"<TITLE>(.*?)</TITLE>", re.DOTALL)
-_REUTERS_BODY = re.compile(r"<BODY>(.*?)</BODY>", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,30 +87,15 @@ def available(name: str) -> bool:
 
 
 def reuters() -> Iterator[Document]:
-    """Reuters-21578 stories that have a <BODY>, in file order; id = NEWID, text = the
-    body with HTML entities unescaped (the " Reuter" sign-off kept; ``&#127;``, which
-    stands for a lost character, becomes a space so words are not joined). Latin-1."""
+    """Reuters-21578 stories that have a <BODY>, in file order, read by dedup's own
+    ``.sgm`` reader from the Latin-1 files; id = NEWID (the reader's ids are
+    ``<file>#NEWID``)."""
     folder = data_dir() / FOLDERS["reuters"]
     for path in sorted(folder.glob("reut2-*.sgm")):
         raw = path.read_text(encoding="latin-1")
-        for story in _REUTERS_STORY.finditer(raw):
-            attributes, inner = story.groups()
-            body = _REUTERS_BODY.search(inner)
-            if body is None:
-                continue
-            newid = _REUTERS_NEWID.search(attributes)
-            if newid is None:
-                raise ValueError(f"{path}: <REUTERS> tag without NEWID: {attributes!r}")
-            title = _REUTERS_TITLE.search(inner)
-            date = _REUTERS_DATE.search(inner)
-            yield Document(
-                id=newid.group(1),
-                text=html.unescape(body.group(1).replace("&#127;", " ")),
-                title=html.unescape(title.group(1)) if title else None,
-                date=date.group(1) if date else None,
-                source="Reuters",
-                location=f"{path}#NEWID={newid.group(1)}",
-            )
+        for item in records.from_reuters_sgml(raw, str(path), path.name):
+            if isinstance(item, Document):
+                yield dataclasses.replace(item, id=item.id.rpartition("#")[2])
 
 
 def bbc() -> Iterator[Document]:

@@ -21,7 +21,7 @@ from dedup.document import Document, Skipped
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".json", ".jsonl"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".json", ".jsonl", ".sgm"}
 
 Item = Document | Skipped
 
@@ -158,6 +158,8 @@ def _read_source(source: _Source, max_doc_bytes: int) -> Iterator[Item]:
         return
     if suffix == ".json":
         yield from records.from_json_text(text, location, source.doc_id)
+    elif suffix == ".sgm":
+        yield from records.from_reuters_sgml(text, location, source.doc_id)
     elif suffix in HTML_SUFFIXES:
         yield records.from_html(text, location, source.doc_id)
     else:

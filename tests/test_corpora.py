@@ -44,7 +44,7 @@ def test_reuters_known_story(reuters: dict[str, Document]) -> None:
     assert doc.title == "BAHIA COCOA REVIEW"
     assert doc.date == "26-FEB-1987 15:01:01.79"
     assert doc.source == "Reuters"
-    assert doc.location.endswith("reut2-000.sgm#NEWID=1")
+    assert doc.location.endswith("reut2-000.sgm#1")
     assert doc.text.startswith("Showers continued throughout the week in\nthe Bahia cocoa zone")
     assert doc.text.endswith("carnival which ends midday on February 27.\n Reuter\n")
 

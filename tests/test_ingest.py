@@ -433,3 +433,41 @@ def test_one_bad_input_never_stops_the_others(tmp_path: Path) -> None:
     )
     for s in skipped:
         assert "\n" not in s.message()
+
+
+SGML = """<!DOCTYPE lewis SYSTEM "lewis.dtd">
+<REUTERS TOPICS="YES" LEWISSPLIT="TRAIN" OLDID="5544" NEWID="1">
+<DATE>26-FEB-1987 15:01:01.79</DATE>
+<TEXT>&#2;
+<TITLE>BAHIA COCOA REVIEW</TITLE>
+<DATELINE>    SALVADOR, Feb 26 - </DATELINE><BODY>Showers continued throughout the week in
+the Bahia cocoa zone, alleviating the drought &lt;since&gt; early January.&#127;
+ Reuter
+&#3;</BODY></TEXT>
+</REUTERS>
+<REUTERS TOPICS="NO" NEWID="2">
+<DATE>26-FEB-1987 15:02:20.00</DATE>
+<TEXT TYPE="BRIEF">&#2;
+<TITLE>STANDARD OIL &lt;SRD> TO FORM FINANCIAL UNIT
+</TITLE>
+&#3;
+</TEXT>
+</REUTERS>
+"""
+
+
+def test_reuters_sgml_stories_become_documents(tmp_path: Path) -> None:
+    (tmp_path / "reut2-000.sgm").write_bytes(SGML.encode("latin-1"))
+    items = list(ingest.iter_documents([str(tmp_path)]))
+    [doc] = [i for i in items if isinstance(i, Document)]
+    [skipped] = [i for i in items if isinstance(i, Skipped)]
+    assert doc.id == "reut2-000.sgm#1"
+    assert (doc.title, doc.date, doc.source) == (
+        "BAHIA COCOA REVIEW",
+        "26-FEB-1987 15:01:01.79",
+        "Reuters",
+    )
+    assert "drought <since> early January. " in doc.text  # entities decoded, &#127; a space
+    assert "\n Reuter" in doc.text  # the sign-off is kept: wire evidence
+    assert skipped.location.endswith("reut2-000.sgm#2")
+    assert "no <BODY>" in skipped.reason
