@@ -15,7 +15,7 @@ from typing import Any, Literal, Protocol, Self
 
 import numpy as np
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Layout version written into every index; other versions are refused, not migrated."""
 
 Tier = Literal["copy", "rewrite"]

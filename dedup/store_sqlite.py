@@ -52,28 +52,34 @@ CREATE TABLE IF NOT EXISTS docs(
     title TEXT, date TEXT, source TEXT, url TEXT,
     exact INTEGER NOT NULL, tokens INTEGER NOT NULL, signature BLOB NOT NULL,
     salient_hashes BLOB NOT NULL, salient_weights BLOB NOT NULL,
+    copy_keys BLOB NOT NULL, rewrite_keys BLOB NOT NULL,
     text BLOB NOT NULL, added_at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS docs_exact ON docs(exact);
 CREATE TABLE IF NOT EXISTS bands(
-    tier INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL REFERENCES docs(rowid));
-CREATE INDEX IF NOT EXISTS bands_key ON bands(tier, key);
-CREATE INDEX IF NOT EXISTS bands_doc ON bands(doc);
+    tier INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
+    PRIMARY KEY (tier, key, doc)) WITHOUT ROWID;
 """
+"""Band keys live twice: as a blob in the document's row (read back with it, and
+naming the rows to delete) and as rows of one clustered table keyed (tier, key, doc),
+so a lookup is one index range and no second index or rowid is stored."""
 _DOC_COLUMNS = (
     "doc_id, title, date, source, url, exact, tokens, signature, "
-    "salient_hashes, salient_weights, text, added_at"
+    "salient_hashes, salient_weights, copy_keys, rewrite_keys, text, added_at"
 )
-_INSERT_DOC = f"INSERT INTO docs(rowid, {_DOC_COLUMNS}) VALUES ({', '.join('?' * 13)})"
-_INSERT_BAND = "INSERT INTO bands(tier, key, doc) VALUES (?, ?, ?)"
+_INSERT_DOC = f"INSERT INTO docs(rowid, {_DOC_COLUMNS}) VALUES ({', '.join('?' * 15)})"
+_INSERT_BAND = "INSERT OR IGNORE INTO bands(tier, key, doc) VALUES (?, ?, ?)"
+_DELETE_BAND = "DELETE FROM bands WHERE tier = ? AND key = ? AND doc = ?"
 _META_BYTES = " + ".join(
     f"COALESCE(LENGTH(CAST({column} AS BLOB)), 0)"
     for column in ("doc_id", "title", "date", "source", "url")
 )
 _COLUMN_BYTES = (
     "SELECT SUM(LENGTH(signature)), SUM(LENGTH(salient_hashes) + LENGTH(salient_weights)),"
-    f" SUM(LENGTH(text)), SUM({_META_BYTES} + 24) FROM docs"
+    f" SUM(LENGTH(text)), SUM({_META_BYTES} + 24),"
+    " SUM(LENGTH(copy_keys)), SUM(LENGTH(rewrite_keys)) FROM docs"
 )
-"""Bytes per component: the blobs, and text columns plus three 8-byte numbers."""
+"""Bytes per component: the blobs, text columns plus three 8-byte numbers, and each
+tier's band keys as kept in the document rows (the band table is counted apart)."""
 
 
 def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -268,9 +274,14 @@ class SqliteStore(StoreBase):
         return found
 
     def _delete(self, rowids: Sequence[int]) -> None:
-        """Delete documents and their band rows."""
+        """Delete documents and their band rows (named by the keys in their rows)."""
         for part in _chunks(rowids):
-            self._conn.execute(f"DELETE FROM bands WHERE doc IN ({_marks(part)})", part)
+            sql = f"SELECT rowid, copy_keys, rewrite_keys FROM docs WHERE rowid IN ({_marks(part)})"
+            stored = [
+                (rowid, unpack_array(c, "<u8", np.uint64), unpack_array(r, "<u8", np.uint64))
+                for rowid, c, r in self._conn.execute(sql, part)
+            ]
+            self._conn.executemany(_DELETE_BAND, _key_rows(stored))
             self._conn.execute(f"DELETE FROM docs WHERE rowid IN ({_marks(part)})", part)
 
     def get(self, ids: Sequence[str]) -> list[IndexedDoc]:
@@ -301,11 +312,7 @@ class SqliteStore(StoreBase):
         return [found[i] for i in ids if i in found]
 
     def _doc(self, row: tuple[Any, ...]) -> IndexedDoc:
-        """A document from its ``docs`` row and its band rows."""
-        keys: dict[int, list[int]] = {number: [] for number in TIERS.values()}
-        sql = "SELECT tier, key FROM bands WHERE doc = ? ORDER BY rowid"
-        for tier, key in self._conn.execute(sql, (row[0],)):
-            keys[tier].append(key)
+        """A document from its ``docs`` row."""
         return IndexedDoc(
             doc_id=row[1],
             title=row[2],
@@ -315,12 +322,12 @@ class SqliteStore(StoreBase):
             exact=to_unsigned(row[6]),
             tokens=row[7],
             signature=unpack_array(row[8], "<u4", np.uint32),
-            copy_keys=np.array(keys[TIERS["copy"]], dtype=np.int64).view(np.uint64),
-            rewrite_keys=np.array(keys[TIERS["rewrite"]], dtype=np.int64).view(np.uint64),
             salient_hashes=unpack_array(row[9], "<u4", np.uint32),
             salient_weights=unpack_array(row[10], "<f4", np.float32),
-            text=unpack_text(row[11]),
-            added_at=row[12],
+            copy_keys=unpack_array(row[11], "<u8", np.uint64),
+            rewrite_keys=unpack_array(row[12], "<u8", np.uint64),
+            text=unpack_text(row[13]),
+            added_at=row[14],
         )
 
     def candidates(self, tier: Tier, keys: np.ndarray) -> set[str]:
@@ -376,12 +383,12 @@ class SqliteStore(StoreBase):
     def _column_bytes(self) -> dict[str, int | None]:
         """Stored bytes of the document columns, by component."""
         values = self._conn.execute(_COLUMN_BYTES).fetchone()
-        names = ("signatures", "salient_terms", "text", "metadata")
+        names = ("signatures", "salient_terms", "text", "metadata", "copy_keys", "rewrite_keys")
         return {name: int(value or 0) for name, value in zip(names, values, strict=True)}
 
     def _band_bytes(self) -> int | None:
         """Bytes of the pages of the band table and its indexes (None without ``dbstat``)."""
-        sql = "SELECT SUM(pgsize) FROM dbstat WHERE name IN ('bands', 'bands_key', 'bands_doc')"
+        sql = "SELECT SUM(pgsize) FROM dbstat WHERE name = 'bands'"
         try:
             (value,) = self._conn.execute(sql).fetchone()
         except sqlite3.OperationalError:
@@ -397,12 +404,20 @@ def _doc_row(rowid: int, doc: IndexedDoc) -> tuple[Any, ...]:
     meta = (doc.doc_id, doc.title, doc.date, doc.source, doc.url, to_signed(doc.exact))
     hashes = (pack_array(doc.signature, "<u4"), pack_array(doc.salient_hashes, "<u4"))
     weights = pack_array(doc.salient_weights, "<f4")
-    return (rowid, *meta, doc.tokens, *hashes, weights, pack_text(doc.text), doc.added_at)
+    keys = (pack_array(doc.copy_keys, "<u8"), pack_array(doc.rewrite_keys, "<u8"))
+    return (rowid, *meta, doc.tokens, *hashes, weights, *keys, pack_text(doc.text), doc.added_at)
 
 
 def _band_rows(rowids: Iterable[int], docs: Iterable[IndexedDoc]) -> Iterator[tuple[int, ...]]:
     """``(tier, key, doc)`` rows of every band key of the documents."""
-    for rowid, doc in zip(rowids, docs, strict=True):
-        for name, number in TIERS.items():
-            keys = doc.copy_keys if name == "copy" else doc.rewrite_keys
+    pairs = zip(rowids, docs, strict=True)
+    return _key_rows((rowid, doc.copy_keys, doc.rewrite_keys) for rowid, doc in pairs)
+
+
+def _key_rows(
+    stored: Iterable[tuple[int, np.ndarray, np.ndarray]],
+) -> Iterator[tuple[int, ...]]:
+    """``(tier, key, doc)`` rows from each document's row number and band keys."""
+    for rowid, copy_keys, rewrite_keys in stored:
+        for number, keys in ((TIERS["copy"], copy_keys), (TIERS["rewrite"], rewrite_keys)):
             yield from zip(repeat(number), _signed_keys(keys), repeat(rowid))

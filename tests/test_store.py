@@ -28,7 +28,7 @@ from dedup.lsh import band_keys
 from dedup.minhash import lsh_params
 from dedup.rewrite_candidates import MIN_TERMS
 from dedup.salience import salient_terms
-from dedup.store import IndexedDoc, Store, StoreError, open_store
+from dedup.store import SCHEMA_VERSION, IndexedDoc, Store, StoreError, open_store
 from dedup.store_redis import RedisStore
 from tests.redis_server import free_port, redis_url  # noqa: F401
 
@@ -298,7 +298,9 @@ def test_sqlite_refuses_a_future_schema_version(tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     before = file_state(tmp_path)
-    with pytest.raises(StoreError, match="index schema version 7, this dedup reads version 1"):
+    with pytest.raises(
+        StoreError, match=f"schema version 7, this dedup reads version {SCHEMA_VERSION}"
+    ):
         open_store(str(path))
     assert file_state(tmp_path) == before
 
