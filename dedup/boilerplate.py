@@ -97,10 +97,10 @@ def _is_label(stripped: str) -> bool:
     """One or two short words, no digits, no closing punctuation: a section or byline
     label ("World", "Publication date"); lines with figures (tables, prices) and long
     unspaced lines (Chinese, Japanese, Thai text) are content."""
-    words = stripped.split(None, _LABEL_MAX_WORDS)
+    if len(stripped) > _LABEL_MAX_CHARS:  # most lines: decided without splitting
+        return False
     return (
-        len(words) <= _LABEL_MAX_WORDS
-        and len(stripped) <= _LABEL_MAX_CHARS
+        len(stripped.split(None, _LABEL_MAX_WORDS)) <= _LABEL_MAX_WORDS
         and not any(ch.isdigit() for ch in stripped)
         and not _SENTENCE_END.search(stripped)
     )

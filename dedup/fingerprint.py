@@ -44,12 +44,10 @@ class Fingerprinter:
     def __init__(self, config: ScanConfig) -> None:
         self.config = config
         self.minhasher = MinHasher(config.num_perm, config.seed)
-        self._token_hasher = shingle.TokenHasher()
         self._exact_cache: dict[int, tuple[shingle.U32, shingle.U32]] = {}
 
     def clear_caches(self) -> None:
-        """Forget cached token hashes and exact-duplicate signatures."""
-        self._token_hasher.clear()
+        """Forget cached exact-duplicate signatures (a benchmark round starts cold)."""
         self._exact_cache.clear()
 
     def __call__(self, doc: Document) -> Fingerprint | TooShort:
@@ -67,7 +65,7 @@ class Fingerprinter:
         cached = self._exact_cache.get(exact)
         if cached is None:
             units = tokens if self.config.shingle == "word" else shingle.char_tokens(tokens)
-            shingles = shingle.shingle_set(self._token_hasher(units), self.config.shingle_size)
+            shingles = shingle.shingle_set(shingle.hash_tokens(units), self.config.shingle_size)
             cached = (shingles, self.minhasher.signature(shingles))
             if len(self._exact_cache) >= _EXACT_CACHE_LIMIT:
                 self._exact_cache.clear()

@@ -17,29 +17,13 @@ U32 = npt.NDArray[np.uint32]
 
 MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _MASK32 = np.uint64(0xFFFFFFFF)
-_CACHE_LIMIT = 1_000_000
 
 
-class TokenHasher:
-    """xxh3_64 of each token, cached across articles (token vocabularies repeat)."""
-
-    def __init__(self) -> None:
-        self._cache: dict[str, int] = {}
-
-    def clear(self) -> None:
-        self._cache.clear()
-
-    def __call__(self, tokens: list[str]) -> U64:
-        cache = self._cache
-        if len(cache) > _CACHE_LIMIT:
-            cache.clear()
-        hasher = xxhash.xxh3_64_intdigest
-        values = [cache.get(t) for t in tokens]
-        for i, v in enumerate(values):
-            if v is None:
-                token = tokens[i]
-                values[i] = cache[token] = hasher(token.encode("utf-8"))
-        return np.array(values, dtype=np.uint64)
+def hash_tokens(tokens: list[str]) -> U64:
+    """xxh3_64 of each token's UTF-8, in one C-level pass (no Python loop per token):
+    as fast as the per-token cache it replaces, and it holds no memory."""
+    encoded = map(str.encode, tokens)
+    return np.fromiter(map(xxhash.xxh3_64_intdigest, encoded), dtype=np.uint64, count=len(tokens))
 
 
 def fmix64(h: U64) -> U64:
