@@ -18,7 +18,7 @@ from dedup.document import Document, Skipped
 from dedup.fingerprint import Fingerprint, Fingerprinter, TooShort
 from dedup.lsh import band_keys
 from dedup.minhash import MinHasher, lsh_params
-from dedup.rewrite_candidates import MIN_TERMS
+from dedup.rewrite_candidates import signature_terms
 from dedup.salience import SalientTerms
 from dedup.shingle import U64
 from dedup.store import IndexedDoc, Store, StoreError
@@ -72,9 +72,9 @@ def copy_keys(signature: np.ndarray, config: ScanConfig) -> U64:
 
 def rewrite_keys(salient: SalientTerms, config: ScanConfig, minhasher: MinHasher) -> U64:
     """Band keys of the rewrite tier, from the salient-term MinHash as the scan builds
-    it (empty when the article has fewer than ``MIN_TERMS`` candidate terms)."""
-    terms = salient.candidate_hashes()
-    if len(terms) < MIN_TERMS:
+    it (empty when the article takes no part in that tier: too few terms, a table)."""
+    terms = signature_terms(salient, np.empty(0, dtype=np.uint32))
+    if terms is None:
         return np.empty(0, dtype=np.uint64)
     bands, rows = lsh_params(config.rewrite_lsh_threshold, config.num_perm)
     return band_keys(minhasher.signature(terms), bands, rows)

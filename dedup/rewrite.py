@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from dedup import facts
 from dedup.align import Alignment, Match, align
-from dedup.article import Article
+from dedup.article import Article, specific
 from dedup.config import ScanConfig
 from dedup.facts import Fact
 from dedup.match import SentenceMatcher
@@ -61,10 +61,8 @@ def verify(
         reason = "too little salient vocabulary shared"
         return _evidence(score, None, shared, 0, False, reason, a, b)
     aligned = align(a.sentences, b.sentences, matcher)
-    conflicting = _figure_conflicts(aligned, a, b)
-    with_figures = sum(
-        1 for m in aligned.matches if _numbers(a.facts[m.a]) and _numbers(b.facts[m.b])
-    )
+    conflicting = _conflicts(aligned, a, b)
+    with_figures = sum(1 for m in aligned.matches if _comparable(a.facts[m.a], b.facts[m.b]))
     agreeing = Alignment(
         tuple(m for m in aligned.matches if m not in conflicting),
         aligned.sentences_a,
@@ -117,19 +115,32 @@ def _decide(
     return False, "too little shared: neither enough shared facts nor enough aligned sentences"
 
 
-def _figure_conflicts(alignment: Alignment, a: Article, b: Article) -> set[Match]:
-    """Aligned sentence pairs that both carry figures and share none of them: the
-    same words around different facts (template copy), which prove nothing."""
+def _conflicts(alignment: Alignment, a: Article, b: Article) -> set[Match]:
+    """Aligned sentence pairs that both carry figures and share none of them, or both
+    name someone specific and share no name: the same words around different facts
+    (template copy: two bond issues, two price rises), which prove nothing."""
     conflicts = set()
     for match in alignment.matches:
-        fa, fb = _numbers(a.facts[match.a]), _numbers(b.facts[match.b])
-        if fa and fb and not fa & fb:
+        fa, fb = a.facts[match.a], b.facts[match.b]
+        na, nb = _numbers(fa), _numbers(fb)
+        wa, wb = _name_words(fa), _name_words(fb)
+        if (na and nb and not na & nb) or (wa and wb and not wa & wb):
             conflicts.add(match)
     return conflicts
 
 
+def _comparable(fa: tuple[Fact, ...], fb: tuple[Fact, ...]) -> bool:
+    """Both sentences state figures, or both name someone specific."""
+    return bool((_numbers(fa) and _numbers(fb)) or (_name_words(fa) and _name_words(fb)))
+
+
 def _numbers(found: tuple[Fact, ...]) -> set[str]:
     return {f.key for f in found if f.kind == "number"}
+
+
+def _name_words(found: tuple[Fact, ...]) -> set[str]:
+    """Words of the sentence's specific names ("credit suisse first boston ltd")."""
+    return {w for f in found if f.kind == "name" and specific(f) for w in f.key.split()}
 
 
 def _examples(alignment: Alignment, a: Article, b: Article) -> tuple[tuple[str, str], ...]:

@@ -25,6 +25,8 @@ from dedup.shingle import U32
 MIN_TERMS = 3
 """Articles with fewer candidate terms get no rewrite signature."""
 DF_MIN_CORPUS = 1000
+TABLE_SHARE = 0.35
+"""Articles with a larger share of figures among their tokens are tables."""
 
 
 def house_terms(salient: Sequence[SalientTerms], config: ScanConfig) -> U32:
@@ -46,12 +48,23 @@ def candidate_pairs(
     bands, rows = lsh_params(config.rewrite_lsh_threshold, config.num_perm)
     index = MemoryBandIndex(bands, rows)
     for position, item in enumerate(salient):
-        terms = item.candidate_hashes()
-        if len(common):
-            terms = terms[~np.isin(terms, common, assume_unique=True)]
-        if len(terms) >= MIN_TERMS:
+        terms = signature_terms(item, common)
+        if terms is not None:
             index.add(position, band_keys(minhasher.signature(terms), bands, rows))
     yield from index.pairs()
+
+
+def signature_terms(item: SalientTerms, common: U32) -> U32 | None:
+    """The terms of an article's rewrite-tier signature (house vocabulary ``common``
+    left out), or None when it takes no part in the tier: fewer than ``MIN_TERMS``
+    terms, or a table (more than ``TABLE_SHARE`` of its tokens are figures; two price
+    lists or results tables share their layout, never a story to retell)."""
+    if item.numeric_share > TABLE_SHARE:
+        return None
+    terms = item.candidate_hashes()
+    if len(common):
+        terms = terms[~np.isin(terms, common, assume_unique=True)]
+    return terms if len(terms) >= MIN_TERMS else None
 
 
 class Candidate(NamedTuple):

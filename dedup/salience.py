@@ -10,7 +10,7 @@ The one module that touches wordfreq.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,6 +35,8 @@ class SalientTerms:
 
     hashes: U32
     weights: np.ndarray  # float32, aligned with hashes
+    numeric_share: float = 0.0
+    """Share of the article's tokens that are figures: a table or price list when high."""
 
     def candidate_hashes(self) -> U32:
         """The rarer subset that feeds the rewrite tier's MinHash."""
@@ -64,13 +66,15 @@ def term_hash(term: str) -> int:
     return xxhash.xxh3_64_intdigest(term.encode("utf-8")) & 0xFFFFFFFF
 
 
-def salient_terms(tokens: Iterable[str]) -> SalientTerms:
-    """The distinct tokens that carry weight, hashed and sorted."""
+def salient_terms(tokens: Sequence[str]) -> SalientTerms:
+    """The distinct tokens that carry weight, hashed and sorted, and the share of
+    tokens that are figures."""
     pairs = {term_hash(t): w for t in set(tokens) if (w := weight(t)) > 0.0}
+    numeric = sum(1 for t in tokens if t.isdigit()) / len(tokens) if tokens else 0.0
     hashes = np.fromiter(pairs.keys(), dtype=np.uint32, count=len(pairs))
     order = np.argsort(hashes)
     values = np.fromiter(pairs.values(), dtype=np.float32, count=len(pairs))
-    return SalientTerms(hashes[order], values[order])
+    return SalientTerms(hashes[order], values[order], numeric)
 
 
 def weighted_jaccard(a: SalientTerms, b: SalientTerms) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import dedup
@@ -157,3 +158,50 @@ def test_rewrites_dated_days_apart_are_not_one_story() -> None:
     assert stories("2024-05-13", dedup.ScanConfig(rewrite_max_days=None)) == 1
     with pytest.raises(ValueError, match="rewrite_max_days"):
         dedup.ScanConfig(rewrite_max_days=-1)
+
+
+def test_tables_take_no_part_in_the_rewrite_tier() -> None:
+    from dedup.rewrite_candidates import signature_terms
+    from dedup.salience import salient_terms
+
+    table = "wheat may7 284 3 4 up 1 1 4 jul7 281 up 1 4 sep7 277 up 1 dec7 299 mar8 301".split()
+    prose = "russian troops entered the niamey airbase where 1000 american soldiers stay".split()
+    nothing = np.empty(0, dtype=np.uint32)
+    assert salient_terms(table).numeric_share > 0.35
+    assert signature_terms(salient_terms(table), nothing) is None
+    assert signature_terms(salient_terms(prose), nothing) is not None
+
+
+BOND = (
+    "{issuer} is issuing a {amount} mln dlr eurobond due April {day}, 1992 paying {coupon} pct "
+    "and priced at 101-3/8 pct, lead manager {manager} said.\n"
+    "The non-callable bonds will be listed in Luxembourg and are available in denominations "
+    "of 1,000 and 10,000 dlrs, {manager} said of the {issuer} issue.\n"
+    "{issuer} said the issue was guaranteed by the {guarantor} and fees total 1-7/8 pct.\n"
+    "Payment is due on April {pay} and the issue was arranged with {manager} in London.\n"
+)
+
+
+def test_two_bond_issues_from_one_form_are_template_copy() -> None:
+    a = BOND.format(
+        issuer="Austria Kontrollbank",
+        amount=50,
+        day=22,
+        coupon="14-1/4",
+        manager="Credit Suisse First Boston",
+        guarantor="Republic of Austria",
+        pay=28,
+    )
+    b = BOND.format(
+        issuer="Walt Disney Finance",
+        amount=60,
+        day=7,
+        coupon="14-1/2",
+        manager="Warburg Securities",
+        guarantor="Walt Disney Company",
+        pay=15,
+    )
+    comparison = dedup.compare(dedup.Document("a", a), dedup.Document("b", b))
+    assert comparison is not None and comparison.rewrite is not None
+    assert not comparison.rewrite.verdict
+    assert comparison.rewrite.reason.startswith("template")
