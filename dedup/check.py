@@ -33,6 +33,11 @@ FailOn = Literal["copy", "near-copy", "rewrite"]
 Outcome = Literal["pass", "fail", "too-short", "not-checked"]
 FAIL_ON: tuple[FailOn, ...] = get_args(FailOn)
 DEFAULT_FAIL_ON: FailOn = "near-copy"
+REWRITE_LOOKUP = 50
+"""Rewrite-tier candidates read per incoming article: those sharing the most band
+keys with it. The tier's one-row bands are wide buckets (a rare word is enough), so
+an index of 25,000 synthetic articles returned a third of them; the best 50 by
+shared bands are ranked by their salient content, and the best 5 verified."""
 """Rewrites (the same story retold by another outlet) are reported but pass by default."""
 
 
@@ -236,7 +241,8 @@ class _Checker:
         copy_ids |= self.store.candidates("copy", found.copy_keys)
         rewrite_ids: set[str] = set()
         if self.config.rewrites and len(found.rewrite_keys):
-            rewrite_ids = self.store.candidates("rewrite", found.rewrite_keys) - copy_ids
+            ranked = self.store.most_shared("rewrite", found.rewrite_keys, REWRITE_LOOKUP)
+            rewrite_ids = set(ranked) - copy_ids
         copy_ids.discard(incoming.doc.id)
         rewrite_ids.discard(incoming.doc.id)
         return copy_ids, rewrite_ids

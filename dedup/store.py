@@ -98,6 +98,11 @@ class Store(Protocol):
         """Ids of documents sharing at least one band key of ``tier`` with ``keys``."""
         ...
 
+    def most_shared(self, tier: Tier, keys: np.ndarray, limit: int) -> list[str]:
+        """Ids of the ``limit`` documents sharing the most band keys of ``tier`` with
+        ``keys`` (ties by id): a bounded candidate list where a tier's buckets are big."""
+        ...
+
     def exact(self, hash: int) -> set[str]:
         """Ids of documents with this exact-text hash."""
         ...

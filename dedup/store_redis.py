@@ -306,6 +306,17 @@ class RedisStore(StoreBase):
             members = self._client.sunion(names)
         return {_text(m) for m in members}
 
+    def most_shared(self, tier: Tier, keys: np.ndarray, limit: int) -> list[str]:
+        names = self._band_keys(tier, keys)
+        if not names:
+            return []
+        with self._errors(), self._client.pipeline(transaction=False) as pipe:
+            for name in names:
+                pipe.smembers(name)
+            buckets = pipe.execute()
+        counts = Counter(_text(member) for bucket in buckets for member in bucket)
+        return [doc_id for doc_id, _ in sorted(counts.items(), key=lambda i: (-i[1], i[0]))][:limit]
+
     def exact(self, hash: int) -> set[str]:
         with self._errors():
             members = self._client.smembers(self._exact_key(hash))

@@ -14,6 +14,7 @@ import os
 import sqlite3
 import time
 import urllib.parse
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import repeat
@@ -341,6 +342,18 @@ class SqliteStore(StoreBase):
                 )
                 found.update(row[0] for row in self._conn.execute(sql, (number, *part)))
         return found
+
+    def most_shared(self, tier: Tier, keys: np.ndarray, limit: int) -> list[str]:
+        counts: Counter[str] = Counter()
+        with self._read():
+            for part in _chunks(_signed_keys(keys)):
+                sql = (
+                    "SELECT d.doc_id, COUNT(*) FROM bands b JOIN docs d ON d.rowid = b.doc "
+                    f"WHERE b.tier = ? AND b.key IN ({_marks(part)}) GROUP BY b.doc"
+                )
+                for doc_id, shared in self._conn.execute(sql, (TIERS[tier], *part)):
+                    counts[doc_id] += shared
+        return [doc_id for doc_id, _ in sorted(counts.items(), key=lambda i: (-i[1], i[0]))][:limit]
 
     def exact(self, hash: int) -> set[str]:
         rows = self._conn.execute("SELECT doc_id FROM docs WHERE exact = ?", (to_signed(hash),))

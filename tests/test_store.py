@@ -128,6 +128,20 @@ def test_brief_records_carry_date_and_salient_terms(store: Store) -> None:
         assert brief.salient_hashes.dtype == np.uint32
 
 
+def test_most_shared_ranks_by_shared_band_keys(store: Store) -> None:
+    keys = np.arange(1, 11, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    docs = [
+        dataclasses.replace(ORIGINAL, doc_id="three", rewrite_keys=keys[:3]),
+        dataclasses.replace(NEAR, doc_id="one", rewrite_keys=keys[9:]),
+        dataclasses.replace(OTHER, doc_id="five", rewrite_keys=keys[3:8]),
+    ]
+    store.add(docs)
+    assert store.most_shared("rewrite", keys, 10) == ["five", "three", "one"]
+    assert store.most_shared("rewrite", keys, 2) == ["five", "three"]
+    assert store.most_shared("copy", keys, 10) == []
+    assert store.most_shared("rewrite", np.empty(0, dtype=np.uint64), 10) == []
+
+
 def test_readd_replaces_document_and_band_keys(store: Store) -> None:
     store.add([ORIGINAL, NEAR])
     replaced = make_doc("original", OTHER_ARTICLE, added_at=1.8e9)
