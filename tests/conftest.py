@@ -3,6 +3,7 @@ a near copy and an unrelated article, and the JSON Schema validator."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+import redis
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "dedup" / "schema" / "scan.schema.json"
 
@@ -98,3 +100,20 @@ def write_with_non_utf8_name(folder: Path, text: str) -> None:
         pytest.skip("file system refuses names that are not UTF-8")
     os.write(fd, text.encode())
     os.close(fd)
+
+
+_REDIS_DBS = itertools.cycle(range(1, 16))
+"""Redis databases for the index and check tests (test_store keeps database 0)."""
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh index location: a SQLite path, or a flushed Redis database of its own
+    (for test modules that import the ``redis_url`` fixture)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "index.db")
+    base: str = request.getfixturevalue("redis_url")
+    url = f"{base.rsplit('/', 1)[0]}/{next(_REDIS_DBS)}"
+    with redis.Redis.from_url(url) as client:
+        client.flushdb()
+    return url

@@ -4,7 +4,6 @@ and the JSON (schema-valid, reproducible), JUnit and text renderings."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import shutil
 import xml.etree.ElementTree as ET
@@ -41,19 +40,6 @@ The couple, who took over the ovens from her grandfather, said that rising flour
 energy prices had made the early mornings impossible to pay for, and thanked the \
 customers who had queued outside in all weathers for three generations.
 """
-_REDIS_DBS = itertools.cycle(range(8, 16))
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh index location: a SQLite path, or a flushed Redis database of its own."""
-    if request.param == "sqlite":
-        return str(tmp_path / "index.db")
-    base: str = request.getfixturevalue("redis_url")
-    url = f"{base.rsplit('/', 1)[0]}/{next(_REDIS_DBS)}"
-    with redis.Redis.from_url(url) as client:
-        client.flushdb()
-    return url
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-import redis
 from conftest import ARTICLE, NEAR_COPY, OTHER_ARTICLE
 from typer.testing import CliRunner, Result
 
@@ -31,19 +30,6 @@ from tests.redis_server import redis_url  # noqa: F401
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 CONFIG = ScanConfig()
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
-_REDIS_DBS = itertools.cycle(range(1, 8))
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh index location: a SQLite path, or a flushed Redis database of its own."""
-    if request.param == "sqlite":
-        return str(tmp_path / "index.db")
-    base: str = request.getfixturevalue("redis_url")
-    url = f"{base.rsplit('/', 1)[0]}/{next(_REDIS_DBS)}"
-    with redis.Redis.from_url(url) as client:
-        client.flushdb()
-    return url
 
 
 def run(*args: str | Path) -> Result:
