@@ -16,6 +16,8 @@ from typing import Any, Literal, Protocol, Self
 import numpy as np
 
 SCHEMA_VERSION = 2
+MAX_BUCKET = 1000
+"""Band keys held by more documents are left out of ``most_shared``."""
 """Layout version written into every index; other versions are refused, not migrated."""
 
 Tier = Literal["copy", "rewrite"]
@@ -100,7 +102,8 @@ class Store(Protocol):
 
     def most_shared(self, tier: Tier, keys: np.ndarray, limit: int) -> list[str]:
         """Ids of the ``limit`` documents sharing the most band keys of ``tier`` with
-        ``keys`` (ties by id): a bounded candidate list where a tier's buckets are big."""
+        ``keys`` (ties by id), counting only keys held by at most ``MAX_BUCKET``
+        documents: a key that many articles share (house vocabulary) is no evidence."""
         ...
 
     def exact(self, hash: int) -> set[str]:

@@ -31,6 +31,7 @@ import redis
 from redis.client import Pipeline
 
 from dedup.store import (
+    MAX_BUCKET,
     SCHEMA_VERSION,
     Brief,
     IndexedDoc,
@@ -312,10 +313,15 @@ class RedisStore(StoreBase):
             return []
         with self._errors(), self._client.pipeline(transaction=False) as pipe:
             for name in names:
+                pipe.scard(name)
+            sizes = pipe.execute()
+            small = [n for n, size in zip(names, sizes, strict=True) if size <= MAX_BUCKET]
+            for name in small:
                 pipe.smembers(name)
-            buckets = pipe.execute()
+            buckets = pipe.execute() if small else []
         counts = Counter(_text(member) for bucket in buckets for member in bucket)
-        return [doc_id for doc_id, _ in sorted(counts.items(), key=lambda i: (-i[1], i[0]))][:limit]
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return [doc_id for doc_id, _ in ranked[:limit]]
 
     def exact(self, hash: int) -> set[str]:
         with self._errors():

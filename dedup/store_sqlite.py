@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from dedup.store import (
+    MAX_BUCKET,
     SCHEMA_VERSION,
     TIERS,
     Brief,
@@ -345,15 +346,24 @@ class SqliteStore(StoreBase):
 
     def most_shared(self, tier: Tier, keys: np.ndarray, limit: int) -> list[str]:
         counts: Counter[str] = Counter()
+        number = TIERS[tier]
         with self._read():
             for part in _chunks(_signed_keys(keys)):
+                sizes = (
+                    f"SELECT key, COUNT(*) FROM bands WHERE tier = ? AND key IN ({_marks(part)})"
+                )
+                rows = self._conn.execute(sizes + " GROUP BY key", (number, *part)).fetchall()
+                small = [key for key, size in rows if size <= MAX_BUCKET]
+                if not small:
+                    continue
                 sql = (
                     "SELECT d.doc_id, COUNT(*) FROM bands b JOIN docs d ON d.rowid = b.doc "
-                    f"WHERE b.tier = ? AND b.key IN ({_marks(part)}) GROUP BY b.doc"
+                    f"WHERE b.tier = ? AND b.key IN ({_marks(small)}) GROUP BY b.doc"
                 )
-                for doc_id, shared in self._conn.execute(sql, (TIERS[tier], *part)):
+                for doc_id, shared in self._conn.execute(sql, (number, *small)):
                     counts[doc_id] += shared
-        return [doc_id for doc_id, _ in sorted(counts.items(), key=lambda i: (-i[1], i[0]))][:limit]
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return [doc_id for doc_id, _ in ranked[:limit]]
 
     def exact(self, hash: int) -> set[str]:
         rows = self._conn.execute("SELECT doc_id FROM docs WHERE exact = ?", (to_signed(hash),))

@@ -142,6 +142,25 @@ def test_most_shared_ranks_by_shared_band_keys(store: Store) -> None:
     assert store.most_shared("rewrite", np.empty(0, dtype=np.uint64), 10) == []
 
 
+def test_most_shared_ignores_keys_too_many_documents_hold(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dedup.store_redis
+    import dedup.store_sqlite
+
+    for module in (dedup.store_sqlite, dedup.store_redis):
+        monkeypatch.setattr(module, "MAX_BUCKET", 2)
+    common, rare = np.array([7, 8], dtype=np.uint64), np.array([9], dtype=np.uint64)
+    docs = [
+        dataclasses.replace(ORIGINAL, doc_id="a", rewrite_keys=common),
+        dataclasses.replace(NEAR, doc_id="b", rewrite_keys=common),
+        dataclasses.replace(OTHER, doc_id="c", rewrite_keys=np.concatenate([common, rare])),
+    ]
+    store.add(docs)
+    # keys 7 and 8 are held by three documents: only the rare key 9 counts
+    assert store.most_shared("rewrite", np.array([7, 8, 9], dtype=np.uint64), 10) == ["c"]
+
+
 def test_readd_replaces_document_and_band_keys(store: Store) -> None:
     store.add([ORIGINAL, NEAR])
     replaced = make_doc("original", OTHER_ARTICLE, added_at=1.8e9)
