@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # the Redis index store tests (tests/redis_server.py starts one on a free port).
 SYSTEM_PACKAGES := chromium redis-server
 
-.PHONY: install demo test lint typecheck unit bench eval system-packages clean
+.PHONY: install demo test lint typecheck unit bench bench-index eval system-packages clean
 
 install: $(STAMP)
 
@@ -49,6 +49,9 @@ test: lint typecheck unit
 
 bench: install
 	$(BIN)/pytest benchmarks -q -p no:cacheprovider --benchmark-columns=median,ops,rounds --benchmark-sort=name
+
+bench-index: install system-packages
+	$(BIN)/python -m benchmarks.index_bench
 
 eval: install
 	$(BIN)/python -m benchmarks.quality
