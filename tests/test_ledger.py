@@ -49,6 +49,8 @@ def test_facts_only_one_copy_carries_are_divergent(seeds_ledger: StoryLedger) ->
         ("004", "approximately 1,000"),
         ("000", "about 1,000"),
         ("003", "around a thousand soldiers"),
+        ("003", "have taken up residence at a base in Niamey"),  # the lede, translated
+        ("004", "are staying at an air base in Niger"),
         ("001", "Air Base 101"),
         ("002", "Airbase 101"),
     ],
