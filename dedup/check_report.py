@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from importlib import resources
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 
 from dedup.check import CheckedItem, CheckMatch, CheckResult, Outcome
+from dedup.report import load_schema
 from dedup.wire import WireEvidence
 
 SCHEMA_VERSION = 1
@@ -58,9 +58,7 @@ def to_json(result: CheckResult) -> str:
 
 def schema() -> dict[str, Any]:
     """The JSON Schema the output conforms to (shipped inside the package)."""
-    text = resources.files("dedup").joinpath("schema/check.schema.json").read_text("utf-8")
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
+    return load_schema("check")
 
 
 def _item(item: CheckedItem) -> dict[str, Any]:

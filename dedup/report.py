@@ -47,7 +47,12 @@ def to_json(result: ScanResult) -> str:
 
 def schema() -> dict[str, Any]:
     """The JSON Schema the output conforms to (shipped inside the package)."""
-    text = resources.files("dedup").joinpath("schema/scan.schema.json").read_text("utf-8")
+    return load_schema("scan")
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    """A JSON Schema shipped in ``dedup/schema`` (``scan``, ``check``)."""
+    text = resources.files("dedup").joinpath(f"schema/{name}.schema.json").read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 
