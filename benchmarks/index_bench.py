@@ -258,7 +258,7 @@ def table(name: str, result: dict[str, Any]) -> Table:
     off = warm["copy_tier_only"]
     row("  rewrites off: median / p95", f"{off['median_ms']:.1f} / {off['p95_ms']:.1f} ms")
     for tier, count in warm["mean_candidates"].items():
-        row(f"  mean candidates, {tier} tier", f"{count:,.1f}")
+        row(f"  mean ids sharing a {tier} band key", f"{count:,.1f}")
     row("cold `dedup check` (median of 5)", f"{result['cold']['median_s']:.2f} s")
     for kind, (hit, total) in warm["planted"].items():
         row(f"planted {kind} found as {kind}", f"{hit}/{total}", "all", hit == total)
