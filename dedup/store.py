@@ -102,8 +102,9 @@ class Store(Protocol):
 
     def most_shared(self, tier: Tier, keys: np.ndarray, limit: int) -> list[str]:
         """Ids of the ``limit`` documents sharing the most band keys of ``tier`` with
-        ``keys`` (ties by id), counting only keys held by at most ``MAX_BUCKET``
-        documents: a key that many articles share (house vocabulary) is no evidence."""
+        ``keys`` (most first; ties in a fixed order), counting only keys held by at
+        most ``MAX_BUCKET`` documents: a key that many articles share (house
+        vocabulary) is no evidence."""
         ...
 
     def exact(self, hash: int) -> set[str]:

@@ -345,25 +345,34 @@ class SqliteStore(StoreBase):
         return found
 
     def most_shared(self, tier: Tier, keys: np.ndarray, limit: int) -> list[str]:
-        counts: Counter[str] = Counter()
         number = TIERS[tier]
+        counts: Counter[int] = Counter()
         with self._read():
-            for part in _chunks(_signed_keys(keys)):
-                sizes = (
-                    f"SELECT key, COUNT(*) FROM bands WHERE tier = ? AND key IN ({_marks(part)})"
-                )
-                rows = self._conn.execute(sizes + " GROUP BY key", (number, *part)).fetchall()
-                small = [key for key, size in rows if size <= MAX_BUCKET]
-                if not small:
-                    continue
+            small = [key for key in _signed_keys(keys) if self._bucket_fits(number, key)]
+            for part in _chunks(small):
                 sql = (
-                    "SELECT d.doc_id, COUNT(*) FROM bands b JOIN docs d ON d.rowid = b.doc "
-                    f"WHERE b.tier = ? AND b.key IN ({_marks(small)}) GROUP BY b.doc"
+                    f"SELECT doc, COUNT(*) FROM bands WHERE tier = ? AND key IN ({_marks(part)}) "
+                    "GROUP BY doc"
                 )
-                for doc_id, shared in self._conn.execute(sql, (number, *small)):
-                    counts[doc_id] += shared
-        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        return [doc_id for doc_id, _ in ranked[:limit]]
+                counts.update(dict(self._conn.execute(sql, (number, *part)).fetchall()))
+            top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+            names = self._doc_ids([rowid for rowid, _ in top])
+        ranked = sorted(((-shared, names[rowid]) for rowid, shared in top))
+        return [doc_id for _, doc_id in ranked]
+
+    def _bucket_fits(self, tier: int, key: int) -> bool:
+        """Whether at most ``MAX_BUCKET`` documents hold the key; the probe stops
+        reading the bucket there, so a huge bucket costs no more than a small one."""
+        probe = "SELECT COUNT(*) FROM (SELECT 1 FROM bands WHERE tier = ? AND key = ? LIMIT ?)"
+        (held,) = self._conn.execute(probe, (tier, key, MAX_BUCKET + 1)).fetchone()
+        return bool(held <= MAX_BUCKET)
+
+    def _doc_ids(self, rowids: Sequence[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        for part in _chunks(rowids):
+            sql = f"SELECT rowid, doc_id FROM docs WHERE rowid IN ({_marks(part)})"
+            found.update(dict(self._conn.execute(sql, part).fetchall()))
+        return found
 
     def exact(self, hash: int) -> set[str]:
         rows = self._conn.execute("SELECT doc_id FROM docs WHERE exact = ?", (to_signed(hash),))
