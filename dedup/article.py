@@ -34,9 +34,6 @@ class Article:
     names made of them are not specific."""
     repeated_lines: frozenset[int] = frozenset()
     """Keys of lines the corpus repeats across unrelated articles: boilerplate."""
-    common_facts: frozenset[str] = frozenset()
-    """Fact keys found in many articles of this corpus ('name:bank of england',
-    'number:100'): they cannot tell one story from another."""
 
     @cached_property
     def lines(self) -> list[boilerplate.Line]:
@@ -67,7 +64,7 @@ class Article:
             for fact in facts.extract(line.text)
             if specific(fact, self.house_terms)
         ]
-        return frozenset(facts.shared(found, found)) - self.common_facts
+        return frozenset(facts.shared(found, found))
 
 
 def specific(fact: Fact, house_terms: frozenset[int] = frozenset()) -> bool:

@@ -247,19 +247,25 @@ def _rewrite_pairs(
             rank = rewrite_candidates.rank(rep_terms[i], rep_terms[j])
             bounded.append(rewrite_candidates.Candidate(rank, bound, i, j))
     corpus.house = frozenset(common.tolist())
+    chosen = rewrite_candidates.best_per_article(bounded, config.rewrite_max_candidates)
+    verified = {rep_ids[k] for c in chosen for k in (c.i, c.j)}
+    # Articles to be verified are made (and their facts read) once, here.
     corpus.common_facts = rewrite_candidates.common_facts(
-        (Article(corpus.documents[d], corpus.house, corpus.repeated) for d in rep_ids),
+        (
+            _article(corpus, d)
+            if d in verified
+            else Article(corpus.documents[d], corpus.house, corpus.repeated)
+            for d in rep_ids
+        ),
         len(rep_ids),
         config,
     )
     matcher = SentenceMatcher.default()
     found: list[Pair] = []
-    for _, bound, i, j in rewrite_candidates.best_per_article(
-        bounded, config.rewrite_max_candidates
-    ):
+    for _, bound, i, j in chosen:
         fa, fb = sorted((fps[reps[i]], fps[reps[j]]), key=lambda f: f.doc_id)
         art_a, art_b = _article(corpus, fa.doc_id), _article(corpus, fb.doc_id)
-        evidence = rewrite.verify(art_a, art_b, bound, matcher, config)
+        evidence = rewrite.verify(art_a, art_b, bound, matcher, config, corpus.common_facts)
         if evidence.verdict:
             scores = candidates.score(fa, fb, config)
             pair = Pair(
@@ -273,7 +279,7 @@ def _article(corpus: _Corpus, doc_id: str) -> Article:
     """The article of ``doc_id``, made once (its sentences and facts are cached)."""
     if doc_id not in corpus.articles:
         doc = corpus.documents[doc_id]
-        corpus.articles[doc_id] = Article(doc, corpus.house, corpus.repeated, corpus.common_facts)
+        corpus.articles[doc_id] = Article(doc, corpus.house, corpus.repeated)
     return corpus.articles[doc_id]
 
 

@@ -52,11 +52,18 @@ def cheap_bound(a: SalientTerms, b: SalientTerms, config: ScanConfig) -> float |
 
 
 def verify(
-    a: Article, b: Article, score: float, matcher: SentenceMatcher, config: ScanConfig
+    a: Article,
+    b: Article,
+    score: float,
+    matcher: SentenceMatcher,
+    config: ScanConfig,
+    common_facts: frozenset[str] = frozenset(),
 ) -> RewriteEvidence:
     """Align the two articles' sentences, set aside aligned pairs whose figures
-    contradict, and decide: template copy, same facts, retold, or too little."""
-    shared = facts.distinct(a.fact_keys & b.fact_keys)
+    contradict, and decide: template copy, same facts, retold, or too little.
+    ``common_facts`` (found in many articles of the corpus: 'name:bank of england',
+    'number:100') cannot tell one story from another and are not counted."""
+    shared = facts.distinct((a.fact_keys & b.fact_keys) - common_facts)
     if score < config.rewrite_min_weighted_jaccard:
         reason = "too little salient vocabulary shared"
         return _evidence(score, None, shared, 0, False, reason, a, b)

@@ -70,7 +70,7 @@ def salient_terms(tokens: Sequence[str]) -> SalientTerms:
     """The distinct tokens that carry weight, hashed and sorted, and the share of
     tokens that are figures."""
     pairs = {term_hash(t): w for t in set(tokens) if (w := weight(t)) > 0.0}
-    numeric = sum(1 for t in tokens if t.isdigit()) / len(tokens) if tokens else 0.0
+    numeric = sum(map(str.isdigit, tokens)) / len(tokens) if tokens else 0.0
     hashes = np.fromiter(pairs.keys(), dtype=np.uint32, count=len(pairs))
     order = np.argsort(hashes)
     values = np.fromiter(pairs.values(), dtype=np.float32, count=len(pairs))
