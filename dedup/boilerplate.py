@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from itertools import accumulate
 
 import xxhash
 
@@ -65,11 +66,15 @@ _RULES: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
     )
 )
 _TRIGGERS = tuple(sorted({t for _, triggers, _ in _RULES for t in triggers}))
+_RULES_OF_TRIGGER = {
+    trigger: tuple(i for i, (_, triggers, _) in enumerate(_RULES) if trigger in triggers)
+    for trigger in _TRIGGERS
+}
 REPEATED = "repeated-line"
 """The rule name of lines set aside because the corpus repeats them."""
 _LABEL_MAX_WORDS = 2
 _LABEL_MAX_CHARS = 40
-_SENTENCE_END = re.compile('[.!?:;"\u201d\u2019)]$')
+_SENTENCE_END = tuple('.!?:;"\u201d\u2019)')
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +91,19 @@ class Line:
 def classify(line: str) -> str | None:
     """The name of the boilerplate rule ``line`` matches, or None for article text."""
     stripped = line.strip()
+    return _matching_rule(stripped, _TRIGGERS) or ("label" if _is_label(stripped) else None)
+
+
+def _matching_rule(stripped: str, triggers: tuple[str, ...]) -> str | None:
+    """The first rule (in ``_RULES`` order) with one of ``triggers`` in the line whose
+    pattern matches it; ``triggers`` must hold every trigger the line can contain."""
     lowered = stripped.lower()
-    for name, triggers, pattern in _RULES:
-        if any(t in lowered for t in triggers) and pattern.search(stripped):
+    present = filter(lowered.__contains__, triggers)
+    for rule in sorted({rule for trigger in present for rule in _RULES_OF_TRIGGER[trigger]}):
+        name, _, pattern = _RULES[rule]
+        if pattern.search(stripped):
             return name
-    return "label" if _is_label(stripped) else None
+    return None
 
 
 def _is_label(stripped: str) -> bool:
@@ -101,43 +114,68 @@ def _is_label(stripped: str) -> bool:
         return False
     return (
         len(stripped.split(None, _LABEL_MAX_WORDS)) <= _LABEL_MAX_WORDS
-        and not any(ch.isdigit() for ch in stripped)
-        and not _SENTENCE_END.search(stripped)
+        and not stripped.endswith(_SENTENCE_END)
+        and not any(map(str.isdigit, stripped))
     )
 
 
 def split_lines(text: str) -> list[Line]:
     """Every non-blank line with its offsets and boilerplate verdict."""
-    spans: list[tuple[int, int, str]] = []
+    raw_lines = text.split("\n")
+    stripped_lines = list(map(str.strip, raw_lines))
+    ruled = _ruled_lines(text, stripped_lines)
+    lines: list[Line] = []
     pos = 0
-    for raw in text.split("\n"):
-        stripped = raw.strip()
+    for number, (raw, stripped) in enumerate(zip(raw_lines, stripped_lines, strict=True)):
         if stripped:
             start = pos + len(raw) - len(raw.lstrip())
-            spans.append((start, start + len(stripped), stripped))
+            verdict = ruled.get(number) or ("label" if _is_label(stripped) else None)
+            lines.append(Line(start, start + len(stripped), stripped, verdict))
         pos += len(raw) + 1
-    suspects = _lines_with_triggers(text, [start for start, _, _ in spans])
-    return [
-        Line(
-            start,
-            end,
-            stripped,
-            classify(stripped) if i in suspects else ("label" if _is_label(stripped) else None),
-        )
-        for i, (start, end, stripped) in enumerate(spans)
-    ]
+    return lines
 
 
-def _lines_with_triggers(text: str, line_starts: list[int]) -> set[int]:
-    """Indexes of the lines containing any rule trigger (found by substring search)."""
+def kept_text(text: str) -> str:
+    """``article_text(split_lines(text))``, the same verdicts without building lines:
+    the hot loop needs the text alone."""
+    stripped_lines = list(map(str.strip, text.split("\n")))
+    for number in _ruled_lines(text, stripped_lines):
+        stripped_lines[number] = ""  # set aside, as blank lines are
+    return "\n".join(
+        [
+            line
+            for line in stripped_lines
+            if len(line) > _LABEL_MAX_CHARS or (line and not _is_label(line))
+        ]
+    )
+
+
+def _ruled_lines(text: str, stripped_lines: list[str]) -> dict[int, str]:
+    """The lines (by number in ``text.split("\\n")``) a rule sets aside, and the rule.
+
+    Rules are tried only on lines holding a trigger. Which triggers occur is found by
+    substring search over the whole lower-cased text, ``len(_TRIGGERS)`` C-level
+    searches: most articles hold none and are decided there."""
     lowered = text.lower()
+    present = tuple(filter(lowered.__contains__, _TRIGGERS))
+    ruled: dict[int, str] = {}
+    for number in _lines_holding(lowered, present) if present else ():
+        rule = _matching_rule(stripped_lines[number], present)
+        if rule is not None:
+            ruled[number] = rule
+    return ruled
+
+
+def _lines_holding(lowered: str, triggers: tuple[str, ...]) -> set[int]:
+    """Numbers of the lines of ``lowered`` where any of ``triggers`` occurs (lower-
+    casing keeps every newline in place, so they number ``text``'s lines too); each
+    occurrence is placed by bisection, so the time stays linear in the text."""
+    starts = [0, *accumulate(len(line) + 1 for line in lowered.split("\n"))]
     found: set[int] = set()
-    if len(lowered) != len(text):  # lower() changed lengths: offsets unusable, test all
-        return set(range(len(line_starts)))
-    for trigger in _TRIGGERS:
+    for trigger in triggers:
         at = lowered.find(trigger)
         while at != -1:
-            found.add(bisect.bisect_right(line_starts, at) - 1)
+            found.add(bisect.bisect_right(starts, at) - 1)
             at = lowered.find(trigger, at + 1)
     return found
 

@@ -1,6 +1,9 @@
 """Fingerprint one article: set boilerplate aside, normalise, tokenise, shingle, MinHash.
 
-This is the hot loop; everything in it is per article and batched per article.
+This is the hot loop; everything in it is per article and batched per article: no
+Python call per shingle, one C call per token (its hash), a few dozen numpy calls.
+``Fingerprinter.__call__`` skips what only the pipeline needs (line records with
+offsets, token strings) and gives the same fingerprint as the pipeline's path.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dedup import boilerplate, shingle
 from dedup.config import ScanConfig
 from dedup.document import Document
 from dedup.minhash import MinHasher
-from dedup.normalise import normalise, tokenise
+from dedup.normalise import normalise, tokenise, utf8_tokens
 
 _EXACT_CACHE_LIMIT = 100_000
 
@@ -45,13 +48,16 @@ class Fingerprinter:
         self.config = config
         self.minhasher = MinHasher(config.num_perm, config.seed)
         self._exact_cache: dict[int, tuple[shingle.U32, shingle.U32]] = {}
+        self._min_tokens = max(config.min_tokens, config.shingle_size)
 
     def clear_caches(self) -> None:
         """Forget cached exact-duplicate signatures (a benchmark round starts cold)."""
         self._exact_cache.clear()
 
     def __call__(self, doc: Document) -> Fingerprint | TooShort:
-        return self.fingerprint_tokens(doc.id, self.tokens(boilerplate.split_lines(doc.text)))
+        """The hot loop: the same result as ``fingerprint_tokens(doc.id,
+        tokens(split_lines(doc.text)))``, without the line records and token strings."""
+        return self._fingerprint(doc.id, utf8_tokens(boilerplate.kept_text(doc.text)))
 
     def tokens(self, lines: list[boilerplate.Line]) -> list[str]:
         """Normalised tokens of an article's lines, boilerplate set aside."""
@@ -59,15 +65,26 @@ class Fingerprinter:
 
     def fingerprint_tokens(self, doc_id: str, tokens: list[str]) -> Fingerprint | TooShort:
         """Exact hash, shingle set and signature of an article's tokens."""
-        if len(tokens) < max(self.config.min_tokens, self.config.shingle_size):
+        return self._fingerprint(doc_id, list(map(str.encode, tokens)))
+
+    def _fingerprint(self, doc_id: str, tokens: list[bytes]) -> Fingerprint | TooShort:
+        """``fingerprint_tokens`` of the tokens' UTF-8."""
+        if len(tokens) < self._min_tokens:
             return TooShort(doc_id, len(tokens))
-        exact = xxhash.xxh3_64_intdigest(" ".join(tokens).encode("utf-8"))
+        exact = xxhash.xxh3_64_intdigest(b" ".join(tokens))  # == " ".join(str tokens)
         cached = self._exact_cache.get(exact)
         if cached is None:
-            units = tokens if self.config.shingle == "word" else shingle.char_tokens(tokens)
-            shingles = shingle.shingle_set(shingle.hash_tokens(units), self.config.shingle_size)
-            cached = (shingles, self.minhasher.signature(shingles))
+            cached = self._shingles_and_signature(tokens)
             if len(self._exact_cache) >= _EXACT_CACHE_LIMIT:
                 self._exact_cache.clear()
             self._exact_cache[exact] = cached
         return Fingerprint(doc_id, exact, cached[0], cached[1], len(tokens))
+
+    def _shingles_and_signature(self, tokens: list[bytes]) -> tuple[shingle.U32, shingle.U32]:
+        """Sorted unique shingle hashes of the tokens, and their MinHash signature."""
+        if self.config.shingle == "word":
+            hashes = shingle.hash_utf8(tokens)
+        else:
+            hashes = shingle.hash_tokens(shingle.char_tokens([t.decode() for t in tokens]))
+        shingles = shingle.shingle_set(hashes, self.config.shingle_size)
+        return shingles, self.minhasher.signature(shingles)

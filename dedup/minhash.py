@@ -14,16 +14,31 @@ import numpy as np
 import numpy.typing as npt
 
 U32 = npt.NDArray[np.uint32]
-_CHUNK = 4096
+
+_ROWS_UP_TO = 160
+"""Sets up to this size are permuted as (shingles x permutations), larger ones as
+(permutations x shingles): measured, the second layout is 2-3x faster from a few
+hundred shingles on, the first a little faster on the short articles below."""
+_CHUNK = 16_384
+"""Shingles permuted at once in the second layout: bounds the temporary (8 MB at 128
+permutations) for very long documents."""
+# 0-d arrays rather than numpy scalars: cheaper ufunc calls on short arrays.
+_FMIX32_C1 = np.array(0x85EBCA6B, dtype=np.uint32)
+_FMIX32_C2 = np.array(0xC2B2AE35, dtype=np.uint32)
+_SHIFT16 = np.array(16, dtype=np.uint32)
+_SHIFT13 = np.array(13, dtype=np.uint32)
 
 
 def _fmix32(h: U32) -> U32:
-    """MurmurHash3's 32-bit finaliser, as datasketch applies before permuting."""
-    h = h ^ (h >> np.uint32(16))
-    h = h * np.uint32(0x85EBCA6B)
-    h = h ^ (h >> np.uint32(13))
-    h = h * np.uint32(0xC2B2AE35)
-    return h ^ (h >> np.uint32(16))
+    """MurmurHash3's 32-bit finaliser, as datasketch applies before permuting; a new
+    array (the first step copies, the others work in place)."""
+    mixed = h >> _SHIFT16
+    mixed ^= h
+    mixed *= _FMIX32_C1
+    mixed ^= mixed >> _SHIFT13
+    mixed *= _FMIX32_C2
+    mixed ^= mixed >> _SHIFT16
+    return mixed
 
 
 class MinHasher:
@@ -37,23 +52,34 @@ class MinHasher:
         a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
         self.num_perm = num_perm
         self.seed = seed
-        self._a: U32 = np.asarray(a, dtype=np.uint32)[np.newaxis, :]
-        self._b: U32 = np.asarray(b, dtype=np.uint32)[np.newaxis, :]
+        self._a: U32 = np.asarray(a, dtype=np.uint32)
+        self._b: U32 = np.asarray(b, dtype=np.uint32)
+        self._a_col: U32 = self._a[:, np.newaxis].copy()
+        self._b_col: U32 = self._b[:, np.newaxis].copy()
 
     def signature(self, shingles: U32) -> U32:
-        """Minimum of each affine permutation over all shingle hashes (non-empty)."""
+        """Minimum of each affine permutation ``a * h + b`` (modulo 2**32, uint32
+        wrap-around) over all pre-mixed shingle hashes ``h`` (non-empty)."""
         if len(shingles) == 0:
             raise ValueError("cannot fingerprint an empty shingle set")
-        mixed = _fmix32(np.asarray(shingles, dtype=np.uint32))[:, np.newaxis]
-        if len(mixed) <= _CHUNK:
-            result: U32 = (mixed * self._a + self._b).min(axis=0)
-            return result
-        parts = [
-            (mixed[i : i + _CHUNK] * self._a + self._b).min(axis=0)
-            for i in range(0, len(mixed), _CHUNK)
-        ]
-        reduced: U32 = np.minimum.reduce(parts)
-        return reduced
+        mixed = _fmix32(np.asarray(shingles, dtype=np.uint32))
+        if len(mixed) <= _ROWS_UP_TO:
+            permuted = mixed[:, np.newaxis] * self._a
+            permuted += self._b
+            by_rows: U32 = permuted.min(axis=0)
+            return by_rows
+        result = self._min_by_columns(mixed[:_CHUNK])
+        for start in range(_CHUNK, len(mixed), _CHUNK):
+            np.minimum(result, self._min_by_columns(mixed[start : start + _CHUNK]), out=result)
+        return result
+
+    def _min_by_columns(self, mixed: U32) -> U32:
+        """Per permutation, the minimum over ``mixed`` laid out as (permutations x
+        shingles)."""
+        permuted = self._a_col * mixed
+        permuted += self._b_col
+        by_columns: U32 = permuted.min(axis=1)
+        return by_columns
 
 
 def to_lean_minhash(signature: U32, seed: int = 1) -> Any:

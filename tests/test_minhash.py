@@ -8,6 +8,7 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedup import minhash
 from dedup.minhash import MinHasher, estimate_jaccard, lsh_params, to_lean_minhash
 
 hash_sets = st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=300, unique=True)
@@ -28,12 +29,26 @@ def test_signature_equals_datasketch_update_per_value(values: list[int], seed: i
     np.testing.assert_array_equal(ours, _datasketch_signature(values, 64, seed))
 
 
-def test_large_sets_are_chunked_without_changing_the_result() -> None:
-    values = np.random.default_rng(3).choice(2**32, size=10_000, replace=False).astype(np.uint32)
+@pytest.mark.parametrize(
+    "size",
+    [1, minhash._ROWS_UP_TO, minhash._ROWS_UP_TO + 1, 10_000, 2 * minhash._CHUNK + 5],
+)
+def test_both_layouts_and_chunks_give_datasketch_signatures(size: int) -> None:
+    """Small sets are permuted as (shingles x permutations), larger ones transposed
+    and, past ``_CHUNK``, in chunks: every path equals datasketch's ``update_batch``."""
+    rng = np.random.default_rng(size)
+    values = rng.choice(2**32, size=size, replace=False).astype(np.uint32)
     ours = MinHasher().signature(values)
     reference = MinHash(num_perm=128, seed=1, hashfunc=lambda v: v)
     reference.update_batch(values.tolist())
+    assert ours.dtype == np.uint32
     np.testing.assert_array_equal(ours, reference.hashvalues)
+
+
+def test_signature_leaves_its_input_unchanged() -> None:
+    values = np.arange(1000, 1300, dtype=np.uint32)
+    MinHasher().signature(values)
+    np.testing.assert_array_equal(values, np.arange(1000, 1300, dtype=np.uint32))
 
 
 def test_signature_loads_as_lean_minhash_and_compares_with_datasketch() -> None:

@@ -133,3 +133,123 @@ def test_a_footer_repeated_across_unrelated_articles_is_set_aside() -> None:
     assert {m.tokens for m in result.members} == {60}  # the 13 footer tokens are gone
     few = dedup.scan_documents(docs[:3])  # three articles: too few to call it boilerplate
     assert {m.tokens for m in few.members} == {60 + 13}
+
+
+# The hot loop's fast paths (bytes tokenising, lines without records, combined shingle
+# hashes, sorted-unique) must give what the plain definitions give.
+
+_MIXED = st.text(
+    alphabet=st.one_of(
+        st.characters(),
+        st.sampled_from([*"aZ9_ -.,'\n\t£é\u2019—ℌⅫ俄ไ\u00a0\u0130\u03a3", "\ud800"]),
+    ),
+    max_size=80,
+)
+
+
+@given(_MIXED)
+def test_tokenise_equals_the_token_regex(text: str) -> None:
+    from dedup.normalise import TOKEN_RE
+
+    assert tokenise(text) == TOKEN_RE.findall(text)
+    normalised = normalise(text)
+    assert tokenise(normalised) == TOKEN_RE.findall(normalised)
+
+
+@given(_MIXED)
+def test_utf8_tokens_are_the_encoded_tokens_of_the_normalised_text(text: str) -> None:
+    from dedup.normalise import utf8_tokens
+
+    tokens = tokenise(normalise(text))
+    assert utf8_tokens(text) == [token.encode("utf-8") for token in tokens]
+
+
+def test_tokenise_cuts_at_ascii_punctuation_and_keeps_other_scripts() -> None:
+    from dedup.normalise import utf8_tokens
+
+    text = "Prices rose £5m—or 3.5%—in Zürich\u2019s 俄罗斯 market_share (Q1)"
+    expected = ["prices", "rose", "5m", "or", "3", "5", "in", "zürich", "s"]
+    expected += ["俄", "罗", "斯", "market", "share", "q1"]
+    assert tokenise(normalise(text)) == expected
+    assert utf8_tokens(text) == [token.encode() for token in expected]
+    assert tokenise("Upper ASCII Kept") == ["Upper", "ASCII", "Kept"]  # as the regex
+
+
+_LINES = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "Listen to article",
+                "Source: Reuters",
+                "SHARE this story",
+                "Copyright 2024 Example Inc. All rights reserved.",
+                "var x = 1;",
+                ".a{color:red}",
+                "World",
+                "Shr 12 cts",
+                "The minister said on Tuesday that shares rose.",
+                "  Follow the money, he said  ",
+                "Related",
+                "",
+                "   ",
+                "\u0130stanbul \u00a9 Published",
+            ]
+        ),
+        st.text(max_size=30),
+    ),
+    max_size=12,
+)
+
+
+@given(_LINES)
+def test_kept_text_equals_the_article_text_of_the_lines(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    records = boilerplate.split_lines(text)
+    assert boilerplate.kept_text(text) == boilerplate.article_text(records)
+    assert [line.boilerplate for line in records] == [
+        boilerplate.classify(line) for line in text.split("\n") if line.strip()
+    ]
+
+
+def test_seed_kept_text_equals_the_article_text() -> None:
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text("utf-8")
+        assert boilerplate.kept_text(text) == boilerplate.article_text(
+            boilerplate.split_lines(text)
+        )
+
+
+def test_hash_utf8_equals_hash_tokens() -> None:
+    tokens = ["niger", "zürich", "俄", "a"]
+    assert shingle.hash_utf8([t.encode() for t in tokens]).tolist() == [
+        xxhash.xxh3_64_intdigest(t.encode()) for t in tokens
+    ]
+    assert shingle.hash_utf8([]).dtype == np.uint64
+
+
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=40), st.integers(1, 9))
+def test_combine_equals_the_running_product(values: list[int], n: int) -> None:
+    expected = []
+    for start in range(len(values) - n + 1):
+        acc = 0
+        for value in values[start : start + n]:
+            acc = (acc * int(shingle.MULTIPLIER) + value) % 2**64
+        expected.append(acc)
+    combined = shingle.combine(np.array(values, dtype=np.uint64), n)
+    assert combined.dtype == np.uint64
+    assert combined.tolist() == expected
+
+
+@given(st.lists(st.integers(0, 2**32 - 1), max_size=60))
+def test_sorted_unique_equals_np_unique(values: list[int]) -> None:
+    array = np.array(values, dtype=np.uint32)
+    result = shingle.sorted_unique(array.copy())
+    assert result.dtype == np.uint32
+    np.testing.assert_array_equal(result, np.unique(array))
+
+
+def test_fmix64_leaves_its_input_unchanged() -> None:
+    values = np.arange(5, dtype=np.uint64)
+    mixed = shingle.fmix64(values)
+    assert values.tolist() == [0, 1, 2, 3, 4]
+    assert len(set(mixed.tolist())) == 5
