@@ -16,7 +16,6 @@ Run: ``python -m benchmarks.index_bench [--target 100000] [--backends sqlite,red
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import shutil
@@ -46,7 +45,6 @@ BATCH = 1_000
 CHECK_P95_MS = 50.0
 NEAR_TIER_BYTES = 2_048
 COLD_RUNS = 5
-BAND_SAMPLE = 2_000
 RIGHT = {"near-copy": ("copy", "near-copy"), "rewrite": ("rewrite",)}
 COMPONENTS = ("signatures", "salient_terms", "text", "metadata")
 console = Console()
@@ -143,17 +141,18 @@ def sqlite_sizes(path: str, stats: dict[str, Any]) -> dict[str, float]:
 
 
 def redis_sizes(url: str, stats: dict[str, Any], baseline: int) -> dict[str, float]:
-    """Bytes per article in server memory; band-key sets costed by MEMORY USAGE on a
-    sample of sets, per member, plus the 8 bytes a key is kept in its document hash."""
-    docs, sizes, keys = stats["documents"], stats["bytes"], stats["band_keys"]
+    """Bytes per article in server memory; a tier's band keys: MEMORY USAGE of all its
+    shard hashes (``dedup:b:{letter}:*``, packed document numbers), per article."""
+    docs, sizes = stats["documents"], stats["bytes"]
     tiers: dict[str, float] = {}
     with redis.Redis.from_url(url) as client:
-        for tier, letter in (("copy", "c"), ("rewrite", "r")):
-            found = client.scan_iter(match=f"dedup:b:{letter}:*", count=1_000)
-            sample = list(itertools.islice(found, BAND_SAMPLE))
-            used = sum(client.memory_usage(key) or 0 for key in sample)
-            members = sum(int(client.scard(key)) for key in sample)
-            tiers[f"{tier}_band_keys"] = keys[tier] * (used / max(1, members) + 8) / docs
+        for tier, letter in (("copy", "c"), ("rewrite", "r"), ("exact", "x")):
+            names = list(client.scan_iter(match=f"dedup:b:{letter}:*", count=1_000))
+            with client.pipeline(transaction=False) as pipe:
+                for name in names:
+                    pipe.memory_usage(name, samples=0)
+                used = sum(size or 0 for size in pipe.execute())
+            tiers[f"{tier}_band_keys"] = used / docs
     return {
         "total": (sizes["server_used_memory"] - baseline) / docs,
         **tiers,
@@ -249,6 +248,8 @@ def table(name: str, result: dict[str, Any]) -> Table:
         row("  file after close (WAL checkpointed)", f"{sizes['file_after_close']:,.0f}")
     for part in ("signatures", "copy_band_keys", "rewrite_band_keys", *COMPONENTS[1:]):
         row(f"  {part.replace('_', ' ')}", f"{sizes[part]:,.0f}")
+    if "exact_band_keys" in sizes:
+        row("  exact-hash buckets", f"{sizes['exact_band_keys']:,.0f}")
     row("near-dup tier (signature + copy bands)", f"{near:,.0f}", "< 2,048", near < NEAR_TIER_BYTES)
     row("warm check median", f"{warm['median_ms']:.1f} ms")
     row("warm check p95", f"{warm['p95_ms']:.1f} ms", "< 50 ms", warm["p95_ms"] < CHECK_P95_MS)

@@ -15,10 +15,14 @@ from typing import Any, Literal, Protocol, Self
 
 import numpy as np
 
-SCHEMA_VERSION = 2
-MAX_BUCKET = 1000
-"""Band keys held by more documents are left out of ``most_shared``."""
-"""Layout version written into every index; other versions are refused, not migrated."""
+SCHEMA_VERSION = 3
+"""Layout version written into every index; other versions are refused, not migrated.
+Version 3: Redis keeps band buckets as packed document numbers in sharded hashes."""
+MAX_BUCKET = 250
+"""Band keys held by more documents are left out of ``most_shared``: reading a bucket
+costs its size, and on 100,000 synthetic articles a cap of 250 (rather than 1,000)
+cut the lookup's median from 15 to 5 ms and kept every planted rewrite's original
+among the best 50."""
 
 Tier = Literal["copy", "rewrite"]
 TIERS: dict[Tier, int] = {"copy": 0, "rewrite": 1}

@@ -11,10 +11,17 @@ Layout (every key starts with the prefix):
   stats          hash: running totals (band keys per tier, stored bytes per component)
   ids            set of document ids
   added          sorted set: document id scored by added_at
+  next           counter: the last document number given out
+  nums           hash: document number (4 bytes, little-endian) -> document id
   doc:{id}       hash: meta (JSON: title, date, source, url, exact, tokens, added_at),
-                 text (zlib'd UTF-8), sig, copy, rewrite, sh, sw (little-endian arrays)
-  b:{c|r}:{key}  set of the ids holding band key {key} (16 hex digits), tier copy|rewrite
-  x:{exact}      set of the ids with exact-text hash {exact} (16 hex digits)
+                 num, text (zlib'd UTF-8), sig, copy, rewrite, sh, sw (little-endian arrays)
+  b:{c|r|x}:{s}  hash: bucket key (8 bytes) -> the numbers of the documents holding it,
+                 packed (4 bytes each); tier copy, rewrite or the exact-text hash; shard
+                 {s} is the key's top ``SHARD_BITS`` bits (4 hex digits)
+
+Buckets are packed into sharded hashes rather than one set per band key: nearly every
+band key belongs to one document, and a Redis key with a one-member set costs ~150
+bytes, a hash field in a small (listpack) hash ~15.
 """
 
 from __future__ import annotations
@@ -47,7 +54,13 @@ from dedup.store import (
 
 _RETRIES = 5
 _PAGE = 500
+SHARD_BITS = 16
+"""Shards per tier: 2**16 hashes keep ~50 fields each at 100,000 articles, under
+Redis's listpack limit (128 fields, 64-byte values) up to ~200,000."""
+_NUM = 4
+"""Bytes of a packed document number."""
 _TIER_LETTERS: dict[Tier, bytes] = {"copy": b"c", "rewrite": b"r"}
+_EXACT_LETTER = b"x"
 Fields = dict[bytes, bytes]
 _META = ("title", "date", "source", "url", "exact", "tokens", "added_at")
 """IndexedDoc fields kept in the JSON ``meta`` field."""
@@ -60,14 +73,29 @@ _ARRAYS: dict[bytes, tuple[str, str, type[np.generic]]] = {
 }
 """Hash field: IndexedDoc field, stored type, native type."""
 
-_EACH_SET = """
-local op = ARGV[2]
-if op ~= 'SADD' and op ~= 'SREM' then return redis.error_reply('SADD or SREM only') end
-for _, key in ipairs(KEYS) do redis.call(op, key, ARGV[1]) end
+_EACH_BUCKET = """
+local member, op = ARGV[1], ARGV[2]
+if op ~= 'ADD' and op ~= 'REM' then return redis.error_reply('ADD or REM only') end
+for i, key in ipairs(KEYS) do
+  local field = ARGV[i + 2]
+  local value = redis.call('HGET', key, field)
+  if op == 'ADD' then
+    redis.call('HSET', key, field, (value or '') .. member)
+  elseif value then
+    local at = string.find(value, member, 1, true)
+    while at and (at - 1) % 4 ~= 0 do at = string.find(value, member, at + 1, true) end
+    if at then
+      local rest = string.sub(value, 1, at - 1) .. string.sub(value, at + 4)
+      if #rest == 0 then redis.call('HDEL', key, field)
+      else redis.call('HSET', key, field, rest) end
+    end
+  end
+end
 return #KEYS
 """
-"""Add a member to (or remove it from) many sets in one command: a document's band
-keys cost one command instead of one each (redis-py spends ~10 µs a command)."""
+"""Append a document number to (or remove it from) many buckets in one command: a
+document's keys cost one command instead of one each (redis-py spends ~10 µs a
+command). A document is always removed before it is stored again, so ADD appends."""
 
 
 def _redacted(url: str) -> str:
@@ -118,10 +146,25 @@ def _sizes(doc_id: bytes, fields: Fields) -> Counter[str]:
     )
 
 
-def _each_set(pipe: Pipeline, op: str, names: list[bytes], member: bytes) -> None:
-    """Queue SADD or SREM of ``member`` on every set in ``names``."""
-    if names:
-        pipe.eval(_EACH_SET, len(names), *names, member, op)
+Bucket = tuple[bytes, bytes]
+"""A bucket's shard hash and field."""
+
+
+def _each_bucket(pipe: Pipeline, op: str, buckets: list[Bucket], member: bytes) -> None:
+    """Queue ADD or REM of the packed document number ``member`` on every bucket."""
+    if buckets:
+        names, fields = zip(*buckets, strict=True)
+        pipe.eval(_EACH_BUCKET, len(names), *names, member, op, *fields)
+
+
+def _numbers(packed: Sequence[bytes | None]) -> np.ndarray:
+    """The document numbers in packed bucket values (missing buckets skipped)."""
+    joined = b"".join(value for value in packed if value)
+    return np.frombuffer(joined, dtype="<u4")
+
+
+def _num_bytes(number: int) -> bytes:
+    return int(number).to_bytes(_NUM, "little")
 
 
 class RedisStore(StoreBase):
@@ -174,13 +217,22 @@ class RedisStore(StoreBase):
     def _doc_key(self, doc_id: str) -> bytes:
         return self._key(b"doc:", doc_id.encode("utf-8"))
 
-    def _exact_key(self, exact: int) -> bytes:
-        return self._key(b"x:%016x" % exact)
+    def _buckets(self, letter: bytes, keys: np.ndarray) -> list[Bucket]:
+        """Shard hash and field of each bucket key (uint64) of a tier."""
+        base = self._key(b"b:", letter, b":")
+        packed = pack_array(keys, "<u8")
+        values = np.frombuffer(packed, dtype="<u8")
+        shards = (values >> np.uint64(64 - SHARD_BITS)).tolist()
+        return [
+            (base + b"%04x" % shard, packed[i : i + 8])
+            for i, shard in zip(range(0, len(packed), 8), shards, strict=True)
+        ]
 
-    def _band_keys(self, tier: Tier, keys: np.ndarray) -> list[bytes]:
-        base = self._key(b"b:", _TIER_LETTERS[tier], b":")
-        values = np.frombuffer(pack_array(keys, "<u8"), dtype="<u8").tolist()
-        return [base + b"%016x" % key for key in values]
+    def _band_buckets(self, tier: Tier, keys: np.ndarray) -> list[Bucket]:
+        return self._buckets(_TIER_LETTERS[tier], keys)
+
+    def _exact_bucket(self, exact: int) -> Bucket:
+        return self._buckets(_EXACT_LETTER, np.array([exact], dtype=np.uint64))[0]
 
     def parameters(self) -> dict[str, Any] | None:
         with self._errors():
@@ -213,12 +265,14 @@ class RedisStore(StoreBase):
     def _attempt(self, old_ids: Sequence[str], new: Sequence[IndexedDoc]) -> int:
         """One optimistic try: WATCH the documents, read them, queue, EXEC."""
         watched = [self._doc_key(doc_id) for doc_id in old_ids]
+        # Numbers are given out before the transaction: a retry wastes them, harmlessly.
+        first = int(self._client.incrby(self._key(b"next"), len(new))) - len(new) + 1 if new else 0
         with self._client.pipeline(transaction=True) as pipe:
             pipe.watch(*watched)  # type: ignore[no-untyped-call]
             old = [(i, f) for i, f in zip(old_ids, self._load(watched), strict=True) if f]
             pipe.multi()
             totals = self._queue_removals(pipe, old)
-            totals.update(self._queue_additions(pipe, new))
+            totals.update(self._queue_additions(pipe, new, first))
             self._queue_totals(pipe, totals)
             pipe.execute()
         return len(old)
@@ -230,12 +284,14 @@ class RedisStore(StoreBase):
                 pipe.hgetall(key)
             return [dict(fields) for fields in pipe.execute()]
 
-    def _sets(self, exact: int, copy_keys: np.ndarray, rewrite_keys: np.ndarray) -> list[bytes]:
-        """The sets a document belongs to: its exact hash's and its band keys'."""
+    def _all_buckets(
+        self, exact: int, copy_keys: np.ndarray, rewrite_keys: np.ndarray
+    ) -> list[Bucket]:
+        """The buckets a document belongs to: its exact hash's and its band keys'."""
         return [
-            self._exact_key(exact),
-            *self._band_keys("copy", copy_keys),
-            *self._band_keys("rewrite", rewrite_keys),
+            self._exact_bucket(exact),
+            *self._band_buckets("copy", copy_keys),
+            *self._band_buckets("rewrite", rewrite_keys),
         ]
 
     def _queue_removals(self, pipe: Pipeline, old: list[tuple[str, Fields]]) -> Counter[str]:
@@ -244,27 +300,35 @@ class RedisStore(StoreBase):
         if not old:
             return totals
         members = [doc_id.encode("utf-8") for doc_id, _ in old]
+        numbers = [fields[b"num"] for _, fields in old]
         pipe.delete(*(self._doc_key(doc_id) for doc_id, _ in old))
         pipe.srem(self._key(b"ids"), *members)
         pipe.zrem(self._key(b"added"), *members)
-        for member, (_, fields) in zip(members, old, strict=True):
+        pipe.hdel(self._key(b"nums"), *numbers)
+        for member, number, (_, fields) in zip(members, numbers, old, strict=True):
             exact = int(json.loads(fields[b"meta"])["exact"])
             copy_keys = unpack_array(fields[b"copy"], "<u8", np.uint64)
             rewrite_keys = unpack_array(fields[b"rewrite"], "<u8", np.uint64)
-            _each_set(pipe, "SREM", self._sets(exact, copy_keys, rewrite_keys), member)
+            _each_bucket(pipe, "REM", self._all_buckets(exact, copy_keys, rewrite_keys), number)
             totals.subtract(_sizes(member, fields))
         return totals
 
-    def _queue_additions(self, pipe: Pipeline, docs: Sequence[IndexedDoc]) -> Counter[str]:
-        """Queue the storage of documents and their keys; what they hold."""
+    def _queue_additions(
+        self, pipe: Pipeline, docs: Sequence[IndexedDoc], first: int
+    ) -> Counter[str]:
+        """Queue the storage of documents (numbered from ``first``) and their keys;
+        what they hold."""
         totals: Counter[str] = Counter()
         if not docs:
             return totals
         members = [doc.doc_id.encode("utf-8") for doc in docs]
-        for member, doc in zip(members, docs, strict=True):
-            fields = _fields(doc)
+        for number, (member, doc) in enumerate(zip(members, docs, strict=True), start=first):
+            fields, packed = _fields(doc), _num_bytes(number)
+            fields[b"num"] = packed
             pipe.hset(self._doc_key(doc.doc_id), mapping=fields)  # type: ignore[arg-type]
-            _each_set(pipe, "SADD", self._sets(doc.exact, doc.copy_keys, doc.rewrite_keys), member)
+            pipe.hset(self._key(b"nums"), packed, member)
+            buckets = self._all_buckets(doc.exact, doc.copy_keys, doc.rewrite_keys)
+            _each_bucket(pipe, "ADD", buckets, packed)
             totals.update(_sizes(member, fields))
         pipe.sadd(self._key(b"ids"), *members)
         pipe.zadd(self._key(b"added"), {m: d.added_at for m, d in zip(members, docs, strict=True)})
@@ -300,33 +364,51 @@ class RedisStore(StoreBase):
         ]
 
     def candidates(self, tier: Tier, keys: np.ndarray) -> set[str]:
-        names = self._band_keys(tier, keys)
-        if not names:
-            return set()
+        buckets = self._band_buckets(tier, keys)
         with self._errors():
-            members = self._client.sunion(names)
-        return {_text(m) for m in members}
+            numbers = _numbers(self._values(buckets))
+            return {name for name in self._names(np.unique(numbers)) if name is not None}
 
     def most_shared(self, tier: Tier, keys: np.ndarray, limit: int) -> list[str]:
-        names = self._band_keys(tier, keys)
-        if not names:
-            return []
-        with self._errors(), self._client.pipeline(transaction=False) as pipe:
-            for name in names:
-                pipe.scard(name)
-            sizes = pipe.execute()
-            small = [n for n, size in zip(names, sizes, strict=True) if size <= MAX_BUCKET]
-            for name in small:
-                pipe.smembers(name)
-            buckets = pipe.execute() if small else []
-        counts = Counter(_text(member) for bucket in buckets for member in bucket)
-        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        return [doc_id for doc_id, _ in ranked[:limit]]
+        buckets = self._band_buckets(tier, keys)
+        with self._errors():
+            with self._client.pipeline(transaction=False) as pipe:
+                for name, field in buckets:
+                    pipe.hstrlen(name, field)
+                sizes = pipe.execute()
+            small = [b for b, size in zip(buckets, sizes, strict=True) if size <= MAX_BUCKET * _NUM]
+            numbers, counts = np.unique(_numbers(self._values(small)), return_counts=True)
+            order = np.lexsort((numbers, -counts))[:limit]  # most shared, then first added
+            names = self._names(numbers[order])
+        shared = (-counts[order]).tolist()
+        ranked = sorted((n, name) for n, name in zip(shared, names, strict=True) if name)
+        return [doc_id for _, doc_id in ranked]
 
     def exact(self, hash: int) -> set[str]:
         with self._errors():
-            members = self._client.smembers(self._exact_key(hash))
-        return {_text(m) for m in members}
+            numbers = _numbers(self._values([self._exact_bucket(hash)]))
+            return {name for name in self._names(np.unique(numbers)) if name is not None}
+
+    def _values(self, buckets: Sequence[Bucket]) -> list[bytes | None]:
+        """The packed values of these buckets, one HMGET per shard, in one round trip."""
+        fields: dict[bytes, list[bytes]] = {}
+        for name, field in buckets:
+            fields.setdefault(name, []).append(field)
+        if not fields:
+            return []
+        with self._client.pipeline(transaction=False) as pipe:
+            for name, wanted in fields.items():
+                pipe.hmget(name, wanted)
+            return [value for values in pipe.execute() for value in values]
+
+    def _names(self, numbers: np.ndarray) -> list[str | None]:
+        """The ids of these document numbers, in their order (None for a document
+        removed meanwhile)."""
+        if not len(numbers):
+            return []
+        packed = [_num_bytes(n) for n in numbers.tolist()]
+        found = self._client.hmget(self._key(b"nums"), packed)
+        return [None if name is None else _text(name) for name in found]
 
     def ids(self) -> Iterator[str]:
         for page in self._added():

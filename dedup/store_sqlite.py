@@ -9,16 +9,17 @@ as the int64 of the same bits. Several processes may write: each ``add`` is one
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
 import time
 import urllib.parse
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import repeat
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import numpy as np
 
@@ -148,13 +149,42 @@ def _read_version(path: str) -> str | None:
             value = conn.execute(sql).fetchone() if tables else None
         finally:
             conn.close()
-    except sqlite3.Error as error:
+    except (sqlite3.Error, UnicodeDecodeError) as error:  # a damaged schema table
         raise StoreError(f"{path}: not a readable dedup index ({error})") from error
     if not tables:
         return None
     if value is None:
         raise StoreError(f"{path}: not a dedup index (no schema version)")
     return str(value[0])
+
+
+@contextmanager
+def _unless_damaged(path: str) -> Iterator[None]:
+    """Whatever a damaged (truncated, overwritten) file makes a read raise, as one
+    StoreError naming it: SQLite's errors, and stored values that do not decode."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: {error}") from error
+    except (zlib.error, ValueError, UnicodeDecodeError, KeyError) as error:
+        raise StoreError(f"{path}: damaged index: {error}") from error
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _guarded(
+    method: Callable[Concatenate[SqliteStore, _P], _R],
+) -> Callable[Concatenate[SqliteStore, _P], _R]:
+    """A store method that reads, failing as ``_unless_damaged`` says."""
+
+    @functools.wraps(method)
+    def guarded(self: SqliteStore, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with _unless_damaged(self.path):
+            return method(self, *args, **kwargs)
+
+    return guarded
 
 
 class SqliteStore(StoreBase):
@@ -169,9 +199,14 @@ class SqliteStore(StoreBase):
             self._conn = sqlite3.connect(path, timeout=_BUSY_SECONDS, isolation_level=None)
         except sqlite3.Error as error:
             raise StoreError(f"{path}: cannot open: {error}") from error
-        self._configure()
-        if fresh:
-            self._create()
+        try:
+            with _unless_damaged(path):
+                self._configure()
+                if fresh:
+                    self._create()
+        except StoreError:
+            self._conn.close()
+            raise
 
     def _configure(self) -> None:
         """Connection settings; the file has been validated (or is new) by now."""
@@ -239,6 +274,7 @@ class SqliteStore(StoreBase):
         row = self._conn.execute("SELECT value FROM dedup_meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
+    @_guarded
     def parameters(self) -> dict[str, Any] | None:
         value = self._meta("parameters")
         return None if value is None else dict(json.loads(value))
@@ -261,6 +297,7 @@ class SqliteStore(StoreBase):
             self._conn.executemany(_INSERT_DOC, map(_doc_row, rowids, batch))
             self._conn.executemany(_INSERT_BAND, _band_rows(rowids, batch))
 
+    @_guarded
     def remove(self, ids: Sequence[str]) -> int:
         with self._write():
             rowids = self._rowids(list(dict.fromkeys(ids)))
@@ -275,6 +312,7 @@ class SqliteStore(StoreBase):
             found.extend(row[0] for row in self._conn.execute(sql, part))
         return found
 
+    @_guarded
     def _delete(self, rowids: Sequence[int]) -> None:
         """Delete documents and their band rows (named by the keys in their rows)."""
         for part in _chunks(rowids):
@@ -286,6 +324,7 @@ class SqliteStore(StoreBase):
             self._conn.executemany(_DELETE_BAND, _key_rows(stored))
             self._conn.execute(f"DELETE FROM docs WHERE rowid IN ({_marks(part)})", part)
 
+    @_guarded
     def get(self, ids: Sequence[str]) -> list[IndexedDoc]:
         found: list[IndexedDoc] = []
         with self._read():
@@ -296,6 +335,7 @@ class SqliteStore(StoreBase):
                     found.append(self._doc(row))
         return found
 
+    @_guarded
     def brief(self, ids: Sequence[str]) -> list[Brief]:
         found: dict[str, Brief] = {}
         with self._read():
@@ -332,6 +372,7 @@ class SqliteStore(StoreBase):
             added_at=row[14],
         )
 
+    @_guarded
     def candidates(self, tier: Tier, keys: np.ndarray) -> set[str]:
         found: set[str] = set()
         number = TIERS[tier]
@@ -344,18 +385,20 @@ class SqliteStore(StoreBase):
                 found.update(row[0] for row in self._conn.execute(sql, (number, *part)))
         return found
 
+    @_guarded
     def most_shared(self, tier: Tier, keys: np.ndarray, limit: int) -> list[str]:
         number = TIERS[tier]
-        counts: Counter[int] = Counter()
         with self._read():
             small = [key for key in _signed_keys(keys) if self._bucket_fits(number, key)]
-            for part in _chunks(small):
-                sql = (
-                    f"SELECT doc, COUNT(*) FROM bands WHERE tier = ? AND key IN ({_marks(part)}) "
-                    "GROUP BY doc"
-                )
-                counts.update(dict(self._conn.execute(sql, (number, *part)).fetchall()))
-            top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+            if not small:
+                return []
+            # A document has at most num_perm (<= 1024) band keys a tier: one query
+            # counts, ranks and cuts in SQLite, so Python sees ``limit`` rows only.
+            sql = (
+                f"SELECT doc, COUNT(*) AS shared FROM bands WHERE tier = ? AND key IN "
+                f"({_marks(small)}) GROUP BY doc ORDER BY shared DESC, doc LIMIT ?"
+            )
+            top = self._conn.execute(sql, (number, *small, limit)).fetchall()
             names = self._doc_ids([rowid for rowid, _ in top])
         ranked = sorted(((-shared, names[rowid]) for rowid, shared in top))
         return [doc_id for _, doc_id in ranked]
@@ -374,6 +417,7 @@ class SqliteStore(StoreBase):
             found.update(dict(self._conn.execute(sql, part).fetchall()))
         return found
 
+    @_guarded
     def exact(self, hash: int) -> set[str]:
         rows = self._conn.execute("SELECT doc_id FROM docs WHERE exact = ?", (to_signed(hash),))
         return {row[0] for row in rows}
@@ -389,13 +433,18 @@ class SqliteStore(StoreBase):
         last = 0
         while True:
             sql = f"SELECT rowid, {columns} FROM docs WHERE rowid > ? ORDER BY rowid LIMIT ?"
-            rows = self._conn.execute(sql, (last, _PAGE)).fetchall()
+            with _unless_damaged(self.path):
+                rows = self._conn.execute(sql, (last, _PAGE)).fetchall()
             if not rows:
                 return
-            last = rows[-1][0]
+            top = max(row[0] for row in rows)
+            if top <= last:  # only a damaged tree does that, and it would loop forever
+                raise StoreError(f"{self.path}: damaged index: rows out of order")
+            last = top
             for row in rows:
                 yield tuple(row[1:])
 
+    @_guarded
     def stats(self) -> dict[str, Any]:
         with self._read():
             (documents,) = self._conn.execute("SELECT COUNT(*) FROM docs").fetchone()

@@ -21,7 +21,7 @@ import pytest
 import redis
 from conftest import ARTICLE, NEAR_COPY, OTHER_ARTICLE
 
-from dedup import boilerplate, store_sqlite
+from dedup import boilerplate, store_redis, store_sqlite
 from dedup.config import ScanConfig
 from dedup.fingerprint import Fingerprint, Fingerprinter
 from dedup.lsh import band_keys
@@ -513,3 +513,36 @@ def test_redis_retries_when_another_client_changes_a_document(
         assert store.candidates("copy", OTHER.copy_keys) == set()
         assert store.exact(NEAR.exact) == {"original"}
         assert store.stats()["band_keys"] == key_count(NEAR)
+
+
+def test_redis_bucket_removal_matches_whole_packed_numbers(redis_url: str) -> None:  # noqa: F811
+    """Bucket values are packed 4-byte numbers: removing number 0x02000000 from the
+    bucket [1, 2] must not cut the bytes ``00 00 00 02`` found across both."""
+    bucket, field = b"dedup:test:bucket", b"k" * 8
+    packed = [n.to_bytes(4, "little") for n in (1, 2, 0x02000000)]
+    with redis.Redis.from_url(redis_url) as client:
+        client.flushdb()
+        client.hset(bucket, field, packed[0] + packed[1])
+        client.eval(store_redis._EACH_BUCKET, 1, bucket, packed[2], "REM", field)
+        assert client.hget(bucket, field) == packed[0] + packed[1]
+        client.eval(store_redis._EACH_BUCKET, 1, bucket, packed[1], "REM", field)
+        assert client.hget(bucket, field) == packed[0]
+        client.eval(store_redis._EACH_BUCKET, 1, bucket, packed[0], "REM", field)
+        assert not client.hexists(bucket, field)  # an empty bucket is deleted
+
+
+def test_redis_shares_one_bucket_between_documents_and_forgets_removed_ones(
+    redis_url: str,  # noqa: F811
+) -> None:
+    with redis.Redis.from_url(redis_url) as client:
+        client.flushdb()
+    twin = dataclasses.replace(ORIGINAL, doc_id="twin")
+    with open_store(redis_url) as store:
+        store.add([ORIGINAL, twin])
+        assert store.exact(ORIGINAL.exact) == {"original", "twin"}
+        assert store.candidates("copy", ORIGINAL.copy_keys[:1]) == {"original", "twin"}
+        assert store.remove(["original"]) == 1
+        assert store.exact(ORIGINAL.exact) == {"twin"}
+        assert store.most_shared("copy", ORIGINAL.copy_keys, 5) == ["twin"]
+        store.add([ORIGINAL])  # re-added under a new number
+        assert store.most_shared("copy", ORIGINAL.copy_keys, 5) == ["original", "twin"]
