@@ -7,7 +7,7 @@ articles that are candidates of a story, and sentences only when alignment is ne
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
@@ -34,6 +34,9 @@ class Article:
     names made of them are not specific."""
     repeated_lines: frozenset[int] = frozenset()
     """Keys of lines the corpus repeats across unrelated articles: boilerplate."""
+    _sentence_facts: dict[int, tuple[Fact, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @cached_property
     def lines(self) -> list[boilerplate.Line]:
@@ -49,22 +52,38 @@ class Article:
     @cached_property
     def facts(self) -> tuple[tuple[Fact, ...], ...]:
         """The facts of each sentence (none for boilerplate), aligned with ``sentences``."""
-        return tuple(
-            tuple(facts.extract(s.text)) if s.boilerplate is None else () for s in self.sentences
-        )
+        return tuple(self.sentence_facts(i) for i in range(len(self.sentences)))
+
+    def sentence_facts(self, index: int) -> tuple[Fact, ...]:
+        """The facts of one sentence, read on first use: verification needs those of
+        the aligned sentences only, and reading facts costs more than aligning."""
+        found = self._sentence_facts.get(index)
+        if found is None:
+            sentence = self.sentences[index]
+            found = tuple(facts.extract(sentence.text)) if sentence.boilerplate is None else ()
+            self._sentence_facts[index] = found
+        return found
 
     @cached_property
     def fact_keys(self) -> frozenset[str]:
         """The article's specific facts (rare names, figures of 10 or more, dated days),
         read line by line so that no sentence splitting is needed."""
-        found = [
-            fact
-            for line in self.lines
-            if line.boilerplate is None
-            for fact in facts.extract(line.text)
-            if specific(fact, self.house_terms)
-        ]
-        return frozenset(facts.shared(found, found))
+        return line_fact_keys(self.lines, self.house_terms)
+
+
+def line_fact_keys(
+    lines: list[boilerplate.Line], house_terms: frozenset[int] = frozenset()
+) -> frozenset[str]:
+    """Kind-prefixed keys ('name:diori hamani', 'number:1000') of the specific facts
+    in the lines that are not boilerplate."""
+    found = [
+        fact
+        for line in lines
+        if line.boilerplate is None
+        for fact in facts.extract(line.text)
+        if specific(fact, house_terms)
+    ]
+    return frozenset(facts.shared(found, found))
 
 
 def specific(fact: Fact, house_terms: frozenset[int] = frozenset()) -> bool:

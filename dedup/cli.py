@@ -23,6 +23,7 @@ from dedup.cli_io import (  # noqa: F401  (EXIT_* are part of the CLI's interfac
     EXIT_OK,
     EXIT_OPERATIONAL,
     EXIT_USAGE,
+    Jobs,
     deliver,
     err_console,
     fail,
@@ -78,6 +79,7 @@ def scan_command(
         bool,
         typer.Option("--ledger/--no-ledger", help="Align story members sentence by sentence."),
     ] = True,
+    jobs: Jobs = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings or timings.")] = False,
 ) -> None:
     """Scan articles and report groups of copies and near-copies."""
@@ -98,7 +100,8 @@ def scan_command(
     except ValueError as err:
         raise fail(str(err), EXIT_USAGE) from err
     started = time.perf_counter()
-    result = _run_scan(paths, config, show_progress=not quiet and err_console.is_terminal)
+    show_progress = not quiet and err_console.is_terminal
+    result = _run_scan(paths, config, jobs, show_progress=show_progress)
     if not quiet:
         for skipped in result.skipped:
             err_console.print(f"dedup: warning: {one_line(skipped.message())}", markup=False)
@@ -108,14 +111,21 @@ def scan_command(
         err_console.print(timings_line(timings), markup=False)
 
 
-def _run_scan(paths: list[str], config: ScanConfig, *, show_progress: bool) -> ScanResult:
+def _run_scan(
+    paths: list[str], config: ScanConfig, jobs: int, *, show_progress: bool
+) -> ScanResult:
     if not show_progress:
-        return scan(paths, config)
+        return scan(paths, config, jobs=jobs)
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err_console) as bar:
         task = bar.add_task("fingerprinting", total=None)
-        return scan(paths, config, progress=lambda n: bar.update(task, description=f"{n} articles"))
+        return scan(
+            paths,
+            config,
+            jobs=jobs,
+            progress=lambda n: bar.update(task, description=f"{n} articles"),
+        )
 
 
 def _emit(result: ScanResult, output_format: OutputFormat, output: Path | None) -> None:
@@ -152,6 +162,8 @@ def main() -> None:
     """Console-script entry point: usage errors exit 2, operational errors exit 3."""
     try:
         app()
-    except OSError as err:
-        err_console.print(f"dedup: error: {err}", markup=False)
+    except OSError as err:  # all else is caught: writing standard output (disk full, pipe)
+        where = err.filename or "standard output"
+        message = f"cannot write to {where}: {err.strerror or err}"
+        err_console.print(f"dedup: error: {one_line(message)}", markup=False)
         sys.exit(EXIT_OPERATIONAL)

@@ -25,6 +25,7 @@ from dedup.cli_io import (
     EXIT_FOUND,
     EXIT_OPERATIONAL,
     EXIT_USAGE,
+    Jobs,
     deliver,
     err_console,
     fail,
@@ -103,16 +104,19 @@ def index_add(
     paths: Annotated[list[str], typer.Argument(help="Folders, files, or - for standard input.")],
     db: Db = DEFAULT_DB,
     batch: Annotated[int, typer.Option(min=1, help="Documents per transaction.")] = 500,
+    jobs: Jobs = 0,
     quiet: Quiet = False,
 ) -> None:
     """Add articles to the index (created if missing); a known id is replaced."""
     _require_paths(paths)
     with _store(db, create=True) as store:
         if quiet or not err_console.is_terminal:
-            result = index.add_paths(paths, store, ScanConfig(), batch=batch)
+            result = index.add_paths(paths, store, ScanConfig(), batch=batch, jobs=jobs)
         else:
             with _progress_bar("indexing") as progress:
-                result = index.add_paths(paths, store, ScanConfig(), batch=batch, progress=progress)
+                result = index.add_paths(
+                    paths, store, ScanConfig(), batch=batch, jobs=jobs, progress=progress
+                )
     if not quiet:
         for skipped in result.skipped:
             warn(skipped.message())

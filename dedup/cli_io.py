@@ -9,12 +9,17 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_OPERATIONAL = 0, 1, 2, 3
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+Jobs = Annotated[
+    int,
+    typer.Option("--jobs", "-j", min=0, help="Worker processes that fingerprint (0: all cores)."),
+]
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -30,14 +35,20 @@ def warn(message: str) -> None:
 
 def one_line(message: str) -> str:
     """Control characters (a newline in a file name, say) escaped, so that every
-    warning stays on one line."""
+    warning stays on one line; so are bidirectional overrides, which could make a
+    name display as another."""
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], message)
 
 
 def deliver(text: str, output: Path | None) -> None:
     """Write a report to standard output, or atomically to ``output``."""
     if output is None:
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as err:  # a full disk, a closed pipe
+            message = f"cannot write to standard output: {err.strerror or err}"
+            raise fail(message, EXIT_OPERATIONAL) from err
         return
     try:
         write_atomically(output, text)

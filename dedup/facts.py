@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+import xxhash
+
 Span = tuple[int, int]
 Token = tuple[int, int, str]
 
@@ -370,9 +372,15 @@ def shared(a: Iterable[Fact], b: Iterable[Fact]) -> set[str]:
     return {f"{f.kind}:{f.key}" for f in a} & {f"{f.kind}:{f.key}" for f in b}
 
 
+def key_hash(key: str) -> int:
+    """A fact key's 64-bit hash: a corpus's fact counts are kept as hashes, not text."""
+    return xxhash.xxh3_64_intdigest(key.encode("utf-8", "surrogatepass"))
+
+
 def distinct(keys: Iterable[str]) -> tuple[str, ...]:
     """Shared fact keys, sorted, with names that are part of a longer shared name left
     out ("revlon" beside "revlon group inc"): one company or person counts once."""
+    keys = set(keys)  # read twice below
     names = [k.split(":", 1)[1].split() for k in keys if k.startswith("name:")]
     kept = []
     for key in sorted(set(keys)):

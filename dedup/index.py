@@ -4,6 +4,7 @@ exactly as the scan computes them, so that ``dedup check`` finds what a scan wou
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from dedup import boilerplate, ingest, salience, stories
+from dedup import boilerplate, ingest, salience, stories, workers
 from dedup.config import ScanConfig
 from dedup.document import Document, Skipped
 from dedup.fingerprint import Fingerprint, Fingerprinter, TooShort
@@ -150,12 +151,14 @@ def add_paths(
     config: ScanConfig | None = None,
     *,
     batch: int = 500,
+    jobs: int = 1,
     progress: Progress | None = None,
 ) -> AddResult:
-    """Index the articles under ``paths`` (``-`` is standard input), in batches."""
+    """Index the articles under ``paths`` (``-`` is standard input), in batches,
+    fingerprinted in ``jobs`` worker processes (0: all cores)."""
     config = config or ScanConfig()
     items = ingest.iter_documents(paths, max_doc_bytes=config.max_doc_bytes)
-    return add_documents(items, store, config, batch=batch, progress=progress)
+    return add_documents(items, store, config, batch=batch, jobs=jobs, progress=progress)
 
 
 def add_documents(
@@ -164,50 +167,47 @@ def add_documents(
     config: ScanConfig | None = None,
     *,
     batch: int = 500,
+    jobs: int = 1,
     progress: Progress | None = None,
 ) -> AddResult:
     """Index Documents, ``batch`` at a time (each batch one transaction); a document
-    whose id is already indexed replaces it. Skipped records are passed through."""
+    whose id is already indexed replaces it. Skipped records are passed through.
+    ``jobs`` worker processes fingerprint (0: all cores); the index is the same."""
     config = config or ScanConfig()
     if batch < 1:
         raise ValueError(f"batch must be at least 1, got {batch}")
     if not check_parameters(store, config):
         store.set_parameters(config.as_dict())
-    fingerprinter = Fingerprinter(config)
     added = updated = seen = 0
     too_short: list[TooShort] = []
     skipped: list[Skipped] = []
-    for docs in _batches(items, batch, skipped):
-        pending: list[IndexedDoc] = []
-        for doc in docs:
-            record = to_indexed(doc, fingerprinter, config, datetime.now(UTC))
-            if isinstance(record, TooShort):
-                too_short.append(record)
-            else:
-                pending.append(record)
+    docs = _documents(items, skipped)
+    jobs = workers.resolve_jobs(jobs)
+    records = workers.map_ordered(_record, docs, config, jobs, lambda doc: len(doc.text))
+    while chunk := list(itertools.islice(records, batch)):
+        pending = [record for record in chunk if isinstance(record, IndexedDoc)]
+        too_short += (record for record in chunk if isinstance(record, TooShort))
         new, replaced = _count_new(store, pending)
         store.add(pending)
-        added, updated, seen = added + new, updated + replaced, seen + len(docs)
+        added, updated, seen = added + new, updated + replaced, seen + len(chunk)
         if progress is not None:
             progress(seen)
     return AddResult(added, updated, tuple(too_short), tuple(skipped))
 
 
-def _batches(
-    items: Iterable[Document | Skipped], size: int, skipped: list[Skipped]
-) -> Iterator[list[Document]]:
-    """Documents in lists of ``size``; Skipped records go to ``skipped``."""
-    docs: list[Document] = []
+def _record(doc: Document) -> IndexedDoc | TooShort:
+    """The stored record of one article, indexed now (runs in a worker process)."""
+    fingerprinter = workers.fingerprinter()
+    return to_indexed(doc, fingerprinter, fingerprinter.config, datetime.now(UTC))
+
+
+def _documents(items: Iterable[Document | Skipped], skipped: list[Skipped]) -> Iterator[Document]:
+    """The Documents among ``items``; Skipped records go to ``skipped``."""
     for item in items:
         if isinstance(item, Skipped):
             skipped.append(item)
-            continue
-        docs.append(item)
-        if len(docs) >= size:
-            yield docs
-            docs = []
-    if docs:
-        yield docs
+        else:
+            yield item
 
 
 def _count_new(store: Store, docs: Sequence[IndexedDoc]) -> tuple[int, int]:

@@ -4,10 +4,8 @@ rewrites (tier 2: salient-term LSH + alignment and shared facts) -> stories."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from dedup import (
     boilerplate,
@@ -17,77 +15,67 @@ from dedup import (
     rewrite,
     rewrite_candidates,
     salience,
-    sentences,
     stories,
     wire,
+    workers,
 )
 from dedup.article import Article
 from dedup.candidates import Pair
 from dedup.cluster import UnionFind
 from dedup.config import ScanConfig
+from dedup.corpus import Corpus, Progress, StageTimer, fingerprint_all
 from dedup.document import Document, Skipped
-from dedup.fingerprint import Fingerprint, Fingerprinter, TooShort
+from dedup.fingerprint import Fingerprinter, TooShort
 from dedup.match import SentenceMatcher
-from dedup.results import Member, ScanResult, Story
-from dedup.salience import SalientTerms
+from dedup.results import ScanResult, Story
 
-Progress = Callable[[int], None]
-
-
-class StageTimer:
-    """Accumulates wall-clock seconds per named stage."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
-
-
-@dataclass
-class _Corpus:
-    """What the fingerprint stage keeps of each article for the later stages."""
-
-    fingerprints: list[Fingerprint] = field(default_factory=list)
-    salient: list[SalientTerms] = field(default_factory=list)
-    line_keys: list[frozenset[int]] = field(default_factory=list)
-    repeated: frozenset[int] = frozenset()
-    house: frozenset[int] = frozenset()
-    common_facts: frozenset[str] = frozenset()
-    articles: dict[str, Article] = field(default_factory=dict)
-    documents: dict[str, Document] = field(default_factory=dict)
-    members: dict[str, Member] = field(default_factory=dict)
-    too_short: list[TooShort] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    ids: set[str] = field(default_factory=set)
-    seen: int = 0
+ARTICLE_CACHE = 2_000
 
 
 def scan(
-    paths: Sequence[str], config: ScanConfig | None = None, *, progress: Progress | None = None
+    paths: Sequence[str],
+    config: ScanConfig | None = None,
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
 ) -> ScanResult:
-    """Scan files and folders (``-`` is standard input) and group copies and rewrites."""
+    """Scan files and folders (``-`` is standard input) and group copies and rewrites;
+    ``jobs`` worker processes fingerprint (0: all cores). The result does not depend
+    on ``jobs``."""
     config = config or ScanConfig()
     items = ingest.iter_documents(paths, max_doc_bytes=config.max_doc_bytes)
-    return scan_documents(items, config, progress=progress)
+    return scan_documents(items, config, jobs=jobs, progress=progress)
 
 
 def scan_documents(
     items: Iterable[Document | Skipped],
     config: ScanConfig | None = None,
     *,
+    jobs: int = 1,
     progress: Progress | None = None,
 ) -> ScanResult:
     """Run the pipeline over Documents (Skipped records are passed through)."""
     config = config or ScanConfig()
     timer = StageTimer()
     fingerprinter = Fingerprinter(config)
-    corpus = _fingerprint_all(items, fingerprinter, timer, progress)
+    corpus = Corpus()
+    try:
+        return _run(items, corpus, fingerprinter, timer, workers.resolve_jobs(jobs), progress)
+    finally:
+        corpus.documents.close()
+
+
+def _run(
+    items: Iterable[Document | Skipped],
+    corpus: Corpus,
+    fingerprinter: Fingerprinter,
+    timer: StageTimer,
+    jobs: int,
+    progress: Progress | None,
+) -> ScanResult:
+    """The stages, in order, over one corpus."""
+    config = fingerprinter.config
+    fingerprint_all(items, corpus, config, timer, jobs, progress)
     with timer.stage("copies"):
         pairs = list(candidates.find_pairs(corpus.fingerprints, config))
     with timer.stage("boilerplate"):
@@ -122,63 +110,8 @@ def scan_documents(
     )
 
 
-def _fingerprint_all(
-    items: Iterable[Document | Skipped],
-    fingerprinter: Fingerprinter,
-    timer: StageTimer,
-    progress: Progress | None,
-) -> _Corpus:
-    corpus = _Corpus()
-    stream = iter(items)
-    while True:
-        with timer.stage("ingest"):
-            item = next(stream, None)
-        if item is None:
-            return corpus
-        if isinstance(item, Skipped):
-            corpus.skipped.append(item)
-        elif item.id in corpus.ids:
-            corpus.skipped.append(Skipped(item.location, f"duplicate document id {item.id!r}"))
-        else:
-            corpus.ids.add(item.id)
-            _fingerprint_one(item, fingerprinter, timer, corpus)
-            corpus.seen += 1
-            if progress is not None:
-                progress(corpus.seen)
-
-
-def _fingerprint_one(
-    doc: Document, fingerprinter: Fingerprinter, timer: StageTimer, corpus: _Corpus
-) -> None:
-    with timer.stage("fingerprint"):
-        lines = boilerplate.split_lines(doc.text)
-        tokens = fingerprinter.tokens(lines)
-        result = fingerprinter.fingerprint_tokens(doc.id, tokens)
-    if isinstance(result, TooShort):
-        corpus.too_short.append(result)
-        return
-    if fingerprinter.config.rewrites:
-        with timer.stage("salience"):
-            corpus.salient.append(salience.salient_terms(tokens))
-    # Hard-wrapped wire copy breaks sentences across lines: its lines are fragments,
-    # not page furniture, and never count as repeated boilerplate.
-    wrapped = sentences.hard_wrapped(lines)
-    corpus.line_keys.append(frozenset() if wrapped else boilerplate.article_line_keys(lines))
-    corpus.fingerprints.append(result)
-    corpus.documents[doc.id] = doc
-    corpus.members[doc.id] = Member(
-        document=doc.id,
-        tokens=result.tokens,
-        exact=f"{result.exact:016x}",
-        title=doc.title,
-        date=doc.date,
-        source=doc.source,
-        url=doc.url,
-    )
-
-
 def _set_aside_repeated_lines(
-    corpus: _Corpus, pairs: Sequence[Pair], fingerprinter: Fingerprinter
+    corpus: Corpus, pairs: Sequence[Pair], fingerprinter: Fingerprinter
 ) -> bool:
     """Find the lines the corpus repeats across unrelated articles (in at least
     ``repeated_line_groups`` separate stories or lone articles) and fingerprint the
@@ -204,7 +137,7 @@ def _set_aside_repeated_lines(
 
 
 def _refingerprint(
-    corpus: _Corpus, position: int, fingerprinter: Fingerprinter, repeated: frozenset[int]
+    corpus: Corpus, position: int, fingerprinter: Fingerprinter, repeated: frozenset[int]
 ) -> None:
     doc = corpus.documents[corpus.fingerprints[position].doc_id]
     lines = boilerplate.mark_repeated(boilerplate.split_lines(doc.text), repeated)
@@ -220,7 +153,7 @@ def _refingerprint(
 
 
 def _rewrite_pairs(
-    corpus: _Corpus, known: Sequence[Pair], config: ScanConfig, fingerprinter: Fingerprinter
+    corpus: Corpus, known: Sequence[Pair], config: ScanConfig, fingerprinter: Fingerprinter
 ) -> list[Pair]:
     """Tier 2 over one representative of each identical text: LSH candidates, the
     cheap bound, then at most ``rewrite_max_candidates`` verifications per article."""
@@ -248,46 +181,46 @@ def _rewrite_pairs(
             bounded.append(rewrite_candidates.Candidate(rank, bound, i, j))
     corpus.house = frozenset(common.tolist())
     chosen = rewrite_candidates.best_per_article(bounded, config.rewrite_max_candidates)
-    verified = {rep_ids[k] for c in chosen for k in (c.i, c.j)}
-    # Articles to be verified are made (and their facts read) once, here.
-    corpus.common_facts = rewrite_candidates.common_facts(
-        (
-            _article(corpus, d)
-            if d in verified
-            else Article(corpus.documents[d], corpus.house, corpus.repeated)
-            for d in rep_ids
-        ),
-        len(rep_ids),
-        config,
-    )
+    hashes = [corpus.fact_hashes[p] for p in reps]
+    corpus.common_facts = rewrite_candidates.common_facts(hashes, config)
     matcher = SentenceMatcher.default()
-    found: list[Pair] = []
-    for _, bound, i, j in chosen:
+    found: dict[int, Pair] = {}
+    # Verified article by article, so that each is read and parsed about once while
+    # the article cache stays small; reported in the order chosen.
+    for position in sorted(range(len(chosen)), key=lambda k: (chosen[k].i, chosen[k].j)):
+        _, bound, i, j = chosen[position]
         fa, fb = sorted((fps[reps[i]], fps[reps[j]]), key=lambda f: f.doc_id)
         art_a, art_b = _article(corpus, fa.doc_id), _article(corpus, fb.doc_id)
         evidence = rewrite.verify(art_a, art_b, bound, matcher, config, corpus.common_facts)
         if evidence.verdict:
             scores = candidates.score(fa, fb, config)
-            pair = Pair(
+            found[position] = Pair(
                 fa.doc_id, fb.doc_id, scores.jaccard, scores.containment, "rewrite", evidence
             )
-            found.append(pair)
+    return [found[position] for position in sorted(found)]
+
+
+def _article(corpus: Corpus, doc_id: str) -> Article:
+    """The article of ``doc_id`` (its sentences and facts cached), read from the spool;
+    the ``ARTICLE_CACHE`` most recently used are kept: a parsed article holds ten times
+    its text, and keeping every one verified made a 50,000-article scan take 1.7 GB."""
+    cache = corpus.articles
+    found = cache.get(doc_id)
+    if found is None:
+        found = Article(corpus.documents[doc_id], corpus.house, corpus.repeated)
+        if len(cache) >= ARTICLE_CACHE:
+            del cache[next(iter(cache))]
+    else:
+        del cache[doc_id]
+    cache[doc_id] = found  # most recent last
     return found
 
 
-def _article(corpus: _Corpus, doc_id: str) -> Article:
-    """The article of ``doc_id``, made once (its sentences and facts are cached)."""
-    if doc_id not in corpus.articles:
-        doc = corpus.documents[doc_id]
-        corpus.articles[doc_id] = Article(doc, corpus.house, corpus.repeated)
-    return corpus.articles[doc_id]
-
-
-def _articles(corpus: _Corpus, story: Story) -> dict[str, Article]:
+def _articles(corpus: Corpus, story: Story) -> dict[str, Article]:
     return {m.document: _article(corpus, m.document) for m in story.members}
 
 
-def _stories(corpus: _Corpus, pairs: Sequence[Pair]) -> tuple[Story, ...]:
+def _stories(corpus: Corpus, pairs: Sequence[Pair]) -> tuple[Story, ...]:
     graph = stories.neighbours(pairs)
     cache: dict[str, tuple[wire.WireEvidence, ...]] = {}
 

@@ -57,19 +57,22 @@ def verify(
     score: float,
     matcher: SentenceMatcher,
     config: ScanConfig,
-    common_facts: frozenset[str] = frozenset(),
+    common_facts: frozenset[int] = frozenset(),
 ) -> RewriteEvidence:
     """Align the two articles' sentences, set aside aligned pairs whose figures
     contradict, and decide: template copy, same facts, retold, or too little.
-    ``common_facts`` (found in many articles of the corpus: 'name:bank of england',
-    'number:100') cannot tell one story from another and are not counted."""
-    shared = facts.distinct((a.fact_keys & b.fact_keys) - common_facts)
+    ``common_facts`` (hashes of facts found in many articles of the corpus: 'name:bank
+    of england', 'number:100') cannot tell one story from another and do not count."""
+    both = a.fact_keys & b.fact_keys
+    shared = facts.distinct({k for k in both if facts.key_hash(k) not in common_facts})
     if score < config.rewrite_min_weighted_jaccard:
         reason = "too little salient vocabulary shared"
         return _evidence(score, None, shared, 0, False, reason, a, b)
     aligned = align(a.sentences, b.sentences, matcher)
     conflicting = _conflicts(aligned, a, b)
-    with_figures = sum(1 for m in aligned.matches if _comparable(a.facts[m.a], b.facts[m.b]))
+    with_figures = sum(
+        1 for m in aligned.matches if _comparable(a.sentence_facts(m.a), b.sentence_facts(m.b))
+    )
     agreeing = Alignment(
         tuple(m for m in aligned.matches if m not in conflicting),
         aligned.sentences_a,
@@ -128,7 +131,7 @@ def _conflicts(alignment: Alignment, a: Article, b: Article) -> set[Match]:
     (template copy: two bond issues, two price rises), which prove nothing."""
     conflicts = set()
     for match in alignment.matches:
-        fa, fb = a.facts[match.a], b.facts[match.b]
+        fa, fb = a.sentence_facts(match.a), b.sentence_facts(match.b)
         na, nb = _numbers(fa), _numbers(fb)
         wa, wb = _name_words(fa), _name_words(fb)
         if (na and nb and not na & nb) or (wa and wb and not wa & wb):

@@ -1,26 +1,25 @@
 """The rewrite tier's candidates: MinHash-LSH over every article's salient terms.
 
-Rewrites share only 10-30 % of their rare terms, so the LSH is tuned low (64 bands
-of 2 rows at 128 permutations); in large corpora the house vocabulary (terms in
+Rewrites share only 10-30 % of their rare terms, so the LSH is tuned low (26 bands
+of 1 row at 128 permutations); in large corpora the house vocabulary (terms in
 more than ``rewrite_df_share`` of the articles) is left out first, and every
 candidate must pass a cheap weighted-Jaccard bound before alignment is tried.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
 import numpy as np
 
-from dedup.article import Article
+from dedup import article, boilerplate, facts
 from dedup.config import ScanConfig
 from dedup.lsh import MemoryBandIndex, band_keys
 from dedup.minhash import MinHasher, lsh_params
 from dedup.salience import SalientTerms, weighted_containment
-from dedup.shingle import U32
+from dedup.shingle import U32, U64
 
 MIN_TERMS = 3
 """Articles with fewer candidate terms get no rewrite signature."""
@@ -98,17 +97,24 @@ def best_per_article(scored: Sequence[Candidate], limit: int) -> list[Candidate]
     return sorted(kept, key=lambda c: (c.i, c.j))
 
 
-def common_facts(articles: Iterable[Article], count: int, config: ScanConfig) -> frozenset[str]:
-    """Fact keys in more than ``rewrite_fact_df_share`` of a corpus of ``count`` (at
-    least 1,000) articles and in more than 5: a cast of names or a round figure that
-    many stories share proves no two of them are one story."""
-    if count < DF_MIN_CORPUS:
+def fact_hashes(lines: list[boilerplate.Line]) -> U64:
+    """Hashes of an article's specific facts, sorted unique, as counted corpus-wide
+    (before corpus-wide boilerplate and house vocabulary are known: what those would
+    set aside is found in many articles anyway)."""
+    keys = article.line_fact_keys(lines)
+    return np.unique(np.fromiter(map(facts.key_hash, keys), dtype=np.uint64, count=len(keys)))
+
+
+def common_facts(hashes: Sequence[U64], config: ScanConfig) -> frozenset[int]:
+    """Hashes of the facts in more than ``rewrite_fact_df_share`` of a corpus of (at
+    least 1,000) articles, each given by its ``fact_hashes``, and in more than 5: a
+    cast of names or a round figure that many stories share proves no two of them are
+    one story."""
+    if len(hashes) < DF_MIN_CORPUS:
         return frozenset()
-    counts: Counter[str] = Counter()
-    for article in articles:
-        counts.update(article.fact_keys)
-    limit = max(5, config.rewrite_fact_df_share * count)
-    return frozenset(key for key, n in counts.items() if n > limit)
+    values, counts = np.unique(np.concatenate(hashes), return_counts=True)
+    limit = max(5, config.rewrite_fact_df_share * len(hashes))
+    return frozenset(values[counts > limit].tolist())
 
 
 def days_apart(dates: Sequence[datetime | None], limit: float | None) -> Callable[[int, int], bool]:

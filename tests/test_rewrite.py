@@ -205,3 +205,21 @@ def test_two_bond_issues_from_one_form_are_template_copy() -> None:
     assert comparison is not None and comparison.rewrite is not None
     assert not comparison.rewrite.verdict
     assert comparison.rewrite.reason.startswith("template")
+
+
+def test_common_facts_are_counted_from_every_articles_fact_hashes() -> None:
+    from dedup import boilerplate, facts, rewrite_candidates
+
+    lines = boilerplate.split_lines(
+        "Diori Hamani International Airport hosts 1,000 US troops in Niamey.\nCookie settings\n"
+    )
+    hashes = rewrite_candidates.fact_hashes(lines)
+    keys = {"name:diori hamani international airport", "number:1000", "name:niamey"}
+    assert set(hashes.tolist()) == {facts.key_hash(k) for k in keys}  # chrome has none
+    config = dedup.ScanConfig(rewrite_fact_df_share=0.004)  # more than max(5, 4) in 1,000
+    common_hash = np.array([facts.key_hash("name:bank of england")], dtype=np.uint64)
+    rare_hash = np.array([facts.key_hash("name:westport")], dtype=np.uint64)
+    empty = np.empty(0, dtype=np.uint64)
+    corpus = [common_hash] * 6 + [rare_hash] * 5 + [empty] * 989
+    assert rewrite_candidates.common_facts(corpus, config) == {int(common_hash[0])}
+    assert rewrite_candidates.common_facts(corpus[:999], config) == frozenset()  # too small

@@ -1,0 +1,155 @@
+"""The fingerprint stage and what the scan keeps of every article: articles stream in
+(ingest), are fingerprinted in worker processes in input order, and leave behind only
+their fingerprints, salient terms, fact hashes, line keys and member records; their
+texts wait in a spool on disk for the later stages."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from dedup import boilerplate, rewrite_candidates, salience, sentences, workers
+from dedup.article import Article
+from dedup.config import ScanConfig
+from dedup.document import Document, Skipped
+from dedup.fingerprint import Fingerprint, TooShort
+from dedup.results import Member
+from dedup.salience import SalientTerms
+from dedup.shingle import U64
+from dedup.spool import Spool
+
+Progress = Callable[[int], None]
+
+
+class StageTimer:
+    """Accumulates wall-clock seconds per named stage."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+
+@dataclass
+class Corpus:
+    """What the fingerprint stage keeps of each article for the later stages."""
+
+    fingerprints: list[Fingerprint] = field(default_factory=list)
+    salient: list[SalientTerms] = field(default_factory=list)
+    line_keys: list[frozenset[int]] = field(default_factory=list)
+    fact_hashes: list[U64] = field(default_factory=list)
+    repeated: frozenset[int] = frozenset()
+    house: frozenset[int] = frozenset()
+    common_facts: frozenset[int] = frozenset()
+    articles: dict[str, Article] = field(default_factory=dict)
+    documents: Spool = field(default_factory=Spool)
+    members: dict[str, Member] = field(default_factory=dict)
+    too_short: list[TooShort] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    seen: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Analysed:
+    """What a worker makes of one article: its fingerprint (or why it is too short),
+    salient terms, the keys of its lines and its member record."""
+
+    result: Fingerprint | TooShort
+    salient: SalientTerms | None
+    fact_hashes: U64 | None
+    line_keys: frozenset[int]
+    member: Member
+
+
+def _analyse(doc: Document) -> _Analysed:
+    """The per-article work of the fingerprint stage (runs in a worker process)."""
+    fingerprinter = workers.fingerprinter()
+    lines = boilerplate.split_lines(doc.text)
+    tokens = fingerprinter.tokens(lines)
+    result = fingerprinter.fingerprint_tokens(doc.id, tokens)
+    fingerprinted = not isinstance(result, TooShort)
+    rewrites = fingerprinted and _rewrites()
+    salient = salience.salient_terms(tokens) if rewrites else None
+    fact_hashes = rewrite_candidates.fact_hashes(lines) if rewrites else None
+    # Hard-wrapped wire copy breaks sentences across lines: its lines are fragments,
+    # not page furniture, and never count as repeated boilerplate.
+    wrapped = not fingerprinted or sentences.hard_wrapped(lines)
+    keys = frozenset() if wrapped else boilerplate.article_line_keys(lines)
+    member = Member(
+        document=doc.id,
+        tokens=result.tokens,
+        exact=f"{result.exact:016x}" if isinstance(result, Fingerprint) else "",
+        title=doc.title,
+        date=doc.date,
+        source=doc.source,
+        url=doc.url,
+    )
+    return _Analysed(result, salient, fact_hashes, keys, member)
+
+
+def _text_size(doc: Document) -> int:
+    return len(doc.text)
+
+
+def _rewrites() -> bool:
+    return workers.fingerprinter().config.rewrites
+
+
+def fingerprint_all(
+    items: Iterable[Document | Skipped],
+    corpus: Corpus,
+    config: ScanConfig,
+    timer: StageTimer,
+    jobs: int,
+    progress: Progress | None,
+) -> None:
+    """Fingerprint every article into ``corpus``, in input order, in ``jobs`` processes."""
+    accepted = _accepted(items, corpus, timer)
+    started, ingest = time.perf_counter(), timer.seconds.get("ingest", 0.0)
+    for found in workers.map_ordered(_analyse, accepted, config, jobs, _text_size):
+        corpus.seen += 1
+        if isinstance(found.result, TooShort):
+            corpus.too_short.append(found.result)
+        else:
+            if found.salient is not None and found.fact_hashes is not None:
+                corpus.salient.append(found.salient)
+                corpus.fact_hashes.append(found.fact_hashes)
+            corpus.line_keys.append(found.line_keys)
+            corpus.fingerprints.append(found.result)
+            corpus.members[found.member.document] = found.member
+        if progress is not None:
+            progress(corpus.seen)
+    # Input is read as the workers ask for it: its time is the ingest stage's.
+    reading = timer.seconds.get("ingest", 0.0) - ingest
+    timer.seconds["fingerprint"] = time.perf_counter() - started - reading
+
+
+def _accepted(
+    items: Iterable[Document | Skipped], corpus: Corpus, timer: StageTimer
+) -> Iterator[Document]:
+    """The documents to fingerprint, kept in the spool as they pass; Skipped inputs and
+    repeated ids are set aside in ``corpus``."""
+    stream = iter(items)
+    while True:
+        with timer.stage("ingest"):
+            item = next(stream, None)
+            if item is None:
+                return
+            if isinstance(item, Skipped):
+                corpus.skipped.append(item)
+                continue
+            if item.id in corpus.ids:
+                corpus.skipped.append(Skipped(item.location, f"duplicate document id {item.id!r}"))
+                continue
+            corpus.ids.add(item.id)
+            corpus.documents.add(item)
+        yield item

@@ -1,0 +1,116 @@
+"""Per-article work in worker processes, results in input order.
+
+Fingerprinting is the cost that grows with the corpus and each article's is
+independent of every other's, so it runs in a pool of processes. The input is taken
+in bounded batches (never the whole stream: memory stays bounded) and results come
+back in input order, so output is the same whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.pool import AsyncResult
+from typing import TypeVar
+
+from dedup.config import ScanConfig
+from dedup.fingerprint import Fingerprinter
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+BATCH_PER_JOB = 128
+"""Articles handed out per worker and batch: large enough that the pool's overhead
+(~50 µs an article) is small, small enough that little text is in flight."""
+BATCH_BYTES = 8 << 20
+"""A batch also ends at this much input (by ``size``): a few huge articles must not
+put gigabytes in flight."""
+MIN_PARALLEL = 64
+"""Inputs with fewer articles are done in this process: a pool costs more to start."""
+
+_fingerprinter: Fingerprinter | None = None
+
+
+def _start(config: ScanConfig) -> None:
+    """Worker initialiser: one Fingerprinter (permutations, caches) per process."""
+    global _fingerprinter
+    _fingerprinter = Fingerprinter(config)
+
+
+def fingerprinter() -> Fingerprinter:
+    """This process's Fingerprinter, made by ``map_ordered`` before any task runs."""
+    if _fingerprinter is None:
+        raise RuntimeError("workers.fingerprinter() called outside map_ordered")
+    return _fingerprinter
+
+
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the OS tells)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def resolve_jobs(jobs: int | None) -> int:
+    """Worker count: ``None`` or 0 means every available core."""
+    if jobs is None or jobs == 0:
+        return available_cores()
+    if jobs < 0:
+        raise ValueError(f"jobs must be 0 (all cores) or more, got {jobs}")
+    return jobs
+
+
+def map_ordered(
+    task: Callable[[T], R],
+    items: Iterable[T],
+    config: ScanConfig,
+    jobs: int,
+    size: Callable[[T], int] = lambda _: 1,
+) -> Iterator[R]:
+    """``task`` over ``items`` in ``jobs`` processes (each with a Fingerprinter for
+    ``config``), in input order. At most two batches are in flight, each of at most
+    ``BATCH_PER_JOB * jobs`` items and ``BATCH_BYTES`` of ``size``. ``task`` must be a
+    module-level function (it is sent to the workers by name)."""
+    stream = iter(items)
+    if jobs <= 1:
+        _start(config)
+        yield from map(task, stream)
+        return
+    batches = _batches(stream, BATCH_PER_JOB * jobs, size)
+    first = next(batches, [])
+    if len(first) < MIN_PARALLEL:  # a small input, or huge articles: no pool
+        _start(config)
+        yield from map(task, itertools.chain(first, itertools.chain.from_iterable(batches)))
+        return
+    with _context().Pool(jobs, initializer=_start, initargs=(config,)) as pool:
+        pending: AsyncResult[list[R]] | None = None
+        for batch in itertools.chain([first], batches):
+            submitted = pool.map_async(task, batch, chunksize=max(1, len(batch) // (4 * jobs)))
+            if pending is not None:
+                yield from pending.get()
+            pending = submitted
+        if pending is not None:
+            yield from pending.get()
+
+
+def _batches(items: Iterator[T], count: int, size: Callable[[T], int]) -> Iterator[list[T]]:
+    """Consecutive lists of at most ``count`` items and about ``BATCH_BYTES`` of size."""
+    batch: list[T] = []
+    total = 0
+    for item in items:
+        batch.append(item)
+        total += size(item)
+        if len(batch) >= count or total >= BATCH_BYTES:
+            yield batch
+            batch, total = [], 0
+    if batch:
+        yield batch
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """``fork`` where the OS has it (workers start at once, sharing loaded modules),
+    else the platform's default."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
