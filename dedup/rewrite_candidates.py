@@ -24,6 +24,13 @@ from dedup.shingle import U32, U64
 MIN_TERMS = 3
 """Articles with fewer candidate terms get no rewrite signature."""
 DF_MIN_CORPUS = 1000
+MAX_BUCKET = 100
+"""Larger buckets of the rewrite tier's one-row bands make no candidates. A bucket
+holds the articles whose rarest-hashing term is one term, so its size is at most that
+term's document count; house vocabulary (over 0.5 % of the corpus) is left out, so
+below 20,000 articles no bucket is this large. Above, a bucket of B articles would
+make B²/2 pairs: at 100,000 articles buckets of up to 1,000 made the scan hold
+several GB of candidates. The cap keeps the pairs linear in the corpus."""
 TABLE_SHARE = 0.35
 """Articles with a larger share of figures among their tokens are tables."""
 
@@ -45,7 +52,7 @@ def candidate_pairs(
     """Positions ``(i, j)``, ``i < j``, of articles whose salient-term signatures
     (house vocabulary ``common`` left out) share a band."""
     bands, rows = lsh_params(config.rewrite_lsh_threshold, config.num_perm)
-    index = MemoryBandIndex(bands, rows)
+    index = MemoryBandIndex(bands, rows, max_bucket=MAX_BUCKET)
     for position, item in enumerate(salient):
         terms = signature_terms(item, common)
         if terms is not None:
