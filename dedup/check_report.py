@@ -13,9 +13,9 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 
 from dedup.check import CheckedItem, CheckMatch, CheckResult, Outcome
+from dedup.render import escape
 from dedup.report import load_schema
 from dedup.wire import WireEvidence
 

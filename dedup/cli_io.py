@@ -4,7 +4,6 @@ standard error, and reports written atomically (a reader never sees half a file)
 from __future__ import annotations
 
 import os
-import re
 import stat
 import sys
 import tempfile
@@ -14,12 +13,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from dedup.render import one_line as one_line  # re-exported for the commands
+
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_OPERATIONAL = 0, 1, 2, 3
 Jobs = Annotated[
     int,
     typer.Option("--jobs", "-j", min=0, help="Worker processes that fingerprint (0: all cores)."),
 ]
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -31,13 +31,6 @@ def fail(message: str, code: int) -> typer.Exit:
 
 def warn(message: str) -> None:
     err_console.print(f"dedup: warning: {one_line(message)}", markup=False)
-
-
-def one_line(message: str) -> str:
-    """Control characters (a newline in a file name, say) escaped, so that every
-    warning stays on one line; so are bidirectional overrides, which could make a
-    name display as another."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], message)
 
 
 def deliver(text: str, output: Path | None) -> None:

@@ -72,25 +72,42 @@ def _sources(root: Path, prefixed: bool) -> Iterator[_Source | Skipped]:
         return
     prefix = (_text(root.resolve().name) + "/") if prefixed else ""
     real_root = root.resolve()
-    errors: list[OSError] = []
-    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
-        yield from (_unreadable_folder(e) for e in errors)
-        errors.clear()
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        here = Path(dirpath)
-        for name in list(dirnames):
-            if (here / name).is_symlink():
-                dirnames.remove(name)
-                yield Skipped(_text(here / name), "symlinked folder not followed")
-        for name in sorted(f for f in filenames if not f.startswith(".")):
-            path = here / name
-            rel = _text(path.relative_to(root).as_posix())
-            problem = _file_problem(path, real_root)
-            if problem is not None:
-                yield Skipped(_text(path), problem)
-            else:
-                yield _Source(path, prefix + rel)
-    yield from (_unreadable_folder(e) for e in errors)
+    # Depth first, a folder's files before its subfolders (os.walk's order), with a
+    # stack of our own: os.walk recurses, and a deep enough tree overflows Python's stack.
+    stack: list[tuple[Path, str]] = [(root, prefix)]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted((e for e in listing if e.name[:1] != "."), key=_name)
+        except OSError as err:
+            yield _unreadable_folder(err)
+            continue
+        folders = [e for e in entries if _is_folder(e)]
+        for entry in folders:
+            if entry.is_symlink():
+                yield Skipped(_text(entry.path), "symlinked folder not followed")
+        names = {e.name for e in folders}
+        for entry in entries:
+            if entry.name not in names:
+                path = Path(entry.path)
+                problem = _file_problem(path, real_root, entry)
+                source = _Source(path, rel + _text(entry.name))
+                yield source if problem is None else Skipped(_text(path), problem)
+        for entry in reversed(folders):
+            if not entry.is_symlink():
+                stack.append((Path(entry.path), rel + _text(entry.name) + "/"))
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # a symlink to a folder too
+    except OSError:
+        return False
 
 
 def _text(path: str | os.PathLike[str]) -> str:
@@ -104,11 +121,13 @@ def _unreadable_folder(err: OSError) -> Skipped:
     return Skipped(_text(str(err.filename)), f"unreadable folder: {err.strerror}")
 
 
-def _file_problem(path: Path, real_root: Path) -> str | None:
+def _file_problem(path: Path, real_root: Path, entry: os.DirEntry[str]) -> str | None:
     """Why a file found in a folder is not read, or None when it is."""
     if path.suffix.lower() not in SUFFIXES:
         return f"unsupported file type {_text(path.suffix) or '(none)'!r}"
-    if path.is_symlink():
+    if entry.is_file(follow_symlinks=False):
+        return None  # the folder listing says it is a regular file, no symlink
+    if entry.is_symlink():
         try:
             target = path.resolve()
         except RuntimeError:  # how Python < 3.13 reports a symlink loop
@@ -130,22 +149,8 @@ def _read_source(source: _Source, max_doc_bytes: int) -> Iterator[Item]:
     """Read one file according to its suffix."""
     suffix = source.path.suffix.lower()
     location = _text(source.path)
-    if suffix == ".jsonl":
-        try:
-            with source.path.open("rb") as handle:
-                stream: BinaryIO = handle
-                if _looks_utf16(handle.peek(4)[:4]):
-                    # UTF-16 lines cannot be split on newline bytes: decode the whole file.
-                    utf8 = _utf16_as_utf8(source.path, location, max_doc_bytes)
-                    if isinstance(utf8, Skipped):
-                        yield utf8
-                        return
-                    stream = io.BytesIO(utf8)
-                yield from records.from_jsonl(
-                    stream, location, source.doc_id, max_doc_bytes=max_doc_bytes
-                )
-        except OSError as err:
-            yield Skipped(location, f"unreadable: {err.strerror or err}")
+    if suffix == ".jsonl" or (suffix == ".json" and _size(source.path) > max_doc_bytes):
+        yield from _stream(source, suffix, max_doc_bytes)
         return
     data = _read_bytes(source.path, max_doc_bytes)
     if isinstance(data, Skipped):
@@ -166,21 +171,43 @@ def _read_source(source: _Source, max_doc_bytes: int) -> Iterator[Item]:
         yield records.from_plain_text(text, location, source.doc_id)
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reading it will say why
+
+
+def _stream(source: _Source, suffix: str, max_doc_bytes: int) -> Iterator[Item]:
+    """A JSONL file line by line, or a .json file over the size cap record by record:
+    at most about ``max_doc_bytes`` of it in memory at a time."""
+    location = _text(source.path)
+    try:
+        with source.path.open("rb") as handle:
+            if suffix == ".json":
+                chunks = decode.stream_text(handle)
+                yield from records.from_json_chunks(
+                    chunks, location, source.doc_id, max_doc_bytes=max_doc_bytes
+                )
+                return
+            stream: BinaryIO = handle
+            if _looks_utf16(handle.peek(4)[:4]):
+                # UTF-16 lines cannot be split on newline bytes: read it as UTF-8.
+                stream = io.BufferedReader(decode.Utf8Reader(decode.stream_text(handle)))
+            yield from records.from_jsonl(
+                stream, location, source.doc_id, max_doc_bytes=max_doc_bytes
+            )
+    except OSError as err:
+        yield Skipped(location, f"unreadable: {err.strerror or err}")
+    except decode.UndecodableError as err:
+        yield Skipped(location, str(err))
+
+
 def _looks_utf16(head: bytes) -> bool:
     """A UTF-16 byte-order mark, or the NUL of UTF-16 ASCII text in the first unit."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return True
     return len(head) >= 2 and (head[0] == 0) != (head[1] == 0)
-
-
-def _utf16_as_utf8(path: Path, location: str, max_doc_bytes: int) -> bytes | Skipped:
-    data = _read_bytes(path, max_doc_bytes)
-    if isinstance(data, Skipped):
-        return data
-    try:
-        return decode.decode_bytes(data).encode("utf-8")
-    except decode.UndecodableError as err:
-        return Skipped(location, str(err))
 
 
 def _read_bytes(path: Path, max_doc_bytes: int) -> bytes | Skipped:
@@ -192,7 +219,11 @@ def _read_bytes(path: Path, max_doc_bytes: int) -> bytes | Skipped:
                 return Skipped(
                     _text(path), f"larger than --max-doc-bytes ({size} > {max_doc_bytes})"
                 )
-            data = handle.read(max_doc_bytes + 1)
+            # Read what fstat promises (a growing file or a device may hold more):
+            # asking for max_doc_bytes at once would allocate that much per file.
+            data = handle.read(min(size, max_doc_bytes) + 1)
+            if len(data) > size:
+                data += handle.read(max_doc_bytes + 1 - len(data))
     except IsADirectoryError:
         return Skipped(_text(path), "is a folder")
     except OSError as err:

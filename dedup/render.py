@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from rich import markup
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from dedup.ledger import StoryLedger
@@ -11,6 +13,20 @@ from dedup.results import ScanResult, Story, StoryMember
 
 SHOWN_CHARS = 160
 """Sentences longer than this are cut in the terminal view (JSON and HTML keep them)."""
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    """Control characters (a newline in a file name, an escape sequence in an article)
+    shown escaped, so that text from input stays on one line and cannot drive the
+    terminal; so are bidirectional overrides, which could make a name display as another."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def escape(text: str) -> str:
+    """Text from input, safe to print on a terminal through rich: ``one_line``, then
+    rich markup escaped."""
+    return markup.escape(one_line(text))
 
 
 def render_text(result: ScanResult, console: Console) -> None:

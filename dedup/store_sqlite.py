@@ -150,12 +150,17 @@ def _read_version(path: str) -> str | None:
         finally:
             conn.close()
     except (sqlite3.Error, UnicodeDecodeError) as error:  # a damaged schema table
-        raise StoreError(f"{path}: not a readable dedup index ({error})") from error
+        raise StoreError(f"{path}: not a readable dedup index ({_said(error)})") from error
     if not tables:
         return None
     if value is None:
         raise StoreError(f"{path}: not a dedup index (no schema version)")
     return str(value[0])
+
+
+def _said(error: BaseException) -> str:
+    """An error's message on one line (SQLite quotes a damaged schema, newlines and all)."""
+    return " ".join(str(error).split())
 
 
 @contextmanager
@@ -165,9 +170,9 @@ def _unless_damaged(path: str) -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as error:
-        raise StoreError(f"{path}: {error}") from error
-    except (zlib.error, ValueError, UnicodeDecodeError, KeyError) as error:
-        raise StoreError(f"{path}: damaged index: {error}") from error
+        raise StoreError(f"{path}: {_said(error)}") from error
+    except (zlib.error, ValueError, TypeError, KeyError) as error:  # NULLs, bad bytes
+        raise StoreError(f"{path}: damaged index: {_said(error)}") from error
 
 
 _P = ParamSpec("_P")
@@ -192,13 +197,13 @@ class SqliteStore(StoreBase):
 
     def __init__(self, path: str, *, create: bool = True) -> None:
         self.path = path
-        fresh = _inspect(path)
+        self._fresh = fresh = _inspect(path)
         if fresh and not create:
             raise StoreError(f"{path}: no dedup index there")
         try:
             self._conn = sqlite3.connect(path, timeout=_BUSY_SECONDS, isolation_level=None)
         except sqlite3.Error as error:
-            raise StoreError(f"{path}: cannot open: {error}") from error
+            raise StoreError(f"{path}: cannot open: {_said(error)}") from error
         try:
             with _unless_damaged(path):
                 self._configure()
@@ -214,7 +219,8 @@ class SqliteStore(StoreBase):
         # A commit still survives a crash of the process; a power loss can lose the last
         # commits but never corrupts the file. Bulk adds would otherwise be fsync-bound.
         self._conn.execute(f"PRAGMA busy_timeout = {int(_BUSY_SECONDS * 1000)}")
-        self._switch_to_wal()
+        if self._fresh:  # an index is made in WAL mode; opening one writes nothing
+            self._switch_to_wal()
         for pragma in ("synchronous = NORMAL", "cache_size = -65536", "temp_store = MEMORY"):
             self._conn.execute(f"PRAGMA {pragma}")
 
@@ -256,7 +262,7 @@ class SqliteStore(StoreBase):
             self._conn.execute("COMMIT")
         except sqlite3.Error as error:
             self._conn.rollback()
-            raise StoreError(f"{self.path}: {error}") from error
+            raise StoreError(f"{self.path}: {_said(error)}") from error
         except BaseException:
             self._conn.rollback()
             raise
@@ -354,7 +360,10 @@ class SqliteStore(StoreBase):
         return [found[i] for i in ids if i in found]
 
     def _doc(self, row: tuple[Any, ...]) -> IndexedDoc:
-        """A document from its ``docs`` row."""
+        """A document from its ``docs`` row (values of the wrong type, which only a
+        damaged file holds, raise TypeError)."""
+        if not all(isinstance(v, str | None) for v in row[1:6]) or row[1] is None:
+            raise TypeError("a text column holds something else")
         return IndexedDoc(
             doc_id=row[1],
             title=row[2],
@@ -362,14 +371,14 @@ class SqliteStore(StoreBase):
             source=row[4],
             url=row[5],
             exact=to_unsigned(row[6]),
-            tokens=row[7],
+            tokens=int(row[7]),
             signature=unpack_array(row[8], "<u4", np.uint32),
             salient_hashes=unpack_array(row[9], "<u4", np.uint32),
             salient_weights=unpack_array(row[10], "<f4", np.float32),
             copy_keys=unpack_array(row[11], "<u8", np.uint64),
             rewrite_keys=unpack_array(row[12], "<u8", np.uint64),
             text=unpack_text(row[13]),
-            added_at=row[14],
+            added_at=float(row[14]),
         )
 
     @_guarded
