@@ -3,12 +3,15 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The optional benchmark-only libraries (rensa, gaoya), installed by `make bench`
+# only: `make test` never needs them, and a failed install only skips their benchmarks.
+BENCH_STAMP := $(VENV)/.installed-bench
 # Debian packages the tests need (installed with apt when missing and root):
 # chromium renders the HTML report in a headless browser test; redis-server backs
 # the Redis index store tests (tests/redis_server.py starts one on a free port).
 SYSTEM_PACKAGES := chromium redis-server
 
-.PHONY: install demo test lint typecheck unit bench bench-index eval system-packages clean
+.PHONY: install demo test lint typecheck unit fuzz bench bench-scan bench-index eval system-packages clean
 
 install: $(STAMP)
 
@@ -47,8 +50,22 @@ unit: install system-packages
 
 test: lint typecheck unit
 
-bench: install
+# The hypothesis fuzz tests (tests/test_fuzz.py) with new examples, FUZZ_SCALE times as
+# many as make test's fixed set: about 8 minutes on 2 cores at the default 20.
+FUZZ_SCALE ?= 20
+fuzz: install
+	DEDUP_FUZZ=1 DEDUP_FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/pytest tests -m fuzz -q -p no:cacheprovider --hypothesis-show-statistics
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]' || \
+	  echo "warning: the bench extra (rensa, gaoya) did not install: their benchmarks are skipped"
+	@touch $(BENCH_STAMP)
+
+bench: install $(BENCH_STAMP)
 	$(BIN)/pytest benchmarks -q -p no:cacheprovider --benchmark-columns=median,ops,rounds --benchmark-sort=name
+
+bench-scan: install
+	$(BIN)/python -m benchmarks.scan_bench $(SCAN_BENCH_ARGS)
 
 bench-index: install system-packages
 	$(BIN)/python -m benchmarks.index_bench

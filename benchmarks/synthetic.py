@@ -1,7 +1,8 @@
 """A reproducible large news corpus with a provenance manifest, for index benchmarks.
 
 The corpus is every real Reuters-21578 story (dates as ISO strings) and BBC article
-from ``benchmarks.corpora``, then synthetic articles up to ``target``: each is 5-15
+from ``benchmarks.corpora`` (or, with ``real=N``, the first N of them in proportion:
+see ``real_subset``), then synthetic articles up to ``target``: each is 5-15
 sentences drawn from *different* real articles, so its text is real news prose but no
 real article is copied. Sentences come from a pool of real sentences (8-60 words,
 ending a sentence, not boilerplate, at most 30 % of their article's words, each
@@ -18,7 +19,7 @@ Among the synthetic articles, duplicates are PLANTED at known rates:
   These are planted, mechanical rewrites, not rewrites written by people: they test
   that the index finds what it should, not how well the rewrite tier judges prose.
 
-Run: ``python -m benchmarks.synthetic --target 100000 --out DIR`` writes
+Run: ``python -m benchmarks.synthetic --target 100000 [--real N] --out DIR`` writes
 ``corpus.jsonl`` (``id``, ``title``, ``date``, ``text``: the fields ``dedup`` reads)
 and ``manifest.jsonl`` (one row per document: ``id``, ``kind``, ``sources``,
 ``planted_of`` and details). The same arguments give the same files.
@@ -32,6 +33,7 @@ import functools
 import json
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -132,6 +134,27 @@ def real_documents() -> tuple[Document, ...]:
     return tuple(docs)
 
 
+def real_subset(docs: Sequence[Document], count: int) -> list[Document]:
+    """``count`` of ``docs``, in their order, taken in proportion from each group of
+    them (Reuters-21578 as one group, each BBC category as one: ids ``category/...``)
+    as a prefix of the group, so the subset keeps each group's runs of related
+    stories (a wire's successive versions, duplicates filed side by side). Group
+    shares are rounded by largest remainder, so exactly ``count`` are taken."""
+    if not 0 <= count <= len(docs):
+        raise ValueError(f"cannot take {count} of {len(docs)} real articles")
+    groups: dict[str, list[int]] = {}
+    for position, doc in enumerate(docs):
+        category, sep, _ = doc.id.partition("/")
+        groups.setdefault(category if sep and doc.source == "BBC" else "", []).append(position)
+    exact = {name: count * len(members) / len(docs) for name, members in groups.items()}
+    take = {name: int(share) for name, share in exact.items()}
+    by_remainder = sorted(groups, key=lambda name: (take[name] - exact[name], name))
+    for name in by_remainder[: count - sum(take.values())]:
+        take[name] += 1
+    chosen = sorted(p for name, members in groups.items() for p in members[: take[name]])
+    return [docs[p] for p in chosen]
+
+
 @functools.cache
 def sentence_pool() -> tuple[PoolSentence, ...]:
     """Every usable real sentence once, from the first article with its exact text."""
@@ -164,16 +187,20 @@ def build(
     near_dup_rate: float = 0.02,
     rewrite_rate: float = 0.01,
     reserve: int = 0,
+    real: int | None = None,
 ) -> Corpus:
-    """The real articles, then synthetic ones up to ``target`` documents, of which
+    """The real articles (all, or ``real_subset`` of ``real`` of them: the sentence
+    pool is drawn from all of them either way), then synthetic ones up to ``target``
+    documents, of which
     ``round(n * near_dup_rate)`` planted near-copies and ``round(n * rewrite_rate)``
     planted rewrites (n = synthetic count). The first ``reserve`` synthetic articles
     take sentences no other synthetic article uses, and are never copied (fresh
     articles to hold out of an index)."""
-    real = real_documents()
-    count = target - len(real)
+    everything = real_documents()
+    kept: Sequence[Document] = everything if real is None else real_subset(everything, real)
+    count = target - len(kept)
     if count < 0:
-        raise ValueError(f"target {target} is below the {len(real)} real articles")
+        raise ValueError(f"target {target} is below the {len(kept)} real articles")
     if min(near_dup_rate, rewrite_rate) < 0 or near_dup_rate + rewrite_rate >= 1:
         raise ValueError("planted rates must be non-negative and sum below 1")
     rng = random.Random(seed)
@@ -183,9 +210,9 @@ def build(
         raise ValueError(f"too few ordinary synthetic articles ({ordinary}) for the plan")
     pool = sentence_pool()
     draws = _Draws(pool, rng, [rng.randint(MIN_SENTENCES, MAX_SENTENCES) for _ in range(reserve)])
-    docs = list(real)
+    docs = list(kept)
     manifest: list[dict[str, Any]] = [
-        {"id": d.id, "kind": "real", "sources": [], "planted_of": None} for d in real
+        {"id": d.id, "kind": "real", "sources": [], "planted_of": None} for d in kept
     ]
     chosen: list[list[int]] = []
     for number in range(ordinary):
@@ -199,19 +226,19 @@ def build(
             {
                 "id": doc_id,
                 "kind": "synthetic",
-                "sources": [real[s.source].id for s in picked],
+                "sources": [everything[s.source].id for s in picked],
                 "sentences": [s.position for s in picked],
                 "planted_of": None,
                 "reserved": number < reserve,
             }
         )
     uses = collections.Counter(s for picked in chosen for s in picked)
-    for row, numbers in zip(manifest[len(real) :], chosen, strict=True):
+    for row, numbers in zip(manifest[len(kept) :], chosen, strict=True):
         row["max_uses"] = max(uses[i] for i in numbers)
     originals = rng.sample(range(reserve, ordinary), sum(planted.values()))
     kinds = ["near-copy"] * planted["near-copy"] + ["rewrite"] * planted["rewrite"]
     for number, (kind, original) in enumerate(zip(kinds, originals, strict=True), ordinary + 1):
-        source = docs[len(real) + original]
+        source = docs[len(kept) + original]
         texts = [pool[i].text for i in chosen[original]]
         edit = _near_copy if kind == "near-copy" else _rewrite
         texts, details = edit(texts, rng)
@@ -225,7 +252,7 @@ def build(
     summary = {
         "target": target,
         "seed": seed,
-        "real": len(real),
+        "real": len(kept),
         "synthetic": ordinary,
         "reserved": reserve,
         **planted,
@@ -357,6 +384,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--near-dup-rate", type=float, default=0.02)
     parser.add_argument("--rewrite-rate", type=float, default=0.01)
     parser.add_argument("--reserve", type=int, default=0)
+    parser.add_argument("--real", type=int, default=None, help="real articles (default all)")
     args = parser.parse_args(argv)
     corpus = build(
         args.target,
@@ -364,6 +392,7 @@ def main(argv: list[str] | None = None) -> None:
         near_dup_rate=args.near_dup_rate,
         rewrite_rate=args.rewrite_rate,
         reserve=args.reserve,
+        real=args.real,
     )
     paths = write(corpus, args.out)
     print(json.dumps(corpus.summary))
