@@ -104,6 +104,20 @@ def align(
     return Alignment(tuple(found), len(left), len(right))
 
 
+def alignment_bound(a: Sequence[Sentence], b: Sequence[Sentence]) -> tuple[int, float]:
+    """Upper bounds on ``align(a, b, …)``'s ``aligned_count()`` and
+    ``share_of_shorter()`` whatever the matcher: ``align`` only compares sentences
+    sharing ``MIN_SHARED_WORDS`` content words, so a sentence without such a partner
+    never aligns. Cheap: no matcher runs."""
+    left, right = matchable(a), matchable(b)
+    if len(left) > len(right):
+        left, right = right, left
+    mine = [_content(_words(s)) for s in left]
+    theirs = [_content(_words(s)) for s in right]
+    count = sum(1 for x in mine if any(len(x & y) >= MIN_SHARED_WORDS for y in theirs))
+    return count, count / max(1, len(left))
+
+
 def _match(
     sa: Sentence,
     sb: Sentence,
@@ -114,7 +128,7 @@ def _match(
 ) -> Match | None:
     if wa == wb:
         return Match(sa.index, sb.index, 1.0, "verbatim")
-    score = matcher.probability(sa.text, sb.text)
+    score = matcher.probability(sa.text, sb.text, score_cutoff=cutoff)
     if score < cutoff:
         return None
     overlap = len(set(wa) & set(wb)) / max(len(set(wa)), len(set(wb)))

@@ -81,18 +81,25 @@ class MemoryBandIndex:
         return {int(d) for d in self._docs[: self._size][hits]}
 
     def pairs(self) -> Iterator[tuple[int, int]]:
+        for chunk in np.array_split(self.pair_array(), max(1, len(self) // 4096)):
+            yield from zip(chunk[:, 0].tolist(), chunk[:, 1].tolist(), strict=True)
+
+    def pair_array(self) -> I64:
+        """Every candidate pair as a row ``(i, j)``, ``i < j``, sorted: 16 bytes a pair,
+        where a list of tuples costs about 100 (a large corpus has millions)."""
         docs = self._docs[: self._size]
         if len(docs) < 2:
-            return
+            return np.empty((0, 2), dtype=np.int64)
         width = int(docs.max()) + 1
         found: list[I64] = []
         for band in range(self.bands):
             column = self._keys[: self._size, band]
             order = np.argsort(column, kind="stable")
             found.extend(self._bucket_pairs(column[order], docs[order], width))
-        if found:
-            for code in np.unique(np.concatenate(found)).tolist():
-                yield divmod(code, width)
+        if not found:
+            return np.empty((0, 2), dtype=np.int64)
+        codes = np.unique(np.concatenate(found))
+        return np.stack(np.divmod(codes, width), axis=1)
 
     def _bucket_pairs(self, keys: U64, docs: I64, width: int) -> Iterator[I64]:
         """Pair codes ``i * width + j`` (i < j) for every run of equal sorted keys."""
@@ -101,7 +108,12 @@ class MemoryBandIndex:
         shared = sizes >= 2
         self.oversized_buckets += int(np.count_nonzero(sizes > self.max_bucket))
         shared &= sizes <= self.max_bucket
-        for start, size in zip(starts[shared].tolist(), sizes[shared].tolist(), strict=True):
+        twos = starts[shared & (sizes == 2)]  # most buckets: paired without a loop
+        if len(twos):
+            first, second = docs[twos], docs[twos + 1]
+            yield np.minimum(first, second) * width + np.maximum(first, second)
+        larger = shared & (sizes > 2)
+        for start, size in zip(starts[larger].tolist(), sizes[larger].tolist(), strict=True):
             members = np.sort(docs[start : start + size])
             i, j = np.triu_indices(size, k=1)
             yield members[i] * width + members[j]

@@ -11,6 +11,7 @@ import difflib
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -40,6 +41,7 @@ class _Profile:
     it is compared with (alignment compares every sentence with many)."""
 
     tokens: tuple[str, ...]
+    counts: Counter[str]
     grams: tuple[frozenset[tuple[str, ...]], ...]
     content: frozenset[str]
     trigrams: frozenset[str]
@@ -60,6 +62,7 @@ def _profile(sentence: str) -> _Profile:
     lower = sentence.lower()
     return _Profile(
         tokens=tokens,
+        counts=Counter(tokens),
         grams=grams,
         content=content,
         trigrams=frozenset(lower[i : i + 3] for i in range(len(lower) - 2)),
@@ -81,6 +84,22 @@ def features(a: str, b: str) -> list[float]:
     """The feature vector of a sentence pair, in ``FEATURES`` order; swapping ``a``
     and ``b`` swaps the precision/recall and unmatched pairs (see ``_swapped``)."""
     pa, pb = _profile(a), _profile(b)
+    return _features(pa, pb, _alignment_ratio(pa, pb))
+
+
+def _alignment_ratio(pa: _Profile, pb: _Profile) -> float:
+    """difflib's ratio of the two token sequences: the costliest feature."""
+    return difflib.SequenceMatcher(None, pa.tokens, pb.tokens, autojunk=False).ratio()
+
+
+def _ratio_bound(pa: _Profile, pb: _Profile) -> float:
+    """An upper bound on ``_alignment_ratio`` (difflib's ``quick_ratio``: the tokens
+    both have, counted with multiplicity, can at most all be matched)."""
+    common = sum((pa.counts & pb.counts).values())
+    return _ratio(2 * common, len(pa.tokens) + len(pb.tokens))
+
+
+def _features(pa: _Profile, pb: _Profile, alignment_ratio: float) -> list[float]:
     out: list[float] = []
     for ga, gb in zip(pa.grams, pb.grams, strict=True):
         common = len(ga & gb)
@@ -97,7 +116,7 @@ def features(a: str, b: str) -> list[float]:
     ]
     gap = abs(len(pa.tokens) - len(pb.tokens))
     out += [_ratio(gap, max(len(pa.tokens), len(pb.tokens))), math.log1p(gap)]
-    out.append(difflib.SequenceMatcher(None, pa.tokens, pb.tokens, autojunk=False).ratio())
+    out.append(alignment_ratio)
     out += [math.log1p(len(ca - cb)), math.log1p(len(cb - ca))]
     out += [_jaccard(pa.stems, pb.stems), _jaccard(pa.names, pb.names)]
     return out
@@ -107,6 +126,7 @@ _SWAP = list(range(len(FEATURES)))
 for _i in range(0, 8, 2):
     _SWAP[_i], _SWAP[_i + 1] = _i + 1, _i
 _UA, _UB = FEATURES.index("log_unmatched_a"), FEATURES.index("log_unmatched_b")
+_AR = FEATURES.index("alignment_ratio")
 _SWAP[_UA], _SWAP[_UB] = _UB, _UA
 
 
@@ -156,9 +176,24 @@ class SentenceMatcher:
         text = resources.files("dedup").joinpath("data/matcher.json").read_text("utf-8")
         return cls.from_dict(json.loads(text))
 
-    def probability(self, a: str, b: str) -> float:
-        """Probability that ``a`` and ``b`` are paraphrases (order-independent)."""
-        vector = features(a, b)
+    def probability(self, a: str, b: str, *, score_cutoff: float = 0.0) -> float:
+        """Probability that ``a`` and ``b`` are paraphrases (order-independent); 0.0
+        when it is below ``score_cutoff``, found where possible without the costly
+        difflib ratio: with its upper bound in its place (its weight is positive) the
+        probability is an upper bound, and most sentence pairs fall short even so."""
+        pa, pb = _profile(a), _profile(b)
+        if score_cutoff > 0.0 and self.weights[_AR] > 0:
+            vector = _features(pa, pb, _ratio_bound(pa, pb))
+            if self._both(vector) < score_cutoff:
+                return 0.0
+            vector[_AR] = _alignment_ratio(pa, pb)
+        else:
+            vector = _features(pa, pb, _alignment_ratio(pa, pb))
+        found = self._both(vector)
+        return found if found >= score_cutoff else 0.0
+
+    def _both(self, vector: list[float]) -> float:
+        """The mean of both orders' probabilities (the matcher is symmetric)."""
         return (self._prob(vector) + self._prob(_swapped(vector))) / 2
 
     def aligns(self, a: str, b: str) -> bool:

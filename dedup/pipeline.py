@@ -4,8 +4,8 @@ rewrites (tier 2: salient-term LSH + alignment and shared facts) -> stories."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from dedup import (
     boilerplate,
@@ -25,11 +25,20 @@ from dedup.cluster import UnionFind
 from dedup.config import ScanConfig
 from dedup.corpus import Corpus, Progress, StageTimer, fingerprint_all
 from dedup.document import Document, Skipped
-from dedup.fingerprint import Fingerprinter, TooShort
+from dedup.fingerprint import Fingerprint, Fingerprinter, TooShort
+from dedup.lsh import I64
 from dedup.match import SentenceMatcher
 from dedup.results import ScanResult, Story
+from dedup.salience import SalientTerms
+from dedup.shingle import U64
+from dedup.term_matrix import TermMatrix
 
 ARTICLE_CACHE = 2_000
+BOUND_CHUNK = 20_000
+"""LSH pairs per task of the cheap bound."""
+BOUND_SLACK = 1e-4
+"""The bulk weighted Jaccard (float32 weights) only preselects pairs for the exact
+bound, so it is allowed this much rounding."""
 
 
 def scan(
@@ -83,7 +92,7 @@ def _run(
             pairs = list(candidates.find_pairs(corpus.fingerprints, config))
     if config.rewrites:
         with timer.stage("rewrites"):
-            pairs += _rewrite_pairs(corpus, pairs, config, fingerprinter)
+            pairs += _rewrite_pairs(corpus, pairs, config, fingerprinter, jobs)
     with timer.stage("stories"):
         fps = corpus.fingerprints
         groups = [[fps[p].doc_id for p in g] for g in candidates.identical_groups(fps)]
@@ -92,10 +101,8 @@ def _run(
     if config.ledger:
         with timer.stage("ledger"):
             matcher = SentenceMatcher.default()
-            found = tuple(
-                replace(story, ledger=ledger.build(story, _articles(corpus, story), matcher))
-                for story in found
-            )
+            ledgers = workers.map_shared(_ledger, found, (corpus, matcher), jobs)
+            found = tuple(replace(s, ledger=led) for s, led in zip(found, ledgers, strict=True))
     grouped = {m.document for story in found for m in story.members}
     return ScanResult(
         config=config,
@@ -153,10 +160,15 @@ def _refingerprint(
 
 
 def _rewrite_pairs(
-    corpus: Corpus, known: Sequence[Pair], config: ScanConfig, fingerprinter: Fingerprinter
+    corpus: Corpus,
+    known: Sequence[Pair],
+    config: ScanConfig,
+    fingerprinter: Fingerprinter,
+    jobs: int,
 ) -> list[Pair]:
     """Tier 2 over one representative of each identical text: LSH candidates, the
-    cheap bound, then at most ``rewrite_max_candidates`` verifications per article."""
+    cheap bound, then at most ``rewrite_max_candidates`` verifications per article,
+    in ``jobs`` processes."""
     fps, sal = corpus.fingerprints, corpus.salient
     reps = sorted(
         (group[0] for group in candidates.identical_groups(fps)), key=lambda p: fps[p].doc_id
@@ -166,38 +178,93 @@ def _rewrite_pairs(
     lsh_pairs = rewrite_candidates.candidate_pairs(
         rep_terms, common, config, fingerprinter.minhasher
     )
-    done = {(p.a, p.b) for p in known}
     rep_ids = [fps[p].doc_id for p in reps]
     dates = [stories.parse_date(corpus.members[d].date) for d in rep_ids]
-    apart = rewrite_candidates.days_apart(dates, config.rewrite_max_days)
-    bounded = []
-    for i, j in lsh_pairs:
-        ids = tuple(sorted((fps[reps[i]].doc_id, fps[reps[j]].doc_id)))
-        if ids in done or apart(i, j):
-            continue
-        bound = rewrite.cheap_bound(rep_terms[i], rep_terms[j], config)
-        if bound is not None:
-            rank = rewrite_candidates.rank(rep_terms[i], rep_terms[j])
-            bounded.append(rewrite_candidates.Candidate(rank, bound, i, j))
+    bounding = _Bounding(
+        lsh_pairs,
+        rep_terms,
+        TermMatrix(rep_terms),
+        rep_ids,
+        {(p.a, p.b) for p in known},
+        rewrite_candidates.days_apart(dates, config.rewrite_max_days),
+        config,
+    )
+    spans = [(s, s + BOUND_CHUNK) for s in range(0, len(lsh_pairs), BOUND_CHUNK)]
+    parts = workers.map_shared(_bound, spans, bounding, jobs, min_items=2)
+    bounded = [c for part in parts for c in part]
     corpus.house = frozenset(common.tolist())
     chosen = rewrite_candidates.best_per_article(bounded, config.rewrite_max_candidates)
     hashes = [corpus.fact_hashes[p] for p in reps]
     corpus.common_facts = rewrite_candidates.common_facts(hashes, config)
-    matcher = SentenceMatcher.default()
-    found: dict[int, Pair] = {}
-    # Verified article by article, so that each is read and parsed about once while
-    # the article cache stays small; reported in the order chosen.
-    for position in sorted(range(len(chosen)), key=lambda k: (chosen[k].i, chosen[k].j)):
-        _, bound, i, j = chosen[position]
-        fa, fb = sorted((fps[reps[i]], fps[reps[j]]), key=lambda f: f.doc_id)
-        art_a, art_b = _article(corpus, fa.doc_id), _article(corpus, fb.doc_id)
-        evidence = rewrite.verify(art_a, art_b, bound, matcher, config, corpus.common_facts)
-        if evidence.verdict:
-            scores = candidates.score(fa, fb, config)
-            found[position] = Pair(
-                fa.doc_id, fb.doc_id, scores.jaccard, scores.containment, "rewrite", evidence
-            )
-    return [found[position] for position in sorted(found)]
+    # Verified article by article (in (i, j) order, so that each worker reads and parses
+    # each article about once while its article cache stays small), reported in the
+    # order chosen.
+    order = sorted(range(len(chosen)), key=lambda k: (chosen[k].i, chosen[k].j))
+    state = _Verifying(corpus, [fps[p] for p in reps], hashes, SentenceMatcher.default(), config)
+    verified = workers.map_shared(_verify, [chosen[k] for k in order], state, jobs)
+    found = dict(zip(order, verified, strict=True))
+    return [pair for _, pair in sorted(found.items()) if pair is not None]
+
+
+@dataclass(frozen=True)
+class _Bounding:
+    """What the cheap bound over the rewrite tier's LSH pairs needs (inherited by the
+    worker processes: the pairs are never sent)."""
+
+    pairs: I64
+    terms: list[SalientTerms]
+    matrix: TermMatrix
+    ids: list[str]
+    known: set[tuple[str, str]]
+    apart: Callable[[int, int], bool]
+    config: ScanConfig
+
+
+def _bound(state: _Bounding, span: tuple[int, int]) -> list[rewrite_candidates.Candidate]:
+    """The LSH pairs in ``span`` that are new, close enough in date, and pass the
+    cheap bound, ranked."""
+    found = []
+    terms, pairs = state.terms, state.pairs[span[0] : span[1]]
+    scores = state.matrix.weighted_jaccard(pairs)
+    close = pairs[scores >= state.config.rewrite_min_weighted_jaccard - BOUND_SLACK]
+    for i, j in close.tolist():
+        a, b = state.ids[i], state.ids[j]
+        if (min(a, b), max(a, b)) in state.known or state.apart(i, j):
+            continue
+        bound = rewrite.cheap_bound(terms[i], terms[j], state.config)
+        if bound is not None:
+            rank = rewrite_candidates.rank(terms[i], terms[j])
+            found.append(rewrite_candidates.Candidate(rank, bound, i, j))
+    return found
+
+
+@dataclass(frozen=True)
+class _Verifying:
+    """What verifying a rewrite candidate needs, inherited by the worker processes."""
+
+    corpus: Corpus
+    fingerprints: list[Fingerprint]
+    """Of the representatives, by candidate index."""
+    fact_hashes: list[U64]
+    matcher: SentenceMatcher
+    config: ScanConfig
+
+
+def _verify(state: _Verifying, candidate: rewrite_candidates.Candidate) -> Pair | None:
+    """The pair of a rewrite candidate when verification finds a rewrite, else None."""
+    _, bound, i, j = candidate
+    corpus, config = state.corpus, state.config
+    fa, fb = sorted((state.fingerprints[i], state.fingerprints[j]), key=lambda f: f.doc_id)
+    art_a, art_b = _article(corpus, fa.doc_id), _article(corpus, fb.doc_id)
+    hashes = state.fact_hashes
+    most = rewrite_candidates.shared_fact_bound(hashes[i], hashes[j], corpus.common_facts)
+    evidence = rewrite.verify(
+        art_a, art_b, bound, state.matcher, config, corpus.common_facts, fact_bound=most
+    )
+    if not evidence.verdict:
+        return None
+    scores = candidates.score(fa, fb, config)
+    return Pair(fa.doc_id, fb.doc_id, scores.jaccard, scores.containment, "rewrite", evidence)
 
 
 def _article(corpus: Corpus, doc_id: str) -> Article:
@@ -216,8 +283,11 @@ def _article(corpus: Corpus, doc_id: str) -> Article:
     return found
 
 
-def _articles(corpus: Corpus, story: Story) -> dict[str, Article]:
-    return {m.document: _article(corpus, m.document) for m in story.members}
+def _ledger(state: tuple[Corpus, SentenceMatcher], story: Story) -> ledger.StoryLedger:
+    """One story's sentence ledger (runs in a worker process)."""
+    corpus, matcher = state
+    articles = {m.document: _article(corpus, m.document) for m in story.members}
+    return ledger.build(story, articles, matcher)
 
 
 def _stories(corpus: Corpus, pairs: Sequence[Pair]) -> tuple[Story, ...]:

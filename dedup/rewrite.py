@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dedup import facts
-from dedup.align import Alignment, Match, align
+from dedup.align import Alignment, Match, align, alignment_bound
 from dedup.article import Article, specific
 from dedup.config import ScanConfig
 from dedup.facts import Fact
@@ -27,6 +27,7 @@ from dedup.salience import SalientTerms, weighted_jaccard
 EXAMPLES = 3
 TEMPLATE_MIN_PAIRS = 3
 TEMPLATE_CONFLICT_SHARE = 0.6
+_TOO_LITTLE = "too little shared: neither enough shared facts nor enough aligned sentences"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +59,23 @@ def verify(
     matcher: SentenceMatcher,
     config: ScanConfig,
     common_facts: frozenset[int] = frozenset(),
+    *,
+    fact_bound: int | None = None,
 ) -> RewriteEvidence:
     """Align the two articles' sentences, set aside aligned pairs whose figures
     contradict, and decide: template copy, same facts, retold, or too little.
     ``common_facts`` (hashes of facts found in many articles of the corpus: 'name:bank
-    of england', 'number:100') cannot tell one story from another and do not count."""
-    both = a.fact_keys & b.fact_keys
-    shared = facts.distinct({k for k in both if facts.key_hash(k) not in common_facts})
+    of england', 'number:100') cannot tell one story from another and do not count.
+    ``fact_bound``, an upper bound on the shared facts when known (from fact hashes),
+    lets a pair that can reach neither route be refused before anything is aligned
+    or read; a refused pair's evidence then lists no shared facts."""
     if score < config.rewrite_min_weighted_jaccard:
         reason = "too little salient vocabulary shared"
-        return _evidence(score, None, shared, 0, False, reason, a, b)
+        return _evidence(score, None, _shared(a, b, common_facts), 0, False, reason, a, b)
+    facts_possible = fact_bound is None or fact_bound >= config.rewrite_min_facts
+    if not facts_possible and not _may_retell(a, b, config):
+        return _evidence(score, None, (), 0, False, _TOO_LITTLE, a, b)
+    shared = _shared(a, b, common_facts) if facts_possible else ()
     aligned = align(a.sentences, b.sentences, matcher)
     conflicting = _conflicts(aligned, a, b)
     with_figures = sum(
@@ -79,7 +87,21 @@ def verify(
         aligned.sentences_b,
     )
     verdict, reason = _decide(agreeing, len(shared), len(conflicting), with_figures, config)
+    if verdict and not facts_possible:
+        shared = _shared(a, b, common_facts)  # reported with the verdict
     return _evidence(score, agreeing, shared, len(conflicting), verdict, reason, a, b)
+
+
+def _shared(a: Article, b: Article, common_facts: frozenset[int]) -> tuple[str, ...]:
+    """The specific facts both articles state, less the corpus's common ones."""
+    both = a.fact_keys & b.fact_keys
+    return facts.distinct({k for k in both if facts.key_hash(k) not in common_facts})
+
+
+def _may_retell(a: Article, b: Article, config: ScanConfig) -> bool:
+    """Whether enough sentences could align for the 'retold' route (an upper bound)."""
+    count, share = alignment_bound(a.sentences, b.sentences)
+    return count >= config.rewrite_min_aligned and share >= config.rewrite_min_aligned_share
 
 
 def _evidence(
@@ -122,7 +144,7 @@ def _decide(
             f"retold: {aligned} sentences ({share:.0%} of the shorter article) align "
             "without contradicting figures"
         )
-    return False, "too little shared: neither enough shared facts nor enough aligned sentences"
+    return False, _TOO_LITTLE
 
 
 def _conflicts(alignment: Alignment, a: Article, b: Article) -> set[Match]:

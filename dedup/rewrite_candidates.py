@@ -8,7 +8,7 @@ candidate must pass a cheap weighted-Jaccard bound before alignment is tried.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
@@ -16,7 +16,7 @@ import numpy as np
 
 from dedup import article, boilerplate, facts
 from dedup.config import ScanConfig
-from dedup.lsh import MemoryBandIndex, band_keys
+from dedup.lsh import I64, MemoryBandIndex, band_keys
 from dedup.minhash import MinHasher, lsh_params
 from dedup.salience import SalientTerms, weighted_containment
 from dedup.shingle import U32, U64
@@ -48,16 +48,16 @@ def house_terms(salient: Sequence[SalientTerms], config: ScanConfig) -> U32:
 
 def candidate_pairs(
     salient: Sequence[SalientTerms], common: U32, config: ScanConfig, minhasher: MinHasher
-) -> Iterator[tuple[int, int]]:
+) -> I64:
     """Positions ``(i, j)``, ``i < j``, of articles whose salient-term signatures
-    (house vocabulary ``common`` left out) share a band."""
+    (house vocabulary ``common`` left out) share a band, one pair a row, sorted."""
     bands, rows = lsh_params(config.rewrite_lsh_threshold, config.num_perm)
     index = MemoryBandIndex(bands, rows, max_bucket=MAX_BUCKET)
     for position, item in enumerate(salient):
         terms = signature_terms(item, common)
         if terms is not None:
             index.add(position, band_keys(minhasher.signature(terms), bands, rows))
-    yield from index.pairs()
+    return index.pair_array()
 
 
 def signature_terms(item: SalientTerms, common: U32) -> U32 | None:
@@ -122,6 +122,14 @@ def common_facts(hashes: Sequence[U64], config: ScanConfig) -> frozenset[int]:
     values, counts = np.unique(np.concatenate(hashes), return_counts=True)
     limit = max(5, config.rewrite_fact_df_share * len(hashes))
     return frozenset(values[counts > limit].tolist())
+
+
+def shared_fact_bound(a: U64, b: U64, common: frozenset[int]) -> int:
+    """How many facts two articles (by their ``fact_hashes``) can share outside the
+    ``common`` ones: an upper bound on what verification finds, since it reads facts
+    with more of the page set aside."""
+    both = np.intersect1d(a, b, assume_unique=True).tolist()
+    return sum(1 for h in both if h not in common)
 
 
 def days_apart(dates: Sequence[datetime | None], limit: float | None) -> Callable[[int, int], bool]:

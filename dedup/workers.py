@@ -11,15 +11,16 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.pool import AsyncResult
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from dedup.config import ScanConfig
 from dedup.fingerprint import Fingerprinter
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
 
 BATCH_PER_JOB = 128
 """Articles handed out per worker and batch: large enough that the pool's overhead
@@ -29,8 +30,13 @@ BATCH_BYTES = 8 << 20
 put gigabytes in flight."""
 MIN_PARALLEL = 64
 """Inputs with fewer articles are done in this process: a pool costs more to start."""
+SHARED_CHUNKS_PER_JOB = 8
+"""``map_shared`` hands each worker about this many runs of consecutive items: few
+enough that neighbouring items share articles, enough to even out the load."""
 
 _fingerprinter: Fingerprinter | None = None
+_shared: Any = None
+"""What ``map_shared``'s workers inherit from the parent when they are forked."""
 
 
 def _start(config: ScanConfig) -> None:
@@ -93,6 +99,38 @@ def map_ordered(
             pending = submitted
         if pending is not None:
             yield from pending.get()
+
+
+def map_shared(
+    task: Callable[[S, T], R],
+    items: Sequence[T],
+    shared: S,
+    jobs: int,
+    *,
+    min_items: int = MIN_PARALLEL,
+) -> list[R]:
+    """``task(shared, item)`` for each item, in ``jobs`` forked processes, results in
+    input order. The workers inherit ``shared`` (the scan's corpus: fingerprints, the
+    spool of texts) instead of receiving it, so only the items and results travel;
+    each worker takes consecutive items, which keeps its article cache warm. In this
+    process when ``jobs`` is 1, there are fewer than ``min_items`` items, or the OS
+    cannot fork."""
+    global _shared
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    if jobs <= 1 or len(items) < min_items or not forks:
+        return [task(shared, item) for item in items]
+    _shared = shared
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            chunk = max(1, -(-len(items) // (SHARED_CHUNKS_PER_JOB * jobs)))
+            return pool.map(_call_shared, [(task, item) for item in items], chunksize=chunk)
+    finally:
+        _shared = None
+
+
+def _call_shared(job: tuple[Callable[[Any, T], R], T]) -> R:
+    task, item = job
+    return task(_shared, item)
 
 
 def _batches(items: Iterator[T], count: int, size: Callable[[T], int]) -> Iterator[list[T]]:

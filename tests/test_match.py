@@ -58,3 +58,33 @@ def test_bad_threshold_is_refused() -> None:
 def test_alignment_threshold_is_looser_than_the_paraphrase_decision() -> None:
     matcher = SentenceMatcher.default()
     assert 0.0 < matcher.align_threshold < matcher.threshold
+
+
+def _seed_sentences(number: int) -> list[str]:
+    from pathlib import Path
+
+    from dedup.sentences import split
+
+    seed = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))[number]
+    return [s.text for s in split(seed.read_text("utf-8")) if len(s.text.split()) >= 4]
+
+
+@pytest.mark.parametrize("cutoff", [0.33, 0.44, 0.9])
+def test_score_cutoff_gives_the_exact_probability_or_zero(
+    cutoff: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The difflib ratio is skipped only where its upper bound already falls short:
+    every score at or above the cutoff is the full probability, bit for bit."""
+    from dedup import match
+
+    matcher = SentenceMatcher.default()
+    one, two = _seed_sentences(0), _seed_sentences(2)
+    pairs = [(a, b) for a in one for b in two] + [(a, a) for a in one[:5]]
+    full = [matcher.probability(a, b) for a, b in pairs]
+    calls = []
+    exact = match._alignment_ratio
+    monkeypatch.setattr(match, "_alignment_ratio", lambda pa, pb: calls.append(1) or exact(pa, pb))
+    cut = [matcher.probability(a, b, score_cutoff=cutoff) for a, b in pairs]
+    assert cut == [p if p >= cutoff else 0.0 for p in full]
+    assert any(p >= cutoff for p in full)
+    assert len(calls) < len(pairs) / 2  # most pairs are refused without difflib

@@ -9,6 +9,7 @@ import pytest
 
 import dedup
 from dedup.align import align
+from dedup.article import Article
 from dedup.match import SentenceMatcher
 from dedup.salience import salient_terms, weight, weighted_jaccard
 from dedup.sentences import split
@@ -223,3 +224,50 @@ def test_common_facts_are_counted_from_every_articles_fact_hashes() -> None:
     corpus = [common_hash] * 6 + [rare_hash] * 5 + [empty] * 989
     assert rewrite_candidates.common_facts(corpus, config) == {int(common_hash[0])}
     assert rewrite_candidates.common_facts(corpus[:999], config) == frozenset()  # too small
+
+
+def _seed_articles() -> list[Article]:
+    return [
+        Article(dedup.Document(p.stem, p.read_text("utf-8"))) for p in sorted(SEEDS.glob("*.txt"))
+    ]
+
+
+def test_alignment_bound_is_never_below_the_alignment() -> None:
+    from dedup.align import alignment_bound
+
+    matcher = SentenceMatcher.default()
+    articles = _seed_articles()
+    for a in articles:
+        for b in articles:
+            found = align(a.sentences, b.sentences, matcher)
+            count, share = alignment_bound(a.sentences, b.sentences)
+            assert count >= found.aligned_count() and share >= found.share_of_shorter()
+
+
+def test_a_fact_bound_changes_no_verdict_and_refuses_hopeless_pairs_unaligned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dedup import rewrite
+
+    config = dedup.ScanConfig()
+    matcher = SentenceMatcher.default()
+    notes = [
+        Article(dedup.Document(n, TEMPLATE.format(**v))) for n, v in (("a", NOTE_A), ("b", NOTE_B))
+    ]
+    articles = _seed_articles() + notes
+    for a in articles:
+        for b in articles:
+            plain = rewrite.verify(a, b, 0.5, matcher, config)
+            facts = len(plain.shared_facts)
+            bounded = rewrite.verify(a, b, 0.5, matcher, config, fact_bound=facts)
+            assert (bounded.verdict, bounded.reason) == (plain.verdict, plain.reason)
+            if plain.verdict:
+                assert bounded == plain  # the same evidence, shared facts included
+
+    def no_alignment(*args: object, **kwargs: object) -> None:
+        raise AssertionError("aligned a pair that could reach neither route")
+
+    monkeypatch.setattr(rewrite, "align", no_alignment)
+    unrelated = Article(dedup.Document("x", "Shares of the chipmaker fell. " * 3))
+    refused = rewrite.verify(articles[0], unrelated, 0.5, matcher, config, fact_bound=0)
+    assert not refused.verdict and refused.reason.startswith("too little shared")

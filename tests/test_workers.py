@@ -45,6 +45,7 @@ def test_scan_output_does_not_depend_on_the_number_of_workers(
     rewrites: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(workers, "BATCH_PER_JOB", 7)  # many batches in flight
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 1)  # the ledger in workers, too
     config = ScanConfig(rewrites=rewrites, ledger=rewrites)
     one = scan_documents(_corpus(), config, jobs=1)
     two = scan_documents(_corpus(), config, jobs=2)
@@ -116,3 +117,15 @@ def test_scan_output_does_not_depend_on_the_article_cache(
     monkeypatch.setattr(pipeline, "ARTICLE_CACHE", 1)  # every article parsed again
     assert to_json(scan_documents(seeds)) == full
     assert len(scan_documents(seeds).stories) == 1
+
+
+def test_map_shared_gives_results_in_input_order_from_inherited_state() -> None:
+    values = list(range(workers.MIN_PARALLEL * 3))
+    state = {"offset": 1000}  # inherited by the forked workers, never sent
+    found = workers.map_shared(_offset, values, state, 2)
+    assert found == [v + 1000 for v in values]
+    assert workers.map_shared(_offset, values[:3], state, 2) == [1000, 1001, 1002]
+
+
+def _offset(state: dict[str, int], value: int) -> int:
+    return value + state["offset"]
