@@ -47,13 +47,9 @@ class MinHasher:
     def __init__(self, num_perm: int = 128, seed: int = 1) -> None:
         if num_perm < 1:
             raise ValueError(f"num_perm must be positive, got {num_perm}")
-        from datasketch import MinHash
-
-        a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
         self.num_perm = num_perm
         self.seed = seed
-        self._a: U32 = np.asarray(a, dtype=np.uint32)
-        self._b: U32 = np.asarray(b, dtype=np.uint32)
+        self._a, self._b = _permutations(num_perm, seed)
         self._a_col: U32 = self._a[:, np.newaxis].copy()
         self._b_col: U32 = self._b[:, np.newaxis].copy()
 
@@ -80,6 +76,19 @@ class MinHasher:
         permuted += self._b_col
         by_columns: U32 = permuted.min(axis=1)
         return by_columns
+
+
+@lru_cache(maxsize=8)
+def _permutations(num_perm: int, seed: int) -> tuple[U32, U32]:
+    """datasketch's affine permutations, made once per process (a check makes a
+    MinHasher per call; drawing them costs about a millisecond)."""
+    from datasketch import MinHash
+
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    found = (np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32))
+    for array in found:
+        array.flags.writeable = False  # shared by every MinHasher
+    return found
 
 
 def to_lean_minhash(signature: U32, seed: int = 1) -> Any:
