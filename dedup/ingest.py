@@ -7,6 +7,7 @@ Every input that yields no article becomes a ``Skipped`` record naming the file
 from __future__ import annotations
 
 import codecs
+import errno
 import io
 import os
 import stat
@@ -32,6 +33,9 @@ class _Source:
 
     path: Path
     doc_id: str
+    follow: bool = True
+    """False for a file the folder listing showed as a regular file: it is opened with
+    ``O_NOFOLLOW``, so a symlink swapped in after the listing is not followed."""
 
 
 def iter_documents(
@@ -92,7 +96,8 @@ def _sources(root: Path, prefixed: bool) -> Iterator[_Source | Skipped]:
             if entry.name not in names:
                 path = Path(entry.path)
                 problem = _file_problem(path, real_root, entry)
-                source = _Source(path, rel + _text(entry.name))
+                regular = not entry.is_symlink()
+                source = _Source(path, rel + _text(entry.name), follow=not regular)
                 yield source if problem is None else Skipped(_text(path), problem)
         for entry in reversed(folders):
             if not entry.is_symlink():
@@ -152,7 +157,7 @@ def _read_source(source: _Source, max_doc_bytes: int) -> Iterator[Item]:
     if suffix == ".jsonl" or (suffix == ".json" and _size(source.path) > max_doc_bytes):
         yield from _stream(source, suffix, max_doc_bytes)
         return
-    data = _read_bytes(source.path, max_doc_bytes)
+    data = _read_bytes(source.path, max_doc_bytes, follow=source.follow)
     if isinstance(data, Skipped):
         yield data
         return
@@ -183,7 +188,7 @@ def _stream(source: _Source, suffix: str, max_doc_bytes: int) -> Iterator[Item]:
     at most about ``max_doc_bytes`` of it in memory at a time."""
     location = _text(source.path)
     try:
-        with source.path.open("rb") as handle:
+        with _open(source.path, source.follow) as handle:
             if suffix == ".json":
                 chunks = decode.stream_text(handle)
                 yield from records.from_json_chunks(
@@ -210,10 +215,25 @@ def _looks_utf16(head: bytes) -> bool:
     return len(head) >= 2 and (head[0] == 0) != (head[1] == 0)
 
 
-def _read_bytes(path: Path, max_doc_bytes: int) -> bytes | Skipped:
+def _open(path: Path, follow: bool) -> io.BufferedReader:
+    """The file opened for reading; without following a final symlink unless ``follow``
+    (where the OS has ``O_NOFOLLOW``)."""
+    if follow or not hasattr(os, "O_NOFOLLOW"):
+        return path.open("rb")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except OSError as err:
+        if err.errno == errno.ELOOP:  # a symlink now, where the listing saw a file
+            reason = "became a symlink after it was listed; not followed"
+            raise OSError(err.errno, reason) from None
+        raise
+    return os.fdopen(fd, "rb")
+
+
+def _read_bytes(path: Path, max_doc_bytes: int, *, follow: bool = True) -> bytes | Skipped:
     """Whole file contents, unless it is unreadable or over the size cap."""
     try:
-        with path.open("rb") as handle:
+        with _open(path, follow) as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > max_doc_bytes:
                 return Skipped(

@@ -20,6 +20,7 @@ import pytest
 from conftest import ARTICLE, NEAR_COPY, OTHER_ARTICLE
 from typer.testing import CliRunner
 
+from dedup import Document, Skipped
 from dedup.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -371,6 +372,26 @@ def test_symlink_loops_are_named_and_skipped(tmp_path: Path) -> None:
     assert_warned_once_each(run, skipped)
 
 
+def test_a_file_swapped_for_a_symlink_after_listing_is_not_followed(tmp_path: Path) -> None:
+    """The race the walk cannot see: between listing a regular file and opening it, it
+    is replaced by a symlink to a file outside the root. The open refuses it."""
+    from dedup import ingest
+
+    root, outside = tmp_path / "in", tmp_path / "secret.txt"
+    write(root / "good.txt", ARTICLE)
+    write(root / "swapped.txt", OTHER_ARTICLE)
+    write(outside, NEAR_COPY)
+    items = ingest.iter_documents([str(root)])
+    first = next(items)
+    assert isinstance(first, Document) and first.id == "good.txt"
+    (root / "swapped.txt").unlink()  # the listing is done: swap the next file
+    (root / "swapped.txt").symlink_to(outside)
+    rest = list(items)
+    assert [type(item) for item in rest] == [Skipped]
+    assert rest[0].location == str(root / "swapped.txt")
+    assert "became a symlink after it was listed" in rest[0].reason
+
+
 def test_unreadable_files_and_folders_are_named_and_skipped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -387,7 +408,7 @@ def test_unreadable_files_and_folders_are_named_and_skipped(
     try:
         if os.access(secret, os.R_OK):  # root: refuse as the OS would for others
             denied = {str(secret), str(feed), str(locked)}
-            real_open, real_scandir = Path.open, os.scandir
+            real_open, real_os_open, real_scandir = Path.open, os.open, os.scandir
 
             def refuse(path: Any) -> None:
                 if str(path) in denied:
@@ -397,11 +418,16 @@ def test_unreadable_files_and_folders_are_named_and_skipped(
                 refuse(self)
                 return real_open(self, *args, **kwargs)
 
+            def os_open(path: Any, *args: Any, **kwargs: Any) -> Any:
+                refuse(path)
+                return real_os_open(path, *args, **kwargs)
+
             def scandir(path: Any = ".") -> Any:
                 refuse(path)
                 return real_scandir(path)
 
             monkeypatch.setattr(Path, "open", open_)
+            monkeypatch.setattr(os, "open", os_open)
             monkeypatch.setattr(os, "scandir", scandir)
         run = dedup("scan", root, "-f", "json")
     finally:
