@@ -3,7 +3,7 @@
 The rewrite tier's LSH is tuned low and makes tens of candidate pairs per article;
 scoring each pair with two numpy calls costs ~25 µs of overhead, which made the cheap
 bound the largest cost of a large scan. Here a chunk of pairs is scored with a few
-sparse-matrix operations instead (scipy: the one module that touches it).
+sparse-matrix operations instead (scipy: the one module that touches it, imported on first use).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
 from dedup.salience import SalientTerms
 
@@ -24,6 +23,8 @@ class TermMatrix:
     """Row ``i`` holds the weights of article ``i``'s salient terms."""
 
     def __init__(self, terms: Sequence[SalientTerms]) -> None:
+        from scipy import sparse  # here: importing it costs every CLI start ~0.2 s
+
         sizes = np.fromiter((len(t.hashes) for t in terms), dtype=np.int64, count=len(terms))
         hashes = np.concatenate([t.hashes for t in terms]) if terms else np.empty(0, np.uint32)
         weights = np.concatenate([t.weights for t in terms]) if terms else np.empty(0)
