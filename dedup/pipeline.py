@@ -90,6 +90,7 @@ def _run(
     with timer.stage("boilerplate"):
         if _set_aside_repeated_lines(corpus, pairs, fingerprinter):
             pairs = list(candidates.find_pairs(corpus.fingerprints, config))
+        corpus.line_keys = []  # used up: ~1 KB an article of Python ints
     if config.rewrites:
         with timer.stage("rewrites"):
             pairs += _rewrite_pairs(corpus, pairs, config, fingerprinter, jobs)
@@ -169,16 +170,42 @@ def _rewrite_pairs(
     """Tier 2 over one representative of each identical text: LSH candidates, the
     cheap bound, then at most ``rewrite_max_candidates`` verifications per article,
     in ``jobs`` processes."""
-    fps, sal = corpus.fingerprints, corpus.salient
+    fps = corpus.fingerprints
     reps = sorted(
         (group[0] for group in candidates.identical_groups(fps)), key=lambda p: fps[p].doc_id
     )
-    rep_terms = [sal[p] for p in reps]
+    chosen = _rewrite_candidates(corpus, reps, known, config, fingerprinter, jobs)
+    hashes = [corpus.fact_hashes[p] for p in reps]
+    corpus.common_facts = rewrite_candidates.common_facts(hashes, config)
+    # Verified article by article (in (i, j) order, so that each worker reads and parses
+    # each article about once while its article cache stays small), reported in the
+    # order chosen.
+    order = sorted(range(len(chosen)), key=lambda k: (chosen[k].i, chosen[k].j))
+    state = _Verifying(corpus, [fps[p] for p in reps], hashes, SentenceMatcher.default(), config)
+    verified = workers.map_shared(_verify, [chosen[k] for k in order], state, jobs)
+    found = dict(zip(order, verified, strict=True))
+    return [pair for _, pair in sorted(found.items()) if pair is not None]
+
+
+def _rewrite_candidates(
+    corpus: Corpus,
+    reps: list[int],
+    known: Sequence[Pair],
+    config: ScanConfig,
+    fingerprinter: Fingerprinter,
+    jobs: int,
+) -> list[rewrite_candidates.Candidate]:
+    """The representatives' rewrite candidates worth verifying: LSH pairs that pass
+    the date limit and the cheap bound, at most ``rewrite_max_candidates`` best-ranked
+    an article. The LSH pairs and the term matrix (the tier's largest structures) are
+    freed on return, before verification forks its workers."""
+    rep_terms = [corpus.salient[p] for p in reps]
     common = rewrite_candidates.house_terms(rep_terms, config)
+    corpus.house = frozenset(common.tolist())
     lsh_pairs = rewrite_candidates.candidate_pairs(
         rep_terms, common, config, fingerprinter.minhasher
     )
-    rep_ids = [fps[p].doc_id for p in reps]
+    rep_ids = [corpus.fingerprints[p].doc_id for p in reps]
     dates = [stories.parse_date(corpus.members[d].date) for d in rep_ids]
     bounding = _Bounding(
         lsh_pairs,
@@ -192,18 +219,7 @@ def _rewrite_pairs(
     spans = [(s, s + BOUND_CHUNK) for s in range(0, len(lsh_pairs), BOUND_CHUNK)]
     parts = workers.map_shared(_bound, spans, bounding, jobs, min_items=2)
     bounded = [c for part in parts for c in part]
-    corpus.house = frozenset(common.tolist())
-    chosen = rewrite_candidates.best_per_article(bounded, config.rewrite_max_candidates)
-    hashes = [corpus.fact_hashes[p] for p in reps]
-    corpus.common_facts = rewrite_candidates.common_facts(hashes, config)
-    # Verified article by article (in (i, j) order, so that each worker reads and parses
-    # each article about once while its article cache stays small), reported in the
-    # order chosen.
-    order = sorted(range(len(chosen)), key=lambda k: (chosen[k].i, chosen[k].j))
-    state = _Verifying(corpus, [fps[p] for p in reps], hashes, SentenceMatcher.default(), config)
-    verified = workers.map_shared(_verify, [chosen[k] for k in order], state, jobs)
-    found = dict(zip(order, verified, strict=True))
-    return [pair for _, pair in sorted(found.items()) if pair is not None]
+    return rewrite_candidates.best_per_article(bounded, config.rewrite_max_candidates)
 
 
 @dataclass(frozen=True)
