@@ -25,12 +25,13 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter, itemgetter
 from typing import Literal
 
 import xxhash
 
 Span = tuple[int, int]
-Token = tuple[int, int, str]
+Token = re.Match[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ _CURRENCY = {"$": "usd", "us$": "usd", "dlrs": "usd", "dlr": "usd", "dollars": "
 _MONTH_NAMES = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
 )
+_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _MONTHS = {m.lower(): i for i, m in enumerate(_MONTH_NAMES.split("|"), 1)}
 _MONTHS |= {m[:3]: i for m, i in _MONTHS.items()} | {"sept": 9}
 _COMMON = frozenset(
@@ -94,8 +96,8 @@ _NUMBER_STARTS = frozenset(w for v in (*_NUM_WORDS, "a", "an") for w in (v, v.ti
 _NUMBER = re.compile(  # tried only where a token starts with a digit or a number word
     r"(?P<cur>US\$|[$€£¥])?(?<![\w.,])(?<![^\W\d_]-)(?:(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?"
     r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d|[,.]\d)|\d+(?:\.\d+)?)(?:st|nd|rd|th)?"
-    r"(?:\s?(?P<scale>(?i:thousand|million|billion|trillion|mln|bln|bn))\b|(?P<short>[mk])\b)?"
-    r"|(?P<words>(?i:(?:an?\s+(?=(?:hundred|dozen|thousand|million|billion|trillion)\b))?"
+    r"(?:\s?(?P<scale>(?ai:thousand|million|billion|trillion|mln|bln|bn))\b|(?P<short>[mk])\b)?"
+    r"|(?P<words>(?ai:(?:an?\s+(?=(?:hundred|dozen|thousand|million|billion|trillion)\b))?"
     rf"(?:{_NUM_WORD})\b(?:(?:[\s-]+|(?<=hundred)\s+and\s+|(?<=thousand)\s+and\s+)"
     rf"(?:{_NUM_WORD})\b)*)))(?!\w)(?P<pct>\s?(?:%|(?i:percent|per\s+cent|pct)\b))?"
     r"(?P<cur2>\s+(?i:dlrs|dlr|dollars?|euros?|yen)\b)?"
@@ -105,23 +107,32 @@ _M = rf"(?P<month>(?:{_MONTH_NAMES})\b|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|
 _DAY, _YEAR = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\b", r"(?P<year>(?:1[89]|20)\d\d)\b"
 _PREP = r"(?P<prep>\b(?i:in|since|until|till|by|from|before|after|during|early|late|last|next|mid)"
 _PREP += r"[\s-]+)"
-_HINTS = {
+_HINTS = {  # cheap tests first: each pattern below finds its hint in any match
     name: re.compile(hint)
     for name, hint in (("month", "Jan|Feb|Ma[ry]|Apr|Ju[nl]|Aug|Sep|Oct|Nov|Dec"),
-                       ("year", r"1[89]\d\d|20\d\d"), ("day", "day"))
+                       ("year", r"1[89]\d\d|20\d\d"), ("day", _WEEKDAYS))
 }  # fmt: skip
-_DATES = tuple(  # (pattern, what it needs: a cheap test first)
-    (re.compile(p), hint)
-    for p, hint in (
-        (rf"\b{_M}\s+{_DAY}(?:,?\s+{_YEAR})?", "month"),
-        (rf"\b{_DAY}\s+(?:of\s+)?{_M}(?:,?\s+{_YEAR})?", "month"),
-        (rf"\b{_M}\s+{_YEAR}", "month"),
-        (rf"{_PREP}?\b(?P<month>{_MONTH_NAMES})\b", "month"),
-        (rf"{_PREP}{_YEAR}", "year"),
-        (r"\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", "day"),
+_DATES = tuple(  # (pattern, the hint it needs, the hint its matches start at, reach: _anchored)
+    (re.compile(p), need, anchor, reach)
+    for p, need, anchor, reach in (
+        (rf"\b{_M}\s+{_DAY}(?:,?\s+{_YEAR})?", "month", "month", 0),
+        (rf"\b{_DAY}\s+(?:of\s+)?{_M}(?:,?\s+{_YEAR})?", "month", "digits", 0),
+        (rf"\b{_M}\s+{_YEAR}", "month", "month", 0),
+        (rf"{_PREP}?\b(?P<month>{_MONTH_NAMES})\b", "month", "month", 6),
+        (rf"{_PREP}{_YEAR}", "year", "year", 6),
+        (rf"\b(?P<weekday>{_WEEKDAYS})\b", "day", "day", 0),
     )
 )
-_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|\d[^\W_]*|[^\W_]+(?:['\u2019-][^\W_]+)*")
+# A digit run, an acronym ("U.S.") or a word ("al-Assad", "don't"). First written as
+# (?:[^\W\d_]\.){2,}|\d[^\W_]*|[^\W_]+(?:['\u2019-][^\W_]+)*; the same matches, faster: a
+# branch per first character (digit, or letter [^\W\d_]) and possessive quantifiers (nothing
+# after them ever needs them to give back).
+_TOKEN = re.compile(r"\d[^\W_]*+|[^\W\d_](?:\.(?:[^\W\d_]\.)++|[^\W_]*+(?:['\u2019-][^\W_]++)*+)")
+# The same matches on ASCII text (\w is [A-Za-z0-9_], \d [0-9] there), faster still: a plain
+# set of first characters lets the scan skip from token to token.
+_ASCII_TOKEN = re.compile(
+    r"[A-Za-z0-9](?:(?<=[0-9])[A-Za-z0-9]*+|\.(?:[A-Za-z]\.)++|[A-Za-z0-9]*+(?:['-][A-Za-z0-9]++)*+)"
+)
 _UNIT_WORDS = re.compile(
     r"[\s-]*(?:of\s+(?:its|their|the|his|her|our|these|those)\s+)?"
     r"([^\W\d_][\w.]*(?: [^\W\d_][\w.]*){0,2})"
@@ -130,33 +141,98 @@ _ARABIC = re.compile(r"(?:al|el|ad|ash|bin|ibn|abu)-[A-Z]")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 _POSSESSIVE = ("'s", "\u2019s")
 _THOUSANDS = re.compile(r"[,.]\d")
+_DATE_HINT = re.compile("|".join(hint.pattern for hint in _HINTS.values()))  # any of them
+_DIGITS = re.compile(r"\d+")
+_SIGNS = "$€£¥"
+_ARTICLES = frozenset(["a", "an", "A", "An"])  # a number only before a scale word:
+_SCALE_NEXT = re.compile(r"\s+(?ai:hundred|dozen|thousand|million|billion|trillion)\b")
+_QUALIFIERS = tuple(QUALIFIER_CLASSES)
+_NUM_SEPARATORS, _WORD_SEPARATORS = re.compile(r"[,\s]"), re.compile(r"[\s-]+")
+_BY_POSITION = attrgetter("start", "end")
+_Kind = Literal["number", "name", "date"]
+# The slots' own setters: Fact's frozen __init__ sets each through object.__setattr__.
+_SET_KIND, _SET_TEXT, _SET_KEY, _SET_QUALIFIER, _SET_UNIT, _SET_START, _SET_END = (
+    vars(Fact)[name].__set__ for name in Fact.__slots__
+)
+
+
+def _fact(
+    kind: _Kind, text: str, key: str, qualifier: str | None, unit: str | None, start: int, end: int
+) -> Fact:
+    """``Fact(kind, ...)`` at half the cost (the same object: equal and hashed alike)."""
+    fact = object.__new__(Fact)
+    _SET_KIND(fact, kind)
+    _SET_TEXT(fact, text)
+    _SET_KEY(fact, key)
+    _SET_QUALIFIER(fact, qualifier)
+    _SET_UNIT(fact, unit)
+    _SET_START(fact, start)
+    _SET_END(fact, end)
+    return fact
 
 
 def extract(sentence: str) -> list[Fact]:
     """The number, name and date facts of one sentence, in order of appearance."""
-    dates = list(_dates(sentence))
+    hint = _DATE_HINT.search(sentence)
+    dates = _dates(sentence, hint.start()) if hint else []
     text = sentence  # dates blanked (same length, offsets hold) so numbers skip them
     for f in dates:
         text = text[: f.start] + " " * (f.end - f.start) + text[f.end :]
-    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
-    numbers = list(_numbers(text, sentence, tokens))
-    names = _names(text, sentence, tokens, [(f.start, f.end) for f in numbers])
-    return sorted([*dates, *numbers, *names], key=lambda f: (f.start, f.end))
+    tokens = list((_ASCII_TOKEN if text.isascii() else _TOKEN).finditer(text))
+    words: list[str] = list(map(itemgetter(0), tokens))
+    numbers = _numbers(text, sentence, tokens, words)
+    names = _names(text, sentence, tokens, words, numbers)
+    if not dates and not numbers:
+        return names  # in order already: each starts after the one before
+    return sorted(dates + numbers + names, key=_BY_POSITION)
 
 
-def _dates(sentence: str) -> Iterator[Fact]:
+def _dates(sentence: str, first: int) -> list[Fact]:
     """Date facts, most specific pattern first; later patterns skip taken spans."""
+    found: list[Fact] = []
     taken: list[Span] = []
-    present = {name: hint.search(sentence) is not None for name, hint in _HINTS.items()}
-    for pattern, hint in _DATES:
-        if not present[hint]:
+    anchors = _anchors(sentence, first)
+    for pattern, need, anchor, reach in _DATES:
+        if not anchors[need]:
             continue
-        for m in pattern.finditer(sentence):
+        for m in _anchored(pattern, sentence, anchors[anchor], reach):
             span = m.span(m.lastgroup or 0) if "prep" in pattern.groupindex else m.span()
             key = _date_key(m.groupdict())
             if key and not any(s < span[1] and span[0] < e for s, e in taken):
                 taken.append(span)
-                yield Fact("date", sentence[span[0] : span[1]], key, None, None, *span)
+                found.append(_fact("date", sentence[span[0] : span[1]], key, None, None, *span))
+    return found
+
+
+def _anchors(sentence: str, first: int) -> dict[str, list[int]]:
+    """Where each hint matches, found from the first one in one pass (the hints of months,
+    years and weekdays never overlap), and the digit runs ("digits") if there is a month."""
+    anchors: dict[str, list[int]] = {"month": [], "year": [], "day": [], "digits": []}
+    for m in _DATE_HINT.finditer(sentence, first):
+        hint = m[0]
+        kind = "year" if hint[0].isdigit() else "day" if len(hint) > 3 else "month"
+        anchors[kind].append(m.start())
+    if anchors["month"]:
+        anchors["digits"] = [m.start() for m in _DIGITS.finditer(sentence)]
+    return anchors
+
+
+def _anchored(
+    pattern: re.Pattern[str], sentence: str, anchors: list[int], reach: int
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(sentence)``, tried only where its matches can start: at an anchor
+    (where a hint found a month, year, ...) or, with a reach, up to that many letters before
+    the spaces or hyphens before one ("in May", "mid-1987"; such a preposition holds no anchor)."""
+    end = 0
+    for at in anchors:
+        start = at
+        while reach and start and (sentence[start - 1].isspace() or sentence[start - 1] == "-"):
+            start -= 1
+        for p in (*range(max(end, start - reach), start), at):
+            if p >= end and (m := pattern.match(sentence, p)):
+                end = m.end()
+                yield m
+                break
 
 
 def _date_key(groups: dict[str, str | None]) -> str | None:
@@ -174,34 +250,58 @@ def _date_key(groups: dict[str, str | None]) -> str | None:
     return f"{year or '-'}-{number:02}" + (f"-{int(day):02}" if day else "")
 
 
-def _numbers(text: str, sentence: str, tokens: list[Token]) -> Iterator[Fact]:
+def _numbers(text: str, sentence: str, tokens: list[Token], words: list[str]) -> list[Fact]:
     """Number facts at tokens starting with a digit or number word, with the currency
     before, the qualifier before, and the percent, money or noun unit after."""
+    found: list[Fact] = []
     end = 0
-    for s, _, word in tokens:
-        if s < end or not (word[0].isdigit() or word.partition("-")[0] in _NUMBER_STARTS):
+    for token, word in zip(tokens, words, strict=True):
+        head = word in _NUMBER_STARTS or ("-" in word and word.partition("-")[0] in _NUMBER_STARTS)
+        if not (head or word[0].isdigit()):
             continue
-        cur = next((c for c in ("US$", "$", "€", "£", "¥") if text.startswith(c, s - len(c))), "")
-        m = _NUMBER.match(text, s - len(cur)) if s >= len(cur) else None
-        if m is None or (value := _value(m)) is None:
+        if word in _ARTICLES and not _SCALE_NEXT.match(text, token.end()):
+            continue  # not "a thousand": _NUMBER cannot match
+        s = token.start()
+        if s < end or (m := _number_at(text, s)) is None or (value := _value(m)) is None:
             continue
-        q, end = _QUALIFIER.search(text, max(0, m.start() - 25), m.start()), m.end()
+        q, end = _qualifier(text, m.start()), m.end()
         start = q.start() if q else m.start()
         money = _CURRENCY.get((m["cur"] or m["cur2"] or "").strip().lower())
         unit = money or ("percent" if m["pct"] else _unit(text, end))
         qual = " ".join(q[1].lower().split()) if q else None
         key = format(value.normalize(), "f")  # "1000", "1.5": no exponent
-        yield Fact("number", sentence[start:end], key, qual, unit, start, end)
+        found.append(_fact("number", sentence[start:end], key, qual, unit, start, end))
+    return found
+
+
+def _number_at(text: str, s: int) -> re.Match[str] | None:
+    """The number at token start s, from a currency sign before it ("US$5", "€5"). At
+    offset 0 a sign ending the text counts as one before it (and there is no number):
+    the first version's negative-offset ``startswith``, kept so that output is unchanged."""
+    if not s:
+        return None if text[-1] in _SIGNS else _NUMBER.match(text)
+    if text[s - 1] not in _SIGNS:
+        return _NUMBER.match(text, s)
+    return _NUMBER.match(text, s - 3 if s >= 3 and text.startswith("US$", s - 3) else s - 1)
+
+
+def _qualifier(text: str, at: int) -> re.Match[str] | None:
+    """The qualifier right before a number at ``at`` ("more than 1,000"), in 25 chars."""
+    window = text[max(0, at - 25) : at]
+    if window.isascii() and not window.rstrip().lower().endswith(_QUALIFIERS):
+        return None  # no qualifier there (ASCII: no Unicode case folding)
+    return _QUALIFIER.search(text, max(0, at - 25), at)
 
 
 def _value(m: re.Match[str]) -> Decimal | None:
     """Value of a number match; None for a bare "one", and "100m" without money."""
     if m["words"]:
-        words = re.split(r"[\s-]+", m["words"].lower())
+        words = _WORD_SEPARATORS.split(m["words"].lower())
         return None if words == ["one"] else Decimal(_word_value(words))
     if m["short"] and not m["cur"]:
         return None
-    value = Decimal(re.sub(r"[,\s]", "", m["num"]))
+    num = m["num"]
+    value = Decimal(num if num.isdigit() else _NUM_SEPARATORS.sub("", num))
     scale = m["scale"] or m["short"]
     return value * _SCALES[scale.lower()] if scale else value
 
@@ -222,7 +322,7 @@ def _word_value(words: list[str]) -> int:
 def _unit(text: str, end: int) -> str | None:
     """Head noun of the (up to three word) phrase after a number: its first plural-looking
     lower-case word, else its last; a function word, verb or adverb ends the phrase."""
-    m, lower = _UNIT_WORDS.match(text, end), list[str]()
+    m, lower = _UNIT_WORDS.match(text, end), []
     for word in m[1].split() if m else []:
         low = word.lower().rstrip(".")
         if low in _COMMON or (word[0].islower() and low.endswith(("ed", "ing", "ly"))):
@@ -235,17 +335,27 @@ def _unit(text: str, end: int) -> str | None:
     return plural[0] if plural else (lower[-1] if lower else None)
 
 
-def _names(text: str, sentence: str, tokens: list[Token], numbers: list[Span]) -> Iterator[Fact]:
+def _names(
+    text: str, sentence: str, tokens: list[Token], words: list[str], numbers: list[Fact]
+) -> list[Fact]:
     """Name facts: runs of capitalised words, trimmed and extended (see module doc)."""
-    long_words = [w for _, _, w in tokens if len(w) >= 4 and w.isalpha()]
-    if len(long_words) >= 4 and sum(w[0].isupper() for w in long_words) >= 0.9 * len(long_words):
-        return  # a headline in Title Case or ALL CAPS: capitals tell nothing
-    done = 0
-    for i, (_, _, word) in enumerate(tokens):
-        if i >= done and (word[0].isupper() or "-" in word) and _capital(word):
-            done = _run_end(text, tokens, i, numbers)
-            if fact := _name(text, sentence, tokens, i, done):
-                yield fact
+    if "-" not in text and text.islower():
+        return []  # no capital letter at all
+    found: list[Fact] = []
+    done = capitals = 0
+    for i, word in enumerate(words):
+        if i >= done and (word[0].isupper() or ("-" in word and _capital(word))):
+            done = _run_end(text, tokens, words, i, numbers)
+            capitals += done - i or 1  # no fewer than the capitalised words seen
+            if fact := _name(text, sentence, tokens, words, i, done):
+                found.append(fact)
+    return [] if capitals >= 4 and _headline(words) else found  # a headline has 4 or more
+
+
+def _headline(words: list[str]) -> bool:
+    """A headline in Title Case or ALL CAPS: 90 % of four or more long words capitalised."""
+    long_words = [w for w in words if len(w) >= 4 and w.isalpha()]
+    return len(long_words) >= 4 and sum(w[0].isupper() for w in long_words) >= 0.9 * len(long_words)
 
 
 def _capital(word: str) -> bool:
@@ -253,43 +363,49 @@ def _capital(word: str) -> bool:
     return word[0].isupper() or ("-" in word[2:4] and bool(_ARABIC.match(word)))
 
 
-def _run_end(text: str, tokens: list[Token], i: int, numbers: list[Span]) -> int:
+def _run_end(text: str, tokens: list[Token], words: list[str], i: int, numbers: list[Fact]) -> int:
     """End of the run of capitalised tokens (inner connectors allowed) starting at i."""
     j = i
-    while j < len(tokens):
-        s, e, word = tokens[j]
-        if not _capital(word) and not (j > i and word in _CONNECTORS):
+    while j < len(words):
+        word = words[j]
+        if not (word[0].isupper() or _capital(word) or (j > i and word in _CONNECTORS)):
             break
-        if any(ns < e and s < ne for ns, ne in numbers):
+        s, e = tokens[j].span()
+        if numbers and any(f.start < e and s < f.end for f in numbers):
             break
         if j > i:  # joined by spaces, or ". " after "Gen"; a possessive ends the name
-            gap, prev = text[tokens[j - 1][1] : s], tokens[j - 1][2]
-            abbreviation = gap[:1] == "." and gap[1:].isspace() and prev.lower() in _ABBREVIATIONS
-            if prev.endswith(_POSSESSIVE) or not (gap.isspace() or abbreviation):
+            gap, prev = text[tokens[j - 1].end() : s], words[j - 1]
+            spaced = gap.isspace() or (
+                gap[:1] == "." and gap[1:].isspace() and prev.lower() in _ABBREVIATIONS
+            )
+            if prev.endswith(_POSSESSIVE) or not spaced:
                 break
         j += 1
-    while j > i and tokens[j - 1][2] in _CONNECTORS:
+    while j > i and words[j - 1] in _CONNECTORS:
         j -= 1
     return j
 
 
-def _name(text: str, sentence: str, tokens: list[Token], i: int, j: int) -> Fact | None:
+def _name(
+    text: str, sentence: str, tokens: list[Token], words: list[str], i: int, j: int
+) -> Fact | None:
     """The name of tokens[i:j], without a common opening word, with a leading ordinal
     and a trailing number; None when nothing (or a single letter) is left."""
-    first = tokens[i][2]
-    if text[: tokens[i][0]].rstrip()[-1:] in _OPENERS and first.lower() in _COMMON:
+    first = words[i]
+    if first.lower() in _COMMON and text[: tokens[i].start()].rstrip()[-1:] in _OPENERS:
         i += not (first.isupper() and len(first) > 1)  # "US" stays, "The" and "I" go
-    if i >= j or (j - i == 1 and len(tokens[i][2]) == 1):
+    if i >= j or (j - i == 1 and len(words[i]) == 1):
         return None
-    before, after = (tokens[i - 1] if i else None), (tokens[j] if j < len(tokens) else None)
-    if before and _ORDINAL.fullmatch(before[2]) and text[before[1] : tokens[i][0]] == " ":
-        i -= 1  # "101st Air Base"
-    possessive = tokens[j - 1][2].endswith(_POSSESSIVE)
-    if after and after[2].isdigit() and text[tokens[j - 1][1] : after[0]] == " " and not possessive:
-        j += not _THOUSANDS.match(text, after[1])  # "Air Base 101", not "Base 1,000"
-    start, end = tokens[i][0], tokens[j - 1][1] - 2 * possessive
+    start, end = tokens[i].start(), tokens[j - 1].end()
+    if i and _ORDINAL.fullmatch(words[i - 1]) and text[tokens[i - 1].end() : start] == " ":
+        start = tokens[i - 1].start()  # "101st Air Base"
+    after = tokens[j] if j < len(tokens) else None
+    if words[j - 1].endswith(_POSSESSIVE):
+        end -= 2
+    elif after and after[0].isdigit() and text[end : after.start()] == " ":
+        end = end if _THOUSANDS.match(text, after.end()) else after.end()  # "Base 101", "1,000"
     key = " ".join(text[start:end].split()).replace(".", "").replace("\u2019", "'").casefold()
-    return Fact("name", sentence[start:end], key, None, None, start, end)
+    return _fact("name", sentence[start:end], key, None, None, start, end)
 
 
 def qualifier_class(qualifier: str | None) -> str:

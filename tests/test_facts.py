@@ -317,3 +317,12 @@ def test_a_bare_year_is_not_a_specific_fact() -> None:
     [troops] = _of("It sent 1,990 troops again", "number")
     assert not specific(year)
     assert specific(troops)  # a figure written as one, even in the years' range
+
+
+def test_unicode_case_folds_of_scale_words_are_not_scales() -> None:
+    """ "thou\u017fand" (long s) and "m\u0131llion" (dotless i) match a case-insensitive
+    Unicode pattern but are no scale words: they used to raise KeyError, stopping a scan."""
+    for text in ("5 thou\u017fand soldiers", "5 m\u0131llion", "a thou\u017fand"):
+        found = [(f.kind, f.key) for f in extract(text)]
+        assert ("number", "5000") not in found and ("number", "5000000") not in found
+    assert [(f.kind, f.key) for f in extract("5 thousand soldiers")] == [("number", "5000")]
