@@ -87,19 +87,31 @@ class MemoryBandIndex:
     def pair_array(self) -> I64:
         """Every candidate pair as a row ``(i, j)``, ``i < j``, sorted: 16 bytes a pair,
         where a list of tuples costs about 100 (a large corpus has millions)."""
-        docs = self._docs[: self._size]
-        if len(docs) < 2:
-            return np.empty((0, 2), dtype=np.int64)
-        width = int(docs.max()) + 1
-        found: list[I64] = []
-        for band in range(self.bands):
-            column = self._keys[: self._size, band]
-            order = np.argsort(column, kind="stable")
-            found.extend(self._bucket_pairs(column[order], docs[order], width))
+        found = [self._band_codes(band) for band in range(self.bands)]
         if not found:
             return np.empty((0, 2), dtype=np.int64)
-        codes = np.unique(np.concatenate(found))
-        return np.stack(np.divmod(codes, width), axis=1)
+        return self._decode(np.unique(np.concatenate(found)))
+
+    def band_pairs(self, band: int) -> I64:
+        """The pairs sharing band ``band``'s key, as ``pair_array`` rows: one band at a
+        time, a large corpus's pairs need never be held all at once (a pair sharing
+        several bands is in several bands' pairs)."""
+        return self._decode(np.sort(self._band_codes(band)))
+
+    def _band_codes(self, band: int) -> I64:
+        """Pair codes ``i * width + j`` of one band (unsorted, each pair once)."""
+        if self._size < 2:
+            return np.empty(0, dtype=np.int64)
+        column = self._keys[: self._size, band]
+        order = np.argsort(column, kind="stable")
+        codes = list(self._bucket_pairs(column[order], self._docs[order], self._width()))
+        return np.concatenate(codes) if codes else np.empty(0, dtype=np.int64)
+
+    def _width(self) -> int:
+        return int(self._docs[: self._size].max()) + 1 if self._size else 1
+
+    def _decode(self, codes: I64) -> I64:
+        return np.stack(np.divmod(codes, self._width()), axis=1)
 
     def _bucket_pairs(self, keys: U64, docs: I64, width: int) -> Iterator[I64]:
         """Pair codes ``i * width + j`` (i < j) for every run of equal sorted keys."""

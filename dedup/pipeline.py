@@ -26,7 +26,7 @@ from dedup.config import ScanConfig
 from dedup.corpus import Corpus, Progress, StageTimer, fingerprint_all
 from dedup.document import Document, Skipped
 from dedup.fingerprint import Fingerprint, Fingerprinter, TooShort
-from dedup.lsh import I64
+from dedup.lsh import MemoryBandIndex
 from dedup.match import SentenceMatcher
 from dedup.results import ScanResult, Story
 from dedup.salience import SalientTerms
@@ -35,7 +35,7 @@ from dedup.term_matrix import TermMatrix
 
 ARTICLE_CACHE = 2_000
 BOUND_CHUNK = 20_000
-"""LSH pairs per task of the cheap bound."""
+"""LSH pairs scored in bulk at once."""
 BOUND_SLACK = 1e-4
 """The bulk weighted Jaccard (float32 weights) only preselects pairs for the exact
 bound, so it is allowed this much rounding."""
@@ -202,13 +202,11 @@ def _rewrite_candidates(
     rep_terms = [corpus.salient[p] for p in reps]
     common = rewrite_candidates.house_terms(rep_terms, config)
     corpus.house = frozenset(common.tolist())
-    lsh_pairs = rewrite_candidates.candidate_pairs(
-        rep_terms, common, config, fingerprinter.minhasher
-    )
+    index = rewrite_candidates.candidate_index(rep_terms, common, config, fingerprinter.minhasher)
     rep_ids = [corpus.fingerprints[p].doc_id for p in reps]
     dates = [stories.parse_date(corpus.members[d].date) for d in rep_ids]
     bounding = _Bounding(
-        lsh_pairs,
+        index,
         rep_terms,
         TermMatrix(rep_terms),
         rep_ids,
@@ -216,10 +214,11 @@ def _rewrite_candidates(
         rewrite_candidates.days_apart(dates, config.rewrite_max_days),
         config,
     )
-    spans = [(s, s + BOUND_CHUNK) for s in range(0, len(lsh_pairs), BOUND_CHUNK)]
-    parts = workers.map_shared(_bound, spans, bounding, jobs, min_items=2)
-    bounded = [c for part in parts for c in part]
-    return rewrite_candidates.best_per_article(bounded, config.rewrite_max_candidates)
+    parts = workers.map_shared(_bound, list(range(index.bands)), bounding, jobs, min_items=2)
+    bounded = {(c.i, c.j): c for part in parts for c in part}  # a pair in several bands
+    return rewrite_candidates.best_per_article(
+        [bounded[ij] for ij in sorted(bounded)], config.rewrite_max_candidates
+    )
 
 
 @dataclass(frozen=True)
@@ -227,7 +226,7 @@ class _Bounding:
     """What the cheap bound over the rewrite tier's LSH pairs needs (inherited by the
     worker processes: the pairs are never sent)."""
 
-    pairs: I64
+    index: MemoryBandIndex
     terms: list[SalientTerms]
     matrix: TermMatrix
     ids: list[str]
@@ -236,21 +235,23 @@ class _Bounding:
     config: ScanConfig
 
 
-def _bound(state: _Bounding, span: tuple[int, int]) -> list[rewrite_candidates.Candidate]:
-    """The LSH pairs in ``span`` that are new, close enough in date, and pass the
-    cheap bound, ranked."""
+def _bound(state: _Bounding, band: int) -> list[rewrite_candidates.Candidate]:
+    """The LSH pairs of one band that are new, close enough in date, and pass the
+    cheap bound, ranked; scored in bulk first, a chunk at a time."""
     found = []
-    terms, pairs = state.terms, state.pairs[span[0] : span[1]]
-    scores = state.matrix.weighted_jaccard(pairs)
-    close = pairs[scores >= state.config.rewrite_min_weighted_jaccard - BOUND_SLACK]
-    for i, j in close.tolist():
-        a, b = state.ids[i], state.ids[j]
-        if (min(a, b), max(a, b)) in state.known or state.apart(i, j):
-            continue
-        bound = rewrite.cheap_bound(terms[i], terms[j], state.config)
-        if bound is not None:
-            rank = rewrite_candidates.rank(terms[i], terms[j])
-            found.append(rewrite_candidates.Candidate(rank, bound, i, j))
+    terms, pairs = state.terms, state.index.band_pairs(band)
+    for start in range(0, len(pairs), BOUND_CHUNK):
+        chunk = pairs[start : start + BOUND_CHUNK]
+        scores = state.matrix.weighted_jaccard(chunk)
+        close = chunk[scores >= state.config.rewrite_min_weighted_jaccard - BOUND_SLACK]
+        for i, j in close.tolist():
+            a, b = state.ids[i], state.ids[j]
+            if (min(a, b), max(a, b)) in state.known or state.apart(i, j):
+                continue
+            bound = rewrite.cheap_bound(terms[i], terms[j], state.config)
+            if bound is not None:
+                rank = rewrite_candidates.rank(terms[i], terms[j])
+                found.append(rewrite_candidates.Candidate(rank, bound, i, j))
     return found
 
 

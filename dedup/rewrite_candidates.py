@@ -46,18 +46,27 @@ def house_terms(salient: Sequence[SalientTerms], config: ScanConfig) -> U32:
     return common
 
 
-def candidate_pairs(
+def candidate_index(
     salient: Sequence[SalientTerms], common: U32, config: ScanConfig, minhasher: MinHasher
-) -> I64:
-    """Positions ``(i, j)``, ``i < j``, of articles whose salient-term signatures
-    (house vocabulary ``common`` left out) share a band, one pair a row, sorted."""
+) -> MemoryBandIndex:
+    """The band index of the articles' salient-term signatures (house vocabulary
+    ``common`` left out), by position: its pairs are the tier's candidates. At 100,000
+    articles they number ~20 million, so they are best taken a band at a time."""
     bands, rows = lsh_params(config.rewrite_lsh_threshold, config.num_perm)
     index = MemoryBandIndex(bands, rows, max_bucket=MAX_BUCKET)
     for position, item in enumerate(salient):
         terms = signature_terms(item, common)
         if terms is not None:
             index.add(position, band_keys(minhasher.signature(terms), bands, rows))
-    return index.pair_array()
+    return index
+
+
+def candidate_pairs(
+    salient: Sequence[SalientTerms], common: U32, config: ScanConfig, minhasher: MinHasher
+) -> I64:
+    """Positions ``(i, j)``, ``i < j``, of articles whose salient-term signatures
+    share a band, one pair a row, sorted."""
+    return candidate_index(salient, common, config, minhasher).pair_array()
 
 
 def signature_terms(item: SalientTerms, common: U32) -> U32 | None:
