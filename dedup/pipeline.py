@@ -1,44 +1,32 @@
 """The scan pipeline as named stages run in one place, each timed:
-ingest -> fingerprint -> copies (tier 1: word-shingle LSH + exact verification) ->
-rewrites (tier 2: salient-term LSH + alignment and shared facts) -> stories."""
+ingest -> fingerprint (``corpus``) -> copies (tier 1: word-shingle LSH + exact
+verification) -> boilerplate (lines repeated across the corpus) -> rewrites (tier 2,
+``rewrite_stage``: salient-term LSH + alignment and shared facts) -> stories -> ledger."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from dedup import (
     boilerplate,
     candidates,
     ingest,
     ledger,
-    rewrite,
-    rewrite_candidates,
+    rewrite_stage,
     salience,
     stories,
     wire,
     workers,
 )
-from dedup.article import Article
 from dedup.candidates import Pair
 from dedup.cluster import UnionFind
 from dedup.config import ScanConfig
 from dedup.corpus import Corpus, Progress, StageTimer, fingerprint_all
 from dedup.document import Document, Skipped
-from dedup.fingerprint import Fingerprint, Fingerprinter, TooShort
-from dedup.lsh import MemoryBandIndex
+from dedup.fingerprint import Fingerprinter, TooShort
 from dedup.match import SentenceMatcher
 from dedup.results import ScanResult, Story
-from dedup.salience import SalientTerms
-from dedup.shingle import U64
-from dedup.term_matrix import TermMatrix
-
-ARTICLE_CACHE = 2_000
-BOUND_CHUNK = 20_000
-"""LSH pairs scored in bulk at once."""
-BOUND_SLACK = 1e-4
-"""The bulk weighted Jaccard (float32 weights) only preselects pairs for the exact
-bound, so it is allowed this much rounding."""
 
 
 def scan(
@@ -93,7 +81,7 @@ def _run(
         corpus.line_keys = []  # used up: ~1 KB an article of Python ints
     if config.rewrites:
         with timer.stage("rewrites"):
-            pairs += _rewrite_pairs(corpus, pairs, config, fingerprinter, jobs)
+            pairs += rewrite_stage.rewrite_pairs(corpus, pairs, config, fingerprinter, jobs)
     with timer.stage("stories"):
         fps = corpus.fingerprints
         groups = [[fps[p].doc_id for p in g] for g in candidates.identical_groups(fps)]
@@ -160,150 +148,10 @@ def _refingerprint(
         corpus.salient[position] = salience.salient_terms(tokens)
 
 
-def _rewrite_pairs(
-    corpus: Corpus,
-    known: Sequence[Pair],
-    config: ScanConfig,
-    fingerprinter: Fingerprinter,
-    jobs: int,
-) -> list[Pair]:
-    """Tier 2 over one representative of each identical text: LSH candidates, the
-    cheap bound, then at most ``rewrite_max_candidates`` verifications per article,
-    in ``jobs`` processes."""
-    fps = corpus.fingerprints
-    reps = sorted(
-        (group[0] for group in candidates.identical_groups(fps)), key=lambda p: fps[p].doc_id
-    )
-    chosen = _rewrite_candidates(corpus, reps, known, config, fingerprinter, jobs)
-    hashes = [corpus.fact_hashes[p] for p in reps]
-    corpus.common_facts = rewrite_candidates.common_facts(hashes, config)
-    # Verified article by article (in (i, j) order, so that each worker reads and parses
-    # each article about once while its article cache stays small), reported in the
-    # order chosen.
-    order = sorted(range(len(chosen)), key=lambda k: (chosen[k].i, chosen[k].j))
-    state = _Verifying(corpus, [fps[p] for p in reps], hashes, SentenceMatcher.default(), config)
-    verified = workers.map_shared(_verify, [chosen[k] for k in order], state, jobs)
-    found = dict(zip(order, verified, strict=True))
-    return [pair for _, pair in sorted(found.items()) if pair is not None]
-
-
-def _rewrite_candidates(
-    corpus: Corpus,
-    reps: list[int],
-    known: Sequence[Pair],
-    config: ScanConfig,
-    fingerprinter: Fingerprinter,
-    jobs: int,
-) -> list[rewrite_candidates.Candidate]:
-    """The representatives' rewrite candidates worth verifying: LSH pairs that pass
-    the date limit and the cheap bound, at most ``rewrite_max_candidates`` best-ranked
-    an article. The LSH pairs and the term matrix (the tier's largest structures) are
-    freed on return, before verification forks its workers."""
-    rep_terms = [corpus.salient[p] for p in reps]
-    common = rewrite_candidates.house_terms(rep_terms, config)
-    corpus.house = frozenset(common.tolist())
-    index = rewrite_candidates.candidate_index(rep_terms, common, config, fingerprinter.minhasher)
-    rep_ids = [corpus.fingerprints[p].doc_id for p in reps]
-    dates = [stories.parse_date(corpus.members[d].date) for d in rep_ids]
-    bounding = _Bounding(
-        index,
-        rep_terms,
-        TermMatrix(rep_terms),
-        rep_ids,
-        {(p.a, p.b) for p in known},
-        rewrite_candidates.days_apart(dates, config.rewrite_max_days),
-        config,
-    )
-    parts = workers.map_shared(_bound, list(range(index.bands)), bounding, jobs, min_items=2)
-    bounded = {(c.i, c.j): c for part in parts for c in part}  # a pair in several bands
-    return rewrite_candidates.best_per_article(
-        [bounded[ij] for ij in sorted(bounded)], config.rewrite_max_candidates
-    )
-
-
-@dataclass(frozen=True)
-class _Bounding:
-    """What the cheap bound over the rewrite tier's LSH pairs needs (inherited by the
-    worker processes: the pairs are never sent)."""
-
-    index: MemoryBandIndex
-    terms: list[SalientTerms]
-    matrix: TermMatrix
-    ids: list[str]
-    known: set[tuple[str, str]]
-    apart: Callable[[int, int], bool]
-    config: ScanConfig
-
-
-def _bound(state: _Bounding, band: int) -> list[rewrite_candidates.Candidate]:
-    """The LSH pairs of one band that are new, close enough in date, and pass the
-    cheap bound, ranked; scored in bulk first, a chunk at a time."""
-    found = []
-    terms, pairs = state.terms, state.index.band_pairs(band)
-    for start in range(0, len(pairs), BOUND_CHUNK):
-        chunk = pairs[start : start + BOUND_CHUNK]
-        scores = state.matrix.weighted_jaccard(chunk)
-        close = chunk[scores >= state.config.rewrite_min_weighted_jaccard - BOUND_SLACK]
-        for i, j in close.tolist():
-            a, b = state.ids[i], state.ids[j]
-            if (min(a, b), max(a, b)) in state.known or state.apart(i, j):
-                continue
-            bound = rewrite.cheap_bound(terms[i], terms[j], state.config)
-            if bound is not None:
-                rank = rewrite_candidates.rank(terms[i], terms[j])
-                found.append(rewrite_candidates.Candidate(rank, bound, i, j))
-    return found
-
-
-@dataclass(frozen=True)
-class _Verifying:
-    """What verifying a rewrite candidate needs, inherited by the worker processes."""
-
-    corpus: Corpus
-    fingerprints: list[Fingerprint]
-    """Of the representatives, by candidate index."""
-    fact_hashes: list[U64]
-    matcher: SentenceMatcher
-    config: ScanConfig
-
-
-def _verify(state: _Verifying, candidate: rewrite_candidates.Candidate) -> Pair | None:
-    """The pair of a rewrite candidate when verification finds a rewrite, else None."""
-    _, bound, i, j = candidate
-    corpus, config = state.corpus, state.config
-    fa, fb = sorted((state.fingerprints[i], state.fingerprints[j]), key=lambda f: f.doc_id)
-    art_a, art_b = _article(corpus, fa.doc_id), _article(corpus, fb.doc_id)
-    hashes = state.fact_hashes
-    most = rewrite_candidates.shared_fact_bound(hashes[i], hashes[j], corpus.common_facts)
-    evidence = rewrite.verify(
-        art_a, art_b, bound, state.matcher, config, corpus.common_facts, fact_bound=most
-    )
-    if not evidence.verdict:
-        return None
-    scores = candidates.score(fa, fb, config)
-    return Pair(fa.doc_id, fb.doc_id, scores.jaccard, scores.containment, "rewrite", evidence)
-
-
-def _article(corpus: Corpus, doc_id: str) -> Article:
-    """The article of ``doc_id`` (its sentences and facts cached), read from the spool;
-    the ``ARTICLE_CACHE`` most recently used are kept: a parsed article holds ten times
-    its text, and keeping every one verified made a 50,000-article scan take 1.7 GB."""
-    cache = corpus.articles
-    found = cache.get(doc_id)
-    if found is None:
-        found = Article(corpus.documents[doc_id], corpus.house, corpus.repeated)
-        if len(cache) >= ARTICLE_CACHE:
-            del cache[next(iter(cache))]
-    else:
-        del cache[doc_id]
-    cache[doc_id] = found  # most recent last
-    return found
-
-
 def _ledger(state: tuple[Corpus, SentenceMatcher], story: Story) -> ledger.StoryLedger:
     """One story's sentence ledger (runs in a worker process)."""
     corpus, matcher = state
-    articles = {m.document: _article(corpus, m.document) for m in story.members}
+    articles = {m.document: corpus.article(m.document) for m in story.members}
     return ledger.build(story, articles, matcher)
 
 

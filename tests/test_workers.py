@@ -110,11 +110,11 @@ def test_scan_output_does_not_depend_on_the_article_cache(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from benchmarks import corpora
-    from dedup import pipeline
+    from dedup import corpus
 
     seeds = corpora.seeds()
     full = to_json(scan_documents(seeds))
-    monkeypatch.setattr(pipeline, "ARTICLE_CACHE", 1)  # every article parsed again
+    monkeypatch.setattr(corpus, "ARTICLE_CACHE", 1)  # every article parsed again
     assert to_json(scan_documents(seeds)) == full
     assert len(scan_documents(seeds).stories) == 1
 
