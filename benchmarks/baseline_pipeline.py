@@ -20,12 +20,13 @@ import json
 import re
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from datasketch import MinHash, MinHashLSH
+
+from dedup.cluster import UnionFind
+from dedup.corpus import StageTimer
 
 NUM_PERM = 128
 THRESHOLD = 0.5
@@ -33,54 +34,9 @@ SHINGLE = 5
 _WORD = re.compile(r"\w+")
 
 
-class UnionFind:
-    """Disjoint sets over string keys, path halving and union by size."""
-
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-        self.size: dict[str, int] = {}
-
-    def find(self, key: str) -> str:
-        parent = self.parent
-        if key not in parent:
-            parent[key] = key
-            self.size[key] = 1
-            return key
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    def union(self, a: str, b: str) -> None:
-        root_a, root_b = self.find(a), self.find(b)
-        if root_a == root_b:
-            return
-        if self.size[root_a] < self.size[root_b]:
-            root_a, root_b = root_b, root_a
-        self.parent[root_b] = root_a
-        self.size[root_a] += self.size[root_b]
-
-    def groups(self) -> list[list[str]]:
-        """Every set of two or more keys, each sorted, in order of their first key."""
-        found: dict[str, list[str]] = {}
-        for key in self.parent:
-            found.setdefault(self.find(key), []).append(key)
-        return sorted(sorted(group) for group in found.values() if len(group) > 1)
-
-
-class Timer:
-    """Seconds per named stage."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        began = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - began
+def sets_of_two_or_more(groups: UnionFind) -> list[list[str]]:
+    """Every set of two or more keys, each sorted, in order of their first key."""
+    return sorted(group for group in groups.groups() if len(group) > 1)
 
 
 def shingles(text: str) -> set[str]:
@@ -99,7 +55,7 @@ def minhash(items: set[str]) -> MinHash:
 
 def run(corpus: Path) -> tuple[dict[str, Any], dict[str, float]]:
     """The groups of ``corpus`` and the seconds per stage (``report`` is added by main)."""
-    timer = Timer()
+    timer = StageTimer()
     lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
     groups = UnionFind()
     pairs: list[tuple[str, str]] = []
@@ -136,7 +92,7 @@ def run(corpus: Path) -> tuple[dict[str, Any], dict[str, float]]:
                     pairs.append((other, key))
                     groups.union(other, key)
     with timer.stage("union-find"):
-        grouped = groups.groups()
+        grouped = sets_of_two_or_more(groups)
     result = {
         "documents": documents,
         "too_short": too_short,

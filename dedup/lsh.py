@@ -81,37 +81,37 @@ class MemoryBandIndex:
         return {int(d) for d in self._docs[: self._size][hits]}
 
     def pairs(self) -> Iterator[tuple[int, int]]:
-        for chunk in np.array_split(self.pair_array(), max(1, len(self) // 4096)):
+        found = self.pair_array()
+        for start in range(0, len(found), 65_536):  # a few Python ints at a time
+            chunk = found[start : start + 65_536]
             yield from zip(chunk[:, 0].tolist(), chunk[:, 1].tolist(), strict=True)
 
     def pair_array(self) -> I64:
         """Every candidate pair as a row ``(i, j)``, ``i < j``, sorted: 16 bytes a pair,
         where a list of tuples costs about 100 (a large corpus has millions)."""
-        found = [self._band_codes(band) for band in range(self.bands)]
-        if not found:
-            return np.empty((0, 2), dtype=np.int64)
-        return self._decode(np.unique(np.concatenate(found)))
+        width = self._width()
+        codes = [self._band_codes(band, width) for band in range(self.bands)]
+        return _decode(np.unique(np.concatenate(codes)), width)
 
     def band_pairs(self, band: int) -> I64:
         """The pairs sharing band ``band``'s key, as ``pair_array`` rows: one band at a
         time, a large corpus's pairs need never be held all at once (a pair sharing
         several bands is in several bands' pairs)."""
-        return self._decode(np.sort(self._band_codes(band)))
+        width = self._width()
+        return _decode(np.sort(self._band_codes(band, width)), width)
 
-    def _band_codes(self, band: int) -> I64:
+    def _band_codes(self, band: int, width: int) -> I64:
         """Pair codes ``i * width + j`` of one band (unsorted, each pair once)."""
         if self._size < 2:
             return np.empty(0, dtype=np.int64)
         column = self._keys[: self._size, band]
         order = np.argsort(column, kind="stable")
-        codes = list(self._bucket_pairs(column[order], self._docs[order], self._width()))
+        codes = list(self._bucket_pairs(column[order], self._docs[order], width))
         return np.concatenate(codes) if codes else np.empty(0, dtype=np.int64)
 
     def _width(self) -> int:
+        """One more than the largest document number: pair codes are ``i * width + j``."""
         return int(self._docs[: self._size].max()) + 1 if self._size else 1
-
-    def _decode(self, codes: I64) -> I64:
-        return np.stack(np.divmod(codes, self._width()), axis=1)
 
     def _bucket_pairs(self, keys: U64, docs: I64, width: int) -> Iterator[I64]:
         """Pair codes ``i * width + j`` (i < j) for every run of equal sorted keys."""
@@ -129,3 +129,8 @@ class MemoryBandIndex:
             members = np.sort(docs[start : start + size])
             i, j = np.triu_indices(size, k=1)
             yield members[i] * width + members[j]
+
+
+def _decode(codes: I64, width: int) -> I64:
+    """Pair codes ``i * width + j`` as rows ``(i, j)``."""
+    return np.stack(np.divmod(codes, width), axis=1)

@@ -12,6 +12,9 @@ from typing import Any
 import jsonschema
 import pytest
 import redis
+from typer.testing import CliRunner, Result
+
+from dedup.cli import app
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "dedup" / "schema" / "scan.schema.json"
 
@@ -117,3 +120,22 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     with redis.Redis.from_url(url) as client:
         client.flushdb()
     return url
+
+
+def run(*args: str | Path) -> Result:
+    """The ``dedup`` CLI run in-process; any exception but its exit is a test error."""
+    result = CliRunner().invoke(app, list(map(str, args)))
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        result.exception,
+        result.stderr,
+    )
+    return result
+
+
+def folder(root: Path, name: str, articles: dict[str, str]) -> Path:
+    """A folder ``root/name`` holding one UTF-8 file per ``articles`` entry."""
+    path = root / name
+    path.mkdir()
+    for file, text in articles.items():
+        (path / file).write_text(text, encoding="utf-8")
+    return path

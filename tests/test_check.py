@@ -14,12 +14,11 @@ from typing import Any
 import jsonschema
 import pytest
 import redis
-from conftest import ARTICLE, OTHER_ARTICLE
-from typer.testing import CliRunner, Result
+from conftest import ARTICLE, OTHER_ARTICLE, folder, run
 
 from dedup import check_report
 from dedup.check import check
-from dedup.cli import EXIT_FOUND, EXIT_OK, EXIT_OPERATIONAL, EXIT_USAGE, app
+from dedup.cli import EXIT_FOUND, EXIT_OK, EXIT_OPERATIONAL, EXIT_USAGE
 from dedup.config import ScanConfig
 from dedup.document import Document, Skipped
 from dedup.index import ParameterMismatch, add_documents
@@ -56,23 +55,6 @@ def validate() -> Any:
         return document
 
     return parse
-
-
-def run(*args: str | Path) -> Result:
-    result = CliRunner().invoke(app, list(map(str, args)))
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        result.exception,
-        result.stderr,
-    )
-    return result
-
-
-def folder(root: Path, name: str, files: dict[str, str]) -> Path:
-    path = root / name
-    path.mkdir()
-    for file_name, text in files.items():
-        (path / file_name).write_text(text, encoding="utf-8")
-    return path
 
 
 def add(db: str, path: Path) -> None:

@@ -17,11 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ARTICLE, NEAR_COPY, OTHER_ARTICLE
-from typer.testing import CliRunner, Result
+from conftest import ARTICLE, NEAR_COPY, OTHER_ARTICLE, folder, run
+from typer.testing import Result
 
 from dedup import store_sqlite
-from dedup.cli import app
 from dedup.cli_io import EXIT_FOUND, EXIT_OK, EXIT_OPERATIONAL
 from dedup.store import SCHEMA_VERSION, StoreError, open_store
 from dedup.store_redis import RedisStore
@@ -29,15 +28,6 @@ from tests.redis_server import _ready, _start, _stop, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-
-
-def run(*args: str | Path) -> Result:
-    result = CliRunner().invoke(app, list(map(str, args)))
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        result.exception,
-        result.stderr,
-    )
-    return result
 
 
 def one_error(result: Result, *parts: str) -> str:
@@ -48,14 +38,6 @@ def one_error(result: Result, *parts: str) -> str:
     for part in parts:
         assert part in line, (part, line)
     return line
-
-
-def folder(root: Path, name: str, articles: dict[str, str]) -> Path:
-    path = root / name
-    path.mkdir()
-    for file, text in articles.items():
-        (path / file).write_text(text, encoding="utf-8")
-    return path
 
 
 def ids(db: str) -> set[str]:

@@ -13,11 +13,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import ARTICLE, NEAR_COPY, OTHER_ARTICLE
-from typer.testing import CliRunner, Result
+from conftest import ARTICLE, NEAR_COPY, OTHER_ARTICLE, run
 
 from dedup import index, rewrite_candidates, salience
-from dedup.cli import EXIT_OK, EXIT_OPERATIONAL, EXIT_USAGE, app
+from dedup.cli import EXIT_OK, EXIT_OPERATIONAL, EXIT_USAGE
 from dedup.config import ScanConfig
 from dedup.document import Document
 from dedup.fingerprint import Fingerprinter, TooShort
@@ -30,15 +29,6 @@ from tests.redis_server import redis_url  # noqa: F401
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 CONFIG = ScanConfig()
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
-
-
-def run(*args: str | Path) -> Result:
-    result = CliRunner().invoke(app, list(map(str, args)))
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        result.exception,
-        result.stderr,
-    )
-    return result
 
 
 def stats(db: str) -> dict[str, Any]:

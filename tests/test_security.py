@@ -16,12 +16,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from conftest import ARTICLE, NEAR_COPY, OTHER_ARTICLE
+from conftest import ARTICLE, NEAR_COPY, OTHER_ARTICLE, run
 from rich.console import Console
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 import dedup
-from dedup.cli import app
 from dedup.cli_io import EXIT_OK
 from dedup.render import render_text
 from dedup.render_html import to_html
@@ -30,12 +29,6 @@ from dedup.store import open_store
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "dedup"
 SECRET = "SECRET-7f3a"
-
-
-def run(*args: str | Path) -> Result:
-    result = CliRunner().invoke(app, list(map(str, args)))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 # --- nothing read is unpickled or evaluated -------------------------------------------
