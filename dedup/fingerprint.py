@@ -1,7 +1,7 @@
 """Fingerprint one article: set boilerplate aside, normalise, tokenise, shingle, MinHash.
 
 This is the hot loop; everything in it is per article and batched per article: no
-Python call per shingle, one C call per token (its hash), a few dozen numpy calls.
+Python call per shingle, one C call per token (its hash), two compiled kernels.
 ``Fingerprinter.__call__`` skips what only the pipeline needs (line records with
 offsets, token strings) and gives the same fingerprint as the pipeline's path.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import xxhash
 
-from dedup import boilerplate, shingle
+from dedup import boilerplate, kernels, shingle
 from dedup.config import ScanConfig
 from dedup.document import Document
 from dedup.minhash import MinHasher
@@ -49,6 +49,7 @@ class Fingerprinter:
         self.minhasher = MinHasher(config.num_perm, config.seed)
         self._exact_cache: dict[int, tuple[shingle.U32, shingle.U32]] = {}
         self._min_tokens = max(config.min_tokens, config.shingle_size)
+        kernels.load()  # compiled here, before any worker is forked
 
     def clear_caches(self) -> None:
         """Forget cached exact-duplicate signatures (a benchmark round starts cold)."""

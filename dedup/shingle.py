@@ -1,5 +1,6 @@
 """Shingles: hash tokens with xxhash once, then combine n consecutive token hashes
-into one 32-bit shingle hash with numpy, never building n-gram strings.
+into one 32-bit shingle hash, never building n-gram strings (numpy here states the
+arithmetic; ``kernels`` runs it compiled in the hot loop).
 
 Shingle hash of tokens t1..tn: ``fmix64(((h(t1) * P + h(t2)) * P + ...) + h(tn)) & 0xFFFFFFFF``
 in uint64 arithmetic, with ``h = xxh3_64``. Word shingles use word tokens, character
@@ -80,20 +81,11 @@ def combine(hashes: U64, n: int) -> U64:
 
 
 def shingle_set(hashes: U64, n: int) -> U32:
-    """Sorted, unique 32-bit shingle hashes of the token hashes ``hashes``."""
-    low32 = _fmix64_inplace(combine(hashes, n)).astype(np.uint32)  # == h & 0xFFFFFFFF
-    return sorted_unique(low32)
+    """Sorted, unique 32-bit shingle hashes of the token hashes ``hashes``: the low 32
+    bits of ``fmix64(combine(hashes, n))``, deduplicated, in one compiled pass."""
+    from dedup import kernels  # numba loads on first use, not with the CLI
 
-
-def sorted_unique(values: U32) -> U32:
-    """``np.unique(values)``, sorting ``values`` in place: one sort and one
-    comparison of neighbours, without np.unique's generic bookkeeping."""
-    values.sort()
-    distinct = values[1:] != values[:-1]
-    if np.count_nonzero(distinct) == len(distinct):  # most articles repeat no shingle
-        return values
-    unique: U32 = values[np.concatenate(([True], distinct))]
-    return unique
+    return kernels.shingle_set(hashes, _powers(n))
 
 
 def char_tokens(tokens: list[str]) -> list[str]:

@@ -8,7 +8,6 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup import minhash
 from dedup.minhash import MinHasher, estimate_jaccard, lsh_params, to_lean_minhash
 
 hash_sets = st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=300, unique=True)
@@ -29,13 +28,10 @@ def test_signature_equals_datasketch_update_per_value(values: list[int], seed: i
     np.testing.assert_array_equal(ours, _datasketch_signature(values, 64, seed))
 
 
-@pytest.mark.parametrize(
-    "size",
-    [1, minhash._ROWS_UP_TO, minhash._ROWS_UP_TO + 1, 10_000, 2 * minhash._CHUNK + 5],
-)
-def test_both_layouts_and_chunks_give_datasketch_signatures(size: int) -> None:
-    """Small sets are permuted as (shingles x permutations), larger ones transposed
-    and, past ``_CHUNK``, in chunks: every path equals datasketch's ``update_batch``."""
+@pytest.mark.parametrize("size", [1, 160, 161, 10_000, 40_000])
+def test_short_and_long_sets_give_datasketch_signatures(size: int) -> None:
+    """From one shingle to a very long document, the compiled kernel equals
+    datasketch's ``update_batch``."""
     rng = np.random.default_rng(size)
     values = rng.choice(2**32, size=size, replace=False).astype(np.uint32)
     ours = MinHasher().signature(values)

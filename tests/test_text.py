@@ -240,12 +240,18 @@ def test_combine_equals_the_running_product(values: list[int], n: int) -> None:
     assert combined.tolist() == expected
 
 
-@given(st.lists(st.integers(0, 2**32 - 1), max_size=60))
-def test_sorted_unique_equals_np_unique(values: list[int]) -> None:
-    array = np.array(values, dtype=np.uint32)
-    result = shingle.sorted_unique(array.copy())
+@given(
+    st.lists(st.integers(0, 2**64 - 1), max_size=60) | st.lists(st.integers(0, 3), max_size=60),
+    st.integers(1, 9),
+)
+def test_shingle_set_equals_the_numpy_statement(values: list[int], n: int) -> None:
+    """The compiled shingle set is ``np.unique`` of the low 32 bits of ``fmix64`` of
+    ``combine``: the arithmetic numpy states, repeats (few distinct values) included."""
+    hashes = np.array(values, dtype=np.uint64)
+    expected = np.unique(shingle.fmix64(shingle.combine(hashes, n)).astype(np.uint32))
+    result = shingle.shingle_set(hashes, n)
     assert result.dtype == np.uint32
-    np.testing.assert_array_equal(result, np.unique(array))
+    np.testing.assert_array_equal(result, expected)
 
 
 def test_fmix64_leaves_its_input_unchanged() -> None:
