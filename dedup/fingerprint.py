@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import xxhash
 
-from dedup import boilerplate, kernels, shingle
+from dedup import boilerplate, shingle
 from dedup.config import ScanConfig
 from dedup.document import Document
 from dedup.minhash import MinHasher
@@ -49,6 +49,8 @@ class Fingerprinter:
         self.minhasher = MinHasher(config.num_perm, config.seed)
         self._exact_cache: dict[int, tuple[shingle.U32, shingle.U32]] = {}
         self._min_tokens = max(config.min_tokens, config.shingle_size)
+        from dedup import kernels  # numba loads when needed, not with the CLI
+
         kernels.load()  # compiled here, before any worker is forked
 
     def clear_caches(self) -> None:
