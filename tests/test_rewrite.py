@@ -271,3 +271,59 @@ def test_a_fact_bound_changes_no_verdict_and_refuses_hopeless_pairs_unaligned(
     unrelated = Article(dedup.Document("x", "Shares of the chipmaker fell. " * 3))
     refused = rewrite.verify(articles[0], unrelated, 0.5, matcher, config, fact_bound=0)
     assert not refused.verdict and refused.reason.startswith("too little shared")
+
+
+BACKGROUND = (
+    "The Halvorsen shipyard in Tromsdal was founded in 1911 and built the ferry Nordlys "
+    "for the coastal route.\n\n"
+    "Its dry dock, rebuilt in 1987 at a cost of 240 million crowns, is the largest on the "
+    "northern coast.\n\n"
+    "Regional councillor Ingrid Soltvedt has campaigned for the yard's survival since the "
+    "first layoffs in 2019.\n"
+)
+PREVIEW = (
+    "Shipyard jobs hang on Friday vote\n\n"
+    "Owners of the Halvorsen yard will vote on Friday on whether to close it, putting 430 "
+    "jobs at risk.\n\n"
+    "Unions plan a march through the town centre before the meeting.\n\n" + BACKGROUND
+)
+OUTCOME = (
+    "Danish buyer rescues northern yard\n\n"
+    "A Danish engineering group has bought the Halvorsen yard, saving most of its jobs.\n\n"
+    "The sale price was not disclosed, and the new owner plans to build wind turbine "
+    "foundations there.\n\n" + BACKGROUND
+)
+
+
+def test_a_follow_up_that_reuses_background_is_not_the_same_story() -> None:
+    """The next development, told with the earlier article's background copied word for
+    word but a new lede, is refused: a follow-up is not the same news story."""
+    comparison = dedup.compare(dedup.Document("a", PREVIEW), dedup.Document("b", OUTCOME))
+    assert comparison is not None and comparison.rewrite is not None
+    assert comparison.rewrite.aligned >= 3  # the background aligns...
+    assert not comparison.rewrite.verdict  # ...but the news does not
+    assert comparison.rewrite.reason.startswith("follow-up: 3 background sentences")
+    assert comparison.relation is None
+
+
+def test_reused_background_with_the_same_lede_is_a_retelling() -> None:
+    """The same background under the same news, reworded, stays one story."""
+    retold = (
+        "Tromsdal yard owners to decide on closure\n\n"
+        "On Friday the owners of the Halvorsen yard decide whether to shut it, with 430 "
+        "jobs at stake.\n\n" + BACKGROUND
+    )
+    comparison = dedup.compare(dedup.Document("a", PREVIEW), dedup.Document("b", retold))
+    assert comparison is not None and comparison.rewrite is not None
+    assert comparison.rewrite.verdict, comparison.rewrite.reason
+    assert comparison.relation in {"rewrite", "near-copy"}
+
+
+def test_quotations_reused_word_for_word_do_not_make_a_follow_up() -> None:
+    """Quotes are verbatim in every report of them: two reports sharing only quotes
+    and facts, ledes unaligned, are judged by their facts, not refused as follow-ups."""
+    from dedup.rewrite import _narrative
+
+    assert not _narrative('"We will not sell the yard," Ingrid Soltvedt said on Friday.')
+    assert not _narrative("CLICK HERE TO GET THE NEWS APP")
+    assert _narrative("The dry dock was rebuilt in 1987 at a cost of 240 million crowns.")
