@@ -327,3 +327,30 @@ def test_quotations_reused_word_for_word_do_not_make_a_follow_up() -> None:
     assert not _narrative('"We will not sell the yard," Ingrid Soltvedt said on Friday.')
     assert not _narrative("CLICK HERE TO GET THE NEWS APP")
     assert _narrative("The dry dock was rebuilt in 1987 at a cost of 240 million crowns.")
+
+
+def test_a_lede_answered_by_a_denial_does_not_make_a_retelling() -> None:
+    """A reaction that denies what the first article's lede reports aligns with that
+    lede but does not retell it: with the background reused, it is a follow-up."""
+    denial = (
+        "Yard owners dismiss closure talk\n\n"
+        "Owners of the Halvorsen yard have denied that they will vote on Friday on closing "
+        "it.\n\n"
+        "A spokesman said the order book was full until next spring.\n\n" + BACKGROUND
+    )
+    preview, reaction = dedup.Document("a", PREVIEW), dedup.Document("b", denial)
+    comparison = dedup.compare(preview, reaction)
+    assert comparison is not None and comparison.rewrite is not None
+    ledes = {(m.a, m.b) for m in comparison.rewrite.matches if m.kind == "paraphrase"}
+    assert ledes, "the two ledes align"
+    assert not comparison.rewrite.verdict
+    assert comparison.rewrite.reason.startswith("follow-up")
+
+
+def test_denials_are_read_from_words_and_contractions() -> None:
+    from dedup.rewrite import _denies
+
+    assert _denies("Chancellor Gordon Brown's closest ally has denied suggestions.")
+    assert _denies("The minister didn\u2019t attend the meeting.")
+    assert not _denies("Ed Balls hinted at a Budget giveaway on 16 March.")
+    assert not _denies("Tony Blair noted the decision.")  # "not" inside a word
