@@ -8,10 +8,14 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from array import array
 from types import TracebackType
 from typing import Self
 
+import numpy as np
+
 from dedup.document import Document
+from dedup.shingle import U32
 
 _SLICE = 1 << 20
 """Characters of text encoded and written at a time."""
@@ -71,3 +75,45 @@ class Spool:
         trace: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class ArraySpool:
+    """uint32 arrays kept in a temporary file and read back by number: what a later
+    stage needs of a few articles at a time stays out of memory meanwhile. Written
+    unbuffered (``os.pwrite``), so forked processes read what the parent wrote."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="dedup-arrays-")  # noqa: SIM115 (close())
+        self._starts = array("q")
+        self._sizes = array("q")
+        self._end = 0
+
+    def append(self, values: U32) -> None:
+        """Keep ``values`` as number ``len(self)``."""
+        self._starts.append(self._write(values))
+        self._sizes.append(len(values))
+
+    def __setitem__(self, number: int, values: U32) -> None:
+        """Keep ``values`` in place of number ``number`` (the old ones stay on disk)."""
+        self._starts[number] = self._write(values)
+        self._sizes[number] = len(values)
+
+    def __getitem__(self, number: int) -> U32:
+        size = self._sizes[number] * 4
+        data = os.pread(self._file.fileno(), size, self._starts[number]) if size else b""
+        return np.frombuffer(data, dtype=np.uint32)
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def _write(self, values: U32) -> int:
+        """Write the values at the end of the file; where they start."""
+        data = memoryview(values.astype(np.uint32, copy=False).tobytes())
+        start, written = self._end, 0
+        while written < len(data):
+            written += os.pwrite(self._file.fileno(), data[written:], start + written)
+        self._end += len(data)
+        return start
+
+    def close(self) -> None:
+        self._file.close()
