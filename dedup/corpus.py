@@ -1,7 +1,7 @@
 """The fingerprint stage and what the scan keeps of every article: articles stream in
 (ingest), are fingerprinted in worker processes in input order, and leave behind only
 their fingerprints, salient terms, fact hashes, line keys and member records; their
-texts wait in a spool on disk for the later stages."""
+texts, shingle sets and signatures wait in spools on disk for the later stages."""
 
 from __future__ import annotations
 
@@ -57,8 +57,8 @@ class Corpus:
     common_facts: frozenset[int] = frozenset()
     articles: dict[str, Article] = field(default_factory=dict)
     documents: Spool = field(default_factory=Spool)
-    shingles: ArraySpool = field(default_factory=ArraySpool)
-    signatures: ArraySpool = field(default_factory=ArraySpool)
+    arrays: ArraySpool = field(default_factory=lambda: ArraySpool(parts=2))
+    """Each fingerprint's shingle set and signature, by position."""
     members: dict[str, Member] = field(default_factory=dict)
     too_short: list[TooShort] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
@@ -67,28 +67,32 @@ class Corpus:
 
     def add_fingerprint(self, found: Fingerprint) -> None:
         """Keep a fingerprint, its shingle set and signature on disk (see ``fingerprint``)."""
-        self.shingles.append(found.shingles)
-        self.signatures.append(found.signature)
+        self.arrays.append(found.shingles, found.signature)
         self.fingerprints.append(replace(found, shingles=_ON_DISK, signature=_ON_DISK))
 
     def set_fingerprint(self, position: int, found: Fingerprint) -> None:
         """Replace the fingerprint at ``position`` (the article fingerprinted again)."""
-        self.shingles[position] = found.shingles
-        self.signatures[position] = found.signature
+        self.arrays[position] = (found.shingles, found.signature)
         self.fingerprints[position] = replace(found, shingles=_ON_DISK, signature=_ON_DISK)
 
     def fingerprint(self, position: int) -> Fingerprint:
         """The fingerprint at ``position`` with its shingle set and signature, read back
         from disk: the copy tier reads each a few times, rewrite pairs' scores a few, and
         in memory they were ~1.6 KB an article (~160 MB at 100,000 articles)."""
-        found = self.fingerprints[position]
-        shingles, signature = self.shingles[position], self.signatures[position]
-        return replace(found, shingles=shingles, signature=signature)
+        kept = self.fingerprints[position]
+        shingles, signature = self.arrays[position]
+        return Fingerprint(
+            doc_id=kept.doc_id,
+            exact=kept.exact,
+            shingles=shingles,
+            signature=signature,
+            tokens=kept.tokens,
+        )
 
     def close(self) -> None:
         """Remove the spools' files."""
-        for spool in (self.documents, self.shingles, self.signatures):
-            spool.close()
+        self.documents.close()
+        self.arrays.close()
 
     def article(self, doc_id: str) -> Article:
         """The article of ``doc_id`` (its sentences and facts cached), read from the spool;

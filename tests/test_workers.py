@@ -103,15 +103,24 @@ def test_spool_gives_back_each_document_and_the_latest_of_an_id() -> None:
             spool["c"]
 
 
-def test_array_spool_gives_back_each_array() -> None:
-    arrays = [np.array([3, 1, 2**32 - 1], np.uint32), np.empty(0, np.uint32), np.arange(5)]
-    spool = ArraySpool()
-    for values in arrays:
-        spool.append(values)
-    spool[0] = np.array([7, 8], np.uint32)
+def test_array_spool_gives_back_each_record() -> None:
+    records = [
+        (np.array([3, 1, 2**32 - 1], np.uint32), np.arange(2, dtype=np.uint32)),
+        (np.empty(0, np.uint32), np.empty(0, np.uint32)),
+        (np.arange(5), np.empty(0, np.uint32)),
+    ]
+    spool = ArraySpool(parts=2)
+    for record in records:
+        spool.append(*record)
+    spool[0] = (np.array([7, 8], np.uint32), np.array([9], np.uint32))
+    records[0] = (np.array([7, 8]), np.array([9]))
     assert len(spool) == 3
-    for number, values in enumerate([np.array([7, 8]), *arrays[1:]]):
-        assert spool[number].dtype == np.uint32 and spool[number].tolist() == values.tolist()
+    for number, record in enumerate(records):
+        found = spool[number]
+        assert [a.dtype for a in found] == [np.uint32, np.uint32]
+        assert [a.tolist() for a in found] == [a.tolist() for a in record]
+    with pytest.raises(ValueError, match="expected 2 arrays"):
+        spool.append(np.arange(3))
     spool.close()
 
 
