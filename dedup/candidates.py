@@ -7,7 +7,7 @@ sorted shingle-hash arrays and names the relation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -96,20 +96,28 @@ def make_index(config: ScanConfig) -> BandIndex:
 
 
 def find_pairs(
-    fingerprints: Sequence[Fingerprint], config: ScanConfig, index: BandIndex | None = None
+    fingerprints: Sequence[Fingerprint],
+    config: ScanConfig,
+    index: BandIndex | None = None,
+    *,
+    full: Callable[[int], Fingerprint] | None = None,
 ) -> Iterator[Pair]:
     """Every verified pair: exact copies (linked to their group's first id) and the
-    LSH candidates between distinct texts that pass verification."""
+    LSH candidates between distinct texts that pass verification. ``full(position)``
+    gives a fingerprint with its shingle set and signature when ``fingerprints`` keep
+    them elsewhere (a scan keeps them on disk)."""
     index = index if index is not None else make_index(config)
+    get = full if full is not None else fingerprints.__getitem__
     representatives: list[int] = []
     for members in identical_groups(fingerprints):
         head = fingerprints[members[0]]
         for other in members[1:]:
             yield Pair(head.doc_id, fingerprints[other].doc_id, 1.0, 1.0, "copy")
-        index.add(len(representatives), band_keys(head.signature, index.bands, index.rows))
+        signature = get(members[0]).signature
+        index.add(len(representatives), band_keys(signature, index.bands, index.rows))
         representatives.append(members[0])
     for i, j in index.pairs():
-        pair = verify(fingerprints[representatives[i]], fingerprints[representatives[j]], config)
+        pair = verify(get(representatives[i]), get(representatives[j]), config)
         if pair is not None:
             yield pair
 

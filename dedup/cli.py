@@ -10,6 +10,7 @@ import io
 import os
 import sys
 import time
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -132,8 +133,9 @@ def _emit(result: ScanResult, output_format: OutputFormat, output: Path | None) 
     from dedup.render_html import to_html
     from dedup.render_markdown import to_markdown
 
+    text: str | Iterator[str]
     if output_format is OutputFormat.json:
-        text = report.to_json(result)
+        text = report.json_chunks(result)  # written a piece at a time
     elif output_format is OutputFormat.markdown:
         text = to_markdown(result)
     elif output_format is OutputFormat.html:

@@ -7,6 +7,7 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -33,11 +34,12 @@ def warn(message: str) -> None:
     err_console.print(f"dedup: warning: {one_line(message)}", markup=False)
 
 
-def deliver(text: str, output: Path | None) -> None:
-    """Write a report to standard output, or atomically to ``output``."""
+def deliver(text: str | Iterable[str], output: Path | None) -> None:
+    """Write a report (a string, or its pieces in order) to standard output, or
+    atomically to ``output``."""
     if output is None:
         try:
-            sys.stdout.write(text)
+            sys.stdout.writelines(_pieces(text))
             sys.stdout.flush()
         except OSError as err:  # a full disk, a closed pipe
             message = f"cannot write to standard output: {err.strerror or err}"
@@ -49,21 +51,26 @@ def deliver(text: str, output: Path | None) -> None:
         raise fail(f"cannot write {output}: {err.strerror or err}", EXIT_OPERATIONAL) from err
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place."""
+def write_atomically(path: Path, text: str | Iterable[str]) -> None:
+    """Write a string (or its pieces in order) to a temporary file beside ``path``
+    and rename it into place."""
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
         # mkstemp makes the file private (0600); give it the mode a plain write would.
         os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.writelines(_pieces(text))
             handle.flush()
             os.fsync(handle.fileno())  # the data is on disk before the name points at it
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _pieces(text: str | Iterable[str]) -> Iterable[str]:
+    return (text,) if isinstance(text, str) else text
 
 
 def _mode_for(path: Path) -> int:

@@ -1,14 +1,16 @@
 """The fingerprint stage and what the scan keeps of every article: articles stream in
 (ingest), are fingerprinted in worker processes in input order, and leave behind only
 their fingerprints, salient terms, fact hashes, line keys and member records; their
-texts wait in a spool on disk for the later stages."""
+texts, shingle sets and signatures wait in spools on disk for the later stages."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+import numpy as np
 
 from dedup import boilerplate, rewrite_candidates, salience, sentences, workers
 from dedup.article import Article
@@ -17,11 +19,13 @@ from dedup.document import Document, Skipped
 from dedup.fingerprint import Fingerprint, TooShort
 from dedup.results import Member
 from dedup.salience import SalientTerms
-from dedup.shingle import U64
-from dedup.spool import Spool
+from dedup.shingle import U32, U64
+from dedup.spool import ArraySpool, Spool
 
 Progress = Callable[[int], None]
 ARTICLE_CACHE = 2_000
+_ON_DISK: U32 = np.empty(0, dtype=np.uint32)
+"""What the corpus's fingerprints hold in place of their shingle sets and signatures."""
 
 
 class StageTimer:
@@ -44,6 +48,7 @@ class Corpus:
     """What the fingerprint stage keeps of each article for the later stages."""
 
     fingerprints: list[Fingerprint] = field(default_factory=list)
+    """In input order, without their shingle sets and signatures (see ``fingerprint``)."""
     salient: list[SalientTerms] = field(default_factory=list)
     line_keys: list[frozenset[int]] = field(default_factory=list)
     fact_hashes: list[U64] = field(default_factory=list)
@@ -52,11 +57,42 @@ class Corpus:
     common_facts: frozenset[int] = frozenset()
     articles: dict[str, Article] = field(default_factory=dict)
     documents: Spool = field(default_factory=Spool)
+    arrays: ArraySpool = field(default_factory=lambda: ArraySpool(parts=2))
+    """Each fingerprint's shingle set and signature, by position."""
     members: dict[str, Member] = field(default_factory=dict)
     too_short: list[TooShort] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     seen: int = 0
+
+    def add_fingerprint(self, found: Fingerprint) -> None:
+        """Keep a fingerprint, its shingle set and signature on disk (see ``fingerprint``)."""
+        self.arrays.append(found.shingles, found.signature)
+        self.fingerprints.append(replace(found, shingles=_ON_DISK, signature=_ON_DISK))
+
+    def set_fingerprint(self, position: int, found: Fingerprint) -> None:
+        """Replace the fingerprint at ``position`` (the article fingerprinted again)."""
+        self.arrays[position] = (found.shingles, found.signature)
+        self.fingerprints[position] = replace(found, shingles=_ON_DISK, signature=_ON_DISK)
+
+    def fingerprint(self, position: int) -> Fingerprint:
+        """The fingerprint at ``position`` with its shingle set and signature, read back
+        from disk: the copy tier reads each a few times, rewrite pairs' scores a few, and
+        in memory they were ~1.6 KB an article (~160 MB at 100,000 articles)."""
+        kept = self.fingerprints[position]
+        shingles, signature = self.arrays[position]
+        return Fingerprint(
+            doc_id=kept.doc_id,
+            exact=kept.exact,
+            shingles=shingles,
+            signature=signature,
+            tokens=kept.tokens,
+        )
+
+    def close(self) -> None:
+        """Remove the spools' files."""
+        self.documents.close()
+        self.arrays.close()
 
     def article(self, doc_id: str) -> Article:
         """The article of ``doc_id`` (its sentences and facts cached), read from the spool;
@@ -140,7 +176,7 @@ def fingerprint_all(
                 corpus.salient.append(found.salient)
                 corpus.fact_hashes.append(found.fact_hashes)
             corpus.line_keys.append(found.line_keys)
-            corpus.fingerprints.append(found.result)
+            corpus.add_fingerprint(found.result)
             corpus.members[found.member.document] = found.member
         if progress is not None:
             progress(corpus.seen)

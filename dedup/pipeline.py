@@ -59,7 +59,7 @@ def scan_documents(
     try:
         return _run(items, corpus, fingerprinter, timer, workers.resolve_jobs(jobs), progress)
     finally:
-        corpus.documents.close()
+        corpus.close()
 
 
 def _run(
@@ -74,11 +74,14 @@ def _run(
     config = fingerprinter.config
     fingerprint_all(items, corpus, config, timer, jobs, progress)
     with timer.stage("copies"):
-        pairs = list(candidates.find_pairs(corpus.fingerprints, config))
+        pairs = list(candidates.find_pairs(corpus.fingerprints, config, full=corpus.fingerprint))
     with timer.stage("boilerplate"):
         if _set_aside_repeated_lines(corpus, pairs, fingerprinter):
-            pairs = list(candidates.find_pairs(corpus.fingerprints, config))
+            pairs = list(
+                candidates.find_pairs(corpus.fingerprints, config, full=corpus.fingerprint)
+            )
         corpus.line_keys = []  # used up: ~1 KB an article of Python ints
+        fingerprinter.clear_caches()  # its cached shingle sets and signatures
     if config.rewrites:
         with timer.stage("rewrites"):
             pairs += rewrite_stage.rewrite_pairs(corpus, pairs, config, fingerprinter, jobs)
@@ -141,7 +144,7 @@ def _refingerprint(
     result = fingerprinter.fingerprint_tokens(doc.id, tokens)
     if isinstance(result, TooShort):  # keep the article; its lines were all repeated
         return
-    corpus.fingerprints[position] = result
+    corpus.set_fingerprint(position, result)
     member = corpus.members[doc.id]
     corpus.members[doc.id] = replace(member, tokens=result.tokens, exact=f"{result.exact:016x}")
     if fingerprinter.config.rewrites:

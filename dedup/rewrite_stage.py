@@ -12,7 +12,7 @@ from dedup import candidates, rewrite, rewrite_candidates, stories, workers
 from dedup.candidates import Pair
 from dedup.config import ScanConfig
 from dedup.corpus import Corpus
-from dedup.fingerprint import Fingerprint, Fingerprinter
+from dedup.fingerprint import Fingerprinter
 from dedup.lsh import MemoryBandIndex
 from dedup.match import SentenceMatcher
 from dedup.salience import SalientTerms
@@ -47,7 +47,7 @@ def rewrite_pairs(
     # each article about once while its article cache stays small), reported in the
     # order chosen.
     order = sorted(range(len(chosen)), key=lambda k: (chosen[k].i, chosen[k].j))
-    state = _Verifying(corpus, [fps[p] for p in reps], hashes, SentenceMatcher.default(), config)
+    state = _Verifying(corpus, reps, hashes, SentenceMatcher.default(), config)
     verified = workers.map_shared(_verify, [chosen[k] for k in order], state, jobs)
     found = dict(zip(order, verified, strict=True))
     return [pair for _, pair in sorted(found.items()) if pair is not None]
@@ -126,8 +126,8 @@ class _Verifying:
     """What verifying a rewrite candidate needs, inherited by the worker processes."""
 
     corpus: Corpus
-    fingerprints: list[Fingerprint]
-    """Of the representatives, by candidate index."""
+    reps: list[int]
+    """The representatives' positions in the corpus, by candidate index."""
     fact_hashes: list[U64]
     matcher: SentenceMatcher
     config: ScanConfig
@@ -137,7 +137,8 @@ def _verify(state: _Verifying, candidate: rewrite_candidates.Candidate) -> Pair 
     """The pair of a rewrite candidate when verification finds a rewrite, else None."""
     _, bound, i, j = candidate
     corpus, config = state.corpus, state.config
-    fa, fb = sorted((state.fingerprints[i], state.fingerprints[j]), key=lambda f: f.doc_id)
+    pair = (corpus.fingerprint(state.reps[i]), corpus.fingerprint(state.reps[j]))
+    fa, fb = sorted(pair, key=lambda f: f.doc_id)
     art_a, art_b = corpus.article(fa.doc_id), corpus.article(fb.doc_id)
     hashes = state.fact_hashes
     most = rewrite_candidates.shared_fact_bound(hashes[i], hashes[j], corpus.common_facts)

@@ -14,9 +14,11 @@ import numpy as np
 import numpy.typing as npt
 
 from dedup.salience import SalientTerms
+from dedup.shingle import U32
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
 
 
 class TermMatrix:
@@ -28,11 +30,12 @@ class TermMatrix:
         sizes = np.fromiter((len(t.hashes) for t in terms), dtype=np.int64, count=len(terms))
         hashes = np.concatenate([t.hashes for t in terms]) if terms else np.empty(0, np.uint32)
         weights = np.concatenate([t.weights for t in terms]) if terms else np.empty(0)
-        _, columns = np.unique(hashes, return_inverse=True)
+        columns = _columns(hashes)
+        del hashes
         pointers = np.concatenate([[0], np.cumsum(sizes)])
         shape = (len(terms), int(columns.max()) + 1 if len(columns) else 0)
         self._weights = sparse.csr_matrix(
-            (weights.astype(np.float32), columns.astype(np.int32), pointers), shape=shape
+            (weights.astype(np.float32, copy=False), columns, pointers), shape=shape
         )
         self._totals = np.asarray(self._weights.sum(axis=1, dtype=np.float64)).ravel()
 
@@ -48,3 +51,20 @@ class TermMatrix:
         union = self._totals[left] + self._totals[right] - shared
         found: F64 = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
         return found
+
+
+COLUMN_CHUNK = 1 << 20
+"""Hashes given their column at once."""
+
+
+def _columns(hashes: U32) -> I32:
+    """Each hash's rank among the distinct hashes, as int32: ``np.unique``'s inverse
+    without its int64 temporaries (at 100,000 articles, 7 million terms: ~250 MB)."""
+    distinct = np.sort(hashes)
+    if len(distinct):
+        distinct = distinct[np.concatenate(([True], distinct[1:] != distinct[:-1]))]
+    columns = np.empty(len(hashes), dtype=np.int32)
+    for start in range(0, len(hashes), COLUMN_CHUNK):
+        chunk = hashes[start : start + COLUMN_CHUNK]
+        columns[start : start + COLUMN_CHUNK] = np.searchsorted(distinct, chunk)
+    return columns

@@ -17,6 +17,7 @@ from typer.testing import CliRunner, Result
 
 import dedup
 from dedup.cli import EXIT_OK, EXIT_OPERATIONAL, EXIT_USAGE, app
+from dedup.report import json_chunks
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 Validate = Callable[[str], dict[str, Any]]
@@ -135,6 +136,16 @@ def test_library_output_does_not_depend_on_document_order(corpus: Path) -> None:
         shuffled = items[:]
         rng.shuffle(shuffled)
         assert dedup.to_json(dedup.scan_documents(shuffled)) == expected
+
+
+def test_json_written_in_pieces_is_the_same_text(corpus: Path) -> None:
+    """``--format json`` streams ``report.json_chunks``: the same bytes as ``to_json``,
+    empty lists included."""
+    items = [*dedup.iter_documents([str(corpus)]), dedup.Skipped("x.bin", "binary")]
+    items.append(dedup.Document(id="tiny", text="too short to fingerprint"))
+    for result in (dedup.scan_documents(items), dedup.scan_documents([])):
+        assert "".join(json_chunks(result)) == dedup.to_json(result)
+    assert run(corpus, "-f", "json").stdout == dedup.to_json(dedup.scan_documents(items[:-2]))
 
 
 # --- skipped inputs --------------------------------------------------------------------

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedup import term_matrix
 from dedup.salience import SalientTerms, salient_terms, weighted_jaccard
 from dedup.term_matrix import TermMatrix
 
@@ -28,3 +31,13 @@ def test_no_terms_and_no_pairs() -> None:
     assert matrix.weighted_jaccard(np.array([[0, 1]])).tolist() == [0.0]
     assert matrix.weighted_jaccard(np.empty((0, 2), np.int64)).size == 0
     assert TermMatrix([]).weighted_jaccard(np.empty((0, 2), np.int64)).size == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 2**32 - 1), max_size=50), st.integers(1, 8))
+def test_columns_are_the_ranks_np_unique_gives(values: list[int], chunk: int) -> None:
+    hashes = np.array(values, dtype=np.uint32)
+    with patch.object(term_matrix, "COLUMN_CHUNK", chunk):
+        columns = term_matrix._columns(hashes)
+    assert columns.dtype == np.int32
+    assert columns.tolist() == np.unique(hashes, return_inverse=True)[1].tolist()

@@ -1,17 +1,28 @@
-"""Worker processes and the document spool: the scan's result is the same whatever the
-number of workers, input order is kept, and texts come back from disk intact."""
+"""Worker processes and the spools: the scan's result is the same whatever the number
+of workers, input order is kept, and texts and shingle sets come back from disk intact."""
 
 from __future__ import annotations
 
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ARTICLE, NEAR_COPY, OTHER_ARTICLE
 
-from dedup import Document, ScanConfig, Skipped, index, scan_documents, workers
+from dedup import (
+    Document,
+    Fingerprint,
+    Fingerprinter,
+    ScanConfig,
+    Skipped,
+    index,
+    scan_documents,
+    workers,
+)
+from dedup.corpus import Corpus, StageTimer, fingerprint_all
 from dedup.report import to_json
-from dedup.spool import Spool
+from dedup.spool import ArraySpool, Spool
 from dedup.store import open_store
 
 
@@ -90,6 +101,47 @@ def test_spool_gives_back_each_document_and_the_latest_of_an_id() -> None:
         assert len(spool) == 2 and "a" in spool and "c" not in spool
         with pytest.raises(KeyError):
             spool["c"]
+
+
+def test_array_spool_gives_back_each_record() -> None:
+    records = [
+        (np.array([3, 1, 2**32 - 1], np.uint32), np.arange(2, dtype=np.uint32)),
+        (np.empty(0, np.uint32), np.empty(0, np.uint32)),
+        (np.arange(5), np.empty(0, np.uint32)),
+    ]
+    spool = ArraySpool(parts=2)
+    for record in records:
+        spool.append(*record)
+    spool[0] = (np.array([7, 8], np.uint32), np.array([9], np.uint32))
+    records[0] = (np.array([7, 8]), np.array([9]))
+    assert len(spool) == 3
+    for number, record in enumerate(records):
+        found = spool[number]
+        assert [a.dtype for a in found] == [np.uint32, np.uint32]
+        assert [a.tolist() for a in found] == [a.tolist() for a in record]
+    with pytest.raises(ValueError, match="expected 2 arrays"):
+        spool.append(np.arange(3))
+    spool.close()
+
+
+def test_fingerprints_come_back_from_disk_by_position() -> None:
+    docs = [item for item in _corpus() if isinstance(item, Document)]
+    corpus = Corpus()
+    fingerprint_all(docs, corpus, ScanConfig(), StageTimer(), 2, None)
+    fingerprinter = Fingerprinter(ScanConfig())
+    first: dict[str, Document] = {}
+    for doc in docs:
+        first.setdefault(doc.id, doc)
+    for position, kept in enumerate(corpus.fingerprints):
+        expected = fingerprinter(first[kept.doc_id])
+        assert isinstance(expected, Fingerprint)
+        assert len(kept.shingles) == len(kept.signature) == 0
+        found = corpus.fingerprint(position)
+        assert (found.doc_id, found.exact) == (kept.doc_id, expected.exact)
+        assert found.tokens == kept.tokens == expected.tokens
+        assert found.shingles.tolist() == expected.shingles.tolist()
+        assert found.signature.tolist() == expected.signature.tolist()
+    corpus.close()
 
 
 def test_index_add_stores_the_same_records_whatever_the_workers(
