@@ -81,9 +81,9 @@ class MemoryBandIndex:
         return {int(d) for d in self._docs[: self._size][hits]}
 
     def pairs(self) -> Iterator[tuple[int, int]]:
-        found = self.pair_array()
-        for start in range(0, len(found), 65_536):  # a few Python ints at a time
-            chunk = found[start : start + 65_536]
+        found, step = self.pair_array(), 65_536  # a few Python ints at a time
+        for start in range(0, len(found), step):
+            chunk = found[start : start + step]
             yield from zip(chunk[:, 0].tolist(), chunk[:, 1].tolist(), strict=True)
 
     def pair_array(self) -> I64:

@@ -16,7 +16,7 @@ import numpy as np
 
 from dedup import article, boilerplate, facts
 from dedup.config import ScanConfig
-from dedup.lsh import I64, MemoryBandIndex, band_keys
+from dedup.lsh import MemoryBandIndex, band_keys
 from dedup.minhash import MinHasher, lsh_params
 from dedup.salience import SalientTerms, weighted_containment
 from dedup.shingle import U32, U64
@@ -59,14 +59,6 @@ def candidate_index(
         if terms is not None:
             index.add(position, band_keys(minhasher.signature(terms), bands, rows))
     return index
-
-
-def candidate_pairs(
-    salient: Sequence[SalientTerms], common: U32, config: ScanConfig, minhasher: MinHasher
-) -> I64:
-    """Positions ``(i, j)``, ``i < j``, of articles whose salient-term signatures
-    share a band, one pair a row, sorted."""
-    return candidate_index(salient, common, config, minhasher).pair_array()
 
 
 def signature_terms(item: SalientTerms, common: U32) -> U32 | None:

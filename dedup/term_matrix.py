@@ -60,9 +60,7 @@ COLUMN_CHUNK = 1 << 20
 def _columns(hashes: U32) -> I32:
     """Each hash's rank among the distinct hashes, as int32: ``np.unique``'s inverse
     without its int64 temporaries (at 100,000 articles, 7 million terms: ~250 MB)."""
-    distinct = np.sort(hashes)
-    if len(distinct):
-        distinct = distinct[np.concatenate(([True], distinct[1:] != distinct[:-1]))]
+    distinct = np.unique(hashes)  # without return_inverse: no int64 arrays
     columns = np.empty(len(hashes), dtype=np.int32)
     for start in range(0, len(hashes), COLUMN_CHUNK):
         chunk = hashes[start : start + COLUMN_CHUNK]

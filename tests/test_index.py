@@ -88,7 +88,8 @@ def test_rewrite_band_keys_pair_the_seeds_as_the_scans_rewrite_tier_does() -> No
     records = seed_records()
     terms = [salience.SalientTerms(r.salient_hashes, r.salient_weights) for r in records]
     minhasher = Fingerprinter(CONFIG).minhasher
-    found = rewrite_candidates.candidate_pairs(terms, np.empty(0, np.uint32), CONFIG, minhasher)
+    index = rewrite_candidates.candidate_index(terms, np.empty(0, np.uint32), CONFIG, minhasher)
+    found = index.pair_array()
     expected = {(i, j) for i, j in found.tolist()}
     shared = {
         (i, j)
