@@ -42,8 +42,8 @@ from typing import Any, NamedTuple
 from benchmarks import corpora
 from dedup import Document
 from dedup.boilerplate import split_lines
+from dedup.dates import parse_date
 from dedup.sentences import split
-from dedup.stories import parse_date
 
 MIN_SENTENCES, MAX_SENTENCES = 5, 15
 MIN_WORDS, MAX_WORDS = 8, 60

@@ -16,7 +16,7 @@ from datetime import timedelta
 from functools import cached_property
 from typing import Literal, NamedTuple, get_args
 
-from dedup import candidates, rewrite, rewrite_candidates, stories, wire
+from dedup import candidates, dates, rewrite, rewrite_candidates, wire
 from dedup.article import Article
 from dedup.candidates import RELATION_STRENGTH, Relation, Scores
 from dedup.config import ScanConfig
@@ -334,7 +334,7 @@ def _document(stored: IndexedDoc) -> Document:
 
 def _apart(a: str | None, b: str | None, limit: timedelta) -> bool:
     """Both dates readable and more than ``limit`` apart."""
-    first, second = stories.parse_date(a), stories.parse_date(b)
+    first, second = dates.parse_date(a), dates.parse_date(b)
     if first is None or second is None:
         return False
     return abs(first - second) > limit

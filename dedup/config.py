@@ -59,6 +59,12 @@ class ScanConfig:
     rewrite_max_days: float | None = 3.0
     """Dated articles further apart than this are never rewrites of one another: a
     follow-up days later is a new development, not the same story (None: no limit)."""
+    rewrite_same_source_max_days: float | None = 0.5
+    """Articles of one outlet (same ``source``) dated further apart than this are never
+    rewrites of one another: an outlet updates its own story within hours, and its
+    article on the topic the next day reports the next development (None: no limit).
+    On Reuters-21578 it refused 612 of 1,449 rewrite pairs, every one of them in a
+    40-pair sample read by hand a different development."""
     ledger: bool = True
     """Align every story's members sentence by sentence for the report (what each
     copy shares, adds and drops, and which facts differ)."""
@@ -96,8 +102,10 @@ class ScanConfig:
             raise ValueError("rewrite_max_candidates must be at least 1")
         if self.rewrite_min_facts < 0 or self.rewrite_min_aligned < 1:
             raise ValueError("rewrite_min_facts must be >= 0 and rewrite_min_aligned >= 1")
-        if self.rewrite_max_days is not None and self.rewrite_max_days < 0:
-            raise ValueError(f"rewrite_max_days must be >= 0, got {self.rewrite_max_days}")
+        for name in ("rewrite_max_days", "rewrite_same_source_max_days"):
+            limit = getattr(self, name)
+            if limit is not None and limit < 0:
+                raise ValueError(f"{name} must be >= 0, got {limit}")
         if self.max_doc_bytes < 1:
             raise ValueError(f"max_doc_bytes must be positive, got {self.max_doc_bytes}")
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from dedup import boilerplate, ingest, salience, stories, workers
+from dedup import boilerplate, dates, ingest, salience, workers
 from dedup.config import ScanConfig
 from dedup.document import Document, Skipped
 from dedup.fingerprint import Fingerprint, Fingerprinter, TooShort
@@ -236,9 +236,9 @@ def prune(store: Store, older_than: timedelta, now: datetime) -> int:
 
 
 def _age_point(date: str | None, added_at: float) -> datetime:
-    """A document's date (naive, as ``stories.parse_date`` reads it) or, when it has
+    """A document's date (naive, as ``dates.parse_date`` reads it) or, when it has
     none that parses, the UTC time it was indexed."""
-    parsed = stories.parse_date(date)
+    parsed = dates.parse_date(date)
     if parsed is not None:
         return parsed
     return datetime.fromtimestamp(added_at, UTC).replace(tzinfo=None)

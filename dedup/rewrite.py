@@ -7,46 +7,22 @@ qualifies through either:
   ``rewrite_min_aligned_share`` of the shorter article's, align with the matcher;
 - the same specific facts: at least ``rewrite_min_facts`` shared facts (rare names,
   figures, dated days).
-Two look-alikes are refused whatever the evidence:
-- template copy (stock notes filled from one form): most aligned sentence pairs that
-  both carry figures share none of them, so the texts tell different facts in the
-  same words;
-- a follow-up (the next development, told by the same newsroom): background sentences
-  are reused word for word while neither article's lede is told in the other. A
-  retelling of the same story tells its news, so the ledes align (a lede aligned with
-  a sentence that denies or rejects what it reports is a reaction, and does not
-  count); quotations and all-capital lines (link titles, app banners) are verbatim
-  anywhere and do not count.
+Look-alikes (too far apart in time, template copy, follow-up, preview and outcome,
+different subjects: ``dedup.lookalike``) are refused whatever the evidence.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dedup import facts
-from dedup.align import Alignment, Match, align, alignment_bound, matchable
-from dedup.article import Article, specific
+from dedup import facts, lookalike
+from dedup.align import Alignment, Match, align, alignment_bound
+from dedup.article import Article
 from dedup.config import ScanConfig
-from dedup.facts import Fact
 from dedup.match import SentenceMatcher
-from dedup.normalise import normalise, tokenise
 from dedup.salience import SalientTerms, weighted_jaccard
 
 EXAMPLES = 3
-TEMPLATE_MIN_PAIRS = 3
-TEMPLATE_CONFLICT_SHARE = 0.6
-FOLLOW_UP_MIN_REUSED = 2
-"""Reused background sentences (verbatim or near) that, with no lede aligned, mark a
-follow-up: on BBC it refused 42 of 329 rewrite pairs, by their headlines different
-developments ("Verizon seals takeover of MCI" / "Qwest may spark MCI bidding war");
-no seed or SemEval pair is affected."""
-LEDE_SENTENCES = 3
-"""An article's lede: its first matchable sentences (headline and opening)."""
-_QUOTE_MARKS = frozenset('"\u201c\u201d\u00ab\u00bb')
-_DENIALS = frozenset(
-    "not no never nor deny denies denied denying reject rejects rejected rejecting "
-    "dismiss dismisses dismissed dismissing".split()
-)
 _TOO_LITTLE = "too little shared: neither enough shared facts nor enough aligned sentences"
 
 
@@ -92,22 +68,31 @@ def verify(
     if score < config.rewrite_min_weighted_jaccard:
         reason = "too little salient vocabulary shared"
         return _evidence(score, None, _shared(a, b, common_facts), 0, False, reason, a, b)
+    late = lookalike.too_far_apart(a, b, config)
+    if late is not None:
+        return _evidence(score, None, (), 0, False, late, a, b)
     facts_possible = fact_bound is None or fact_bound >= config.rewrite_min_facts
     if not facts_possible and not _may_retell(a, b, config):
         return _evidence(score, None, (), 0, False, _TOO_LITTLE, a, b)
     shared = _shared(a, b, common_facts) if facts_possible else ()
     aligned = align(a.sentences, b.sentences, matcher)
-    conflicting = _conflicts(aligned, a, b)
+    conflicting = lookalike.template_conflicts(aligned, a, b)
     with_figures = sum(
-        1 for m in aligned.matches if _comparable(a.sentence_facts(m.a), b.sentence_facts(m.b))
+        1
+        for m in aligned.matches
+        if lookalike.comparable(a.sentence_facts(m.a), b.sentence_facts(m.b))
     )
     agreeing = Alignment(
         tuple(m for m in aligned.matches if m not in conflicting),
         aligned.sentences_a,
         aligned.sentences_b,
     )
-    reused = _follow_up_reuse(agreeing, a, b)
-    verdict, reason = _decide(agreeing, len(shared), len(conflicting), with_figures, reused, config)
+    accepted = _route(agreeing, len(shared), config)
+    refused = lookalike.template(len(conflicting), with_figures)
+    if refused is None and accepted is not None:
+        refused = lookalike.refusal(agreeing, a, b)
+    verdict = refused is None and accepted is not None
+    reason = refused or accepted or _TOO_LITTLE
     if verdict and not facts_possible:
         shared = _shared(a, b, common_facts)  # reported with the verdict
     return _evidence(score, agreeing, shared, len(conflicting), verdict, reason, a, b)
@@ -148,90 +133,18 @@ def _evidence(
     )
 
 
-def _decide(
-    alignment: Alignment,
-    shared: int,
-    conflicts: int,
-    with_figures: int,
-    reused: int,
-    config: ScanConfig,
-) -> tuple[bool, str]:
-    """The verdict, look-alikes first: shared chrome ('MarketBeat', '50-day average')
-    must not make two stock notes from one form a story, nor reused background two
-    developments one story."""
-    if with_figures >= TEMPLATE_MIN_PAIRS and conflicts >= TEMPLATE_CONFLICT_SHARE * with_figures:
-        return False, (
-            f"template: {conflicts} of {with_figures} aligned sentence pairs differ in every figure"
-        )
-    if reused >= FOLLOW_UP_MIN_REUSED:
-        return False, (
-            f"follow-up: {reused} background sentences reused word for word, but neither "
-            "article's lede is told in the other"
-        )
+def _route(alignment: Alignment, shared: int, config: ScanConfig) -> str | None:
+    """The route by which the evidence makes a rewrite (same facts, or retold), or
+    None; a look-alike may still overturn it."""
     if shared >= config.rewrite_min_facts:
-        return True, f"same facts: {shared} shared names, figures and dates"
+        return f"same facts: {shared} shared names, figures and dates"
     aligned, share = alignment.aligned_count(), alignment.share_of_shorter()
     if aligned >= config.rewrite_min_aligned and share >= config.rewrite_min_aligned_share:
-        return True, (
+        return (
             f"retold: {aligned} sentences ({share:.0%} of the shorter article) align "
             "without contradicting figures"
         )
-    return False, _TOO_LITTLE
-
-
-def _follow_up_reuse(alignment: Alignment, a: Article, b: Article) -> int:
-    """How many narrative sentences the two reuse word for word, when no sentence of
-    either article's lede aligns with one of the same polarity (else 0: the pair
-    tells the same news)."""
-    ledes_a = {s.index for s in matchable(a.sentences)[:LEDE_SENTENCES]}
-    ledes_b = {s.index for s in matchable(b.sentences)[:LEDE_SENTENCES]}
-    for m in alignment.matches:
-        told = m.a in ledes_a or m.b in ledes_b
-        if told and _denies(a.sentences[m.a].text) == _denies(b.sentences[m.b].text):
-            return 0
-    return sum(
-        1 for m in alignment.matches if m.kind != "paraphrase" and _narrative(a.sentences[m.a].text)
-    )
-
-
-def _denies(text: str) -> bool:
-    """The sentence negates, denies or rejects something ("has denied suggestions")."""
-    if "n't" in text.replace("\u2019", "'"):
-        return True
-    return not _DENIALS.isdisjoint(tokenise(normalise(text)))
-
-
-def _narrative(text: str) -> bool:
-    """Not a quotation and not an all-capital line: text a newsroom wrote itself."""
-    return not _QUOTE_MARKS.intersection(text) and not text.isupper()
-
-
-def _conflicts(alignment: Alignment, a: Article, b: Article) -> set[Match]:
-    """Aligned sentence pairs that both carry figures and share none of them, or both
-    name someone specific and share no name: the same words around different facts
-    (template copy: two bond issues, two price rises), which prove nothing."""
-    conflicts = set()
-    for match in alignment.matches:
-        fa, fb = a.sentence_facts(match.a), b.sentence_facts(match.b)
-        na, nb = _numbers(fa), _numbers(fb)
-        wa, wb = _name_words(fa), _name_words(fb)
-        if (na and nb and not na & nb) or (wa and wb and not wa & wb):
-            conflicts.add(match)
-    return conflicts
-
-
-def _comparable(fa: tuple[Fact, ...], fb: tuple[Fact, ...]) -> bool:
-    """Both sentences state figures, or both name someone specific."""
-    return bool((_numbers(fa) and _numbers(fb)) or (_name_words(fa) and _name_words(fb)))
-
-
-def _numbers(found: tuple[Fact, ...]) -> set[str]:
-    return {f.key for f in found if f.kind == "number"}
-
-
-def _name_words(found: tuple[Fact, ...]) -> set[str]:
-    """Words of the sentence's specific names ("credit suisse first boston ltd")."""
-    return {w for f in found if f.kind == "name" and specific(f) for w in f.key.split()}
+    return None
 
 
 def _examples(alignment: Alignment, a: Article, b: Article) -> tuple[tuple[str, str], ...]:

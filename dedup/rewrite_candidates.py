@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from dedup import article, boilerplate, facts
+from dedup import article, boilerplate, dates, facts
 from dedup.config import ScanConfig
 from dedup.lsh import MemoryBandIndex, band_keys
 from dedup.minhash import MinHasher, lsh_params
@@ -133,14 +133,19 @@ def shared_fact_bound(a: U64, b: U64, common: frozenset[int]) -> int:
     return sum(1 for h in both if h not in common)
 
 
-def days_apart(dates: Sequence[datetime | None], limit: float | None) -> Callable[[int, int], bool]:
-    """Whether articles ``i`` and ``j`` are both dated and more than ``limit`` days
-    apart: a follow-up days later is a new development, not a rewrite."""
+def days_apart(
+    when: Sequence[datetime | None], sources: Sequence[str | None], config: ScanConfig
+) -> Callable[[int, int], bool]:
+    """Whether articles ``i`` and ``j`` are too far apart in time to be one story
+    (``dates.too_far_apart``): a follow-up days later, or an outlet's next article
+    on its own story, is a new development, not a rewrite."""
 
     def apart(i: int, j: int) -> bool:
-        a, b = dates[i], dates[j]
-        if limit is None or a is None or b is None:
-            return False
-        return abs((a - b).total_seconds()) > limit * 86400
+        return dates.too_far_apart(
+            dates.days_between(when[i], when[j]),
+            dates.same_outlet(sources[i], sources[j]),
+            config.rewrite_max_days,
+            config.rewrite_same_source_max_days,
+        )
 
     return apart

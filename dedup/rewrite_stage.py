@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from dedup import candidates, rewrite, rewrite_candidates, stories, workers
+from dedup import candidates, dates, rewrite, rewrite_candidates, workers
 from dedup.candidates import Pair
 from dedup.config import ScanConfig
 from dedup.corpus import Corpus
@@ -70,14 +70,16 @@ def _rewrite_candidates(
     corpus.house = frozenset(common.tolist())
     index = rewrite_candidates.candidate_index(rep_terms, common, config, fingerprinter.minhasher)
     rep_ids = [corpus.fingerprints[p].doc_id for p in reps]
-    dates = [stories.parse_date(corpus.members[d].date) for d in rep_ids]
+    members = [corpus.members[d] for d in rep_ids]
     bounding = _Bounding(
         index,
         rep_terms,
         TermMatrix(rep_terms),
         rep_ids,
         {(p.a, p.b) for p in known},
-        rewrite_candidates.days_apart(dates, config.rewrite_max_days),
+        rewrite_candidates.days_apart(
+            [dates.parse_date(m.date) for m in members], [m.source for m in members], config
+        ),
         config,
     )
     parts = workers.map_shared(_bound, list(range(index.bands)), bounding, jobs, min_items=2)

@@ -11,18 +11,15 @@ by one article stay apart.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
 from dedup import wire
 from dedup.candidates import RELATION_STRENGTH, Pair
 from dedup.cluster import UnionFind, story_id
+from dedup.dates import parse_date
 from dedup.results import Member, Story, StoryMember
 from dedup.wire import WireEvidence
-
-_DATE_FORMATS = ("%d-%b-%Y %H:%M:%S.%f", "%d-%b-%Y %H:%M:%S", "%d %B %Y", "%B %d, %Y")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,23 +29,6 @@ class Star:
     origin: str
     members: tuple[str, ...]
     origin_reason: str
-
-
-def parse_date(text: str | None) -> datetime | None:
-    """A document date as a naive UTC-less datetime, or None when it cannot be read."""
-    if not text:
-        return None
-    cleaned = re.sub(r"\s+", " ", text.strip().split("&")[0]).rstrip("Z")
-    try:
-        return datetime.fromisoformat(cleaned).replace(tzinfo=None)
-    except ValueError:
-        pass
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(cleaned, fmt)
-        except ValueError:
-            continue
-    return None
 
 
 def neighbours(pairs: Iterable[Pair]) -> dict[str, dict[str, Pair]]:

@@ -322,7 +322,7 @@ def test_reused_background_with_the_same_lede_is_a_retelling() -> None:
 def test_quotations_reused_word_for_word_do_not_make_a_follow_up() -> None:
     """Quotes are verbatim in every report of them: two reports sharing only quotes
     and facts, ledes unaligned, are judged by their facts, not refused as follow-ups."""
-    from dedup.rewrite import _narrative
+    from dedup.lookalike import narrative as _narrative
 
     assert not _narrative('"We will not sell the yard," Ingrid Soltvedt said on Friday.')
     assert not _narrative("CLICK HERE TO GET THE NEWS APP")
@@ -348,9 +348,135 @@ def test_a_lede_answered_by_a_denial_does_not_make_a_retelling() -> None:
 
 
 def test_denials_are_read_from_words_and_contractions() -> None:
-    from dedup.rewrite import _denies
+    from dedup.lookalike import denies as _denies
 
     assert _denies("Chancellor Gordon Brown's closest ally has denied suggestions.")
     assert _denies("The minister didn\u2019t attend the meeting.")
     assert not _denies("Ed Balls hinted at a Budget giveaway on 16 March.")
     assert not _denies("Tony Blair noted the decision.")  # "not" inside a word
+
+
+NOMINATIONS = (
+    "Marlow drama leads Kestrel film award nominations\n\n"
+    "The Marlow drama Saltwater Hymn leads the nominations for this year's Kestrel film "
+    "awards with seven nods, ahead of the thriller Glass Orchard.\n\n"
+    "Director Petra Vance is nominated for best director, and Saltwater Hymn star Tomas "
+    "Reyes is up against Glass Orchard's Lena Okafor for best lead performance.\n\n"
+    "The winners will be announced at a ceremony in Harwich on 14 March.\n\n"
+    "The Kestrel awards, founded in 1978, are voted on by 1,200 members of the Northern "
+    "Film Academy.\n"
+)
+WINNERS = (
+    "Glass Orchard sweeps Kestrel film awards\n\n"
+    "The thriller Glass Orchard won five Kestrel film awards in Harwich on Saturday, "
+    "beating the Marlow drama Saltwater Hymn.\n\n"
+    "Lena Okafor won best lead performance for Glass Orchard, while Saltwater Hymn star "
+    "Tomas Reyes went home empty-handed.\n\n"
+    "Petra Vance lost the best director prize to the Glass Orchard director.\n\n"
+    "The Kestrel awards, founded in 1978, are voted on by members of the Northern Film "
+    "Academy.\n"
+)
+
+
+def test_a_preview_and_its_outcome_are_two_stories() -> None:
+    """Nominations and winners share every name and the background, enough for the
+    'same facts' route, but one tells the event as ahead and the other as done."""
+    comparison = dedup.compare(dedup.Document("a", NOMINATIONS), dedup.Document("b", WINNERS))
+    assert comparison is not None and comparison.rewrite is not None
+    assert len(comparison.rewrite.shared_facts) >= 3  # the facts route alone would join
+    assert not comparison.rewrite.verdict
+    assert comparison.rewrite.reason.startswith(
+        "preview and outcome: one article tells its event as ahead, the other as done"
+    )
+    assert comparison.relation is None
+
+
+RETOLD_WINNERS = (
+    "Thriller Glass Orchard takes five Kestrels\n\n"
+    "Glass Orchard collected five prizes at the Kestrel film awards in Harwich on "
+    "Saturday, with Saltwater Hymn beaten into second place.\n\n"
+    "Lena Okafor was named best lead performer, beating Saltwater Hymn's Tomas Reyes.\n\n"
+    "Director Petra Vance, nominated for Saltwater Hymn, lost out.\n"
+)
+
+
+def test_two_reports_of_the_outcome_stay_one_story() -> None:
+    comparison = dedup.compare(dedup.Document("a", WINNERS), dedup.Document("b", RETOLD_WINNERS))
+    assert comparison is not None and comparison.rewrite is not None
+    assert comparison.rewrite.verdict, comparison.rewrite.reason
+    assert comparison.relation == "rewrite"
+
+
+def test_stages_are_read_from_words_and_prevail_by_agreement() -> None:
+    from dedup.stage import prevailing, stage
+
+    assert stage("Andy Roddick will play Cyril Saulnier in the final on Sunday.") == "ahead"
+    assert stage("They'll decide on Friday.") == "ahead"
+    assert stage("Glass Orchard won five awards.") == "done"
+    assert stage("The minister won't resign.") is None  # "won't" is not "won"
+    assert stage("The winner will receive a prize.") is None  # both stages
+    assert stage("The democratically elected president was overthrown.") is None
+    done, ahead = "The film won.", "The film will compete."
+    assert prevailing([done, ahead, done]) == "done"  # two of three agree
+    assert prevailing([done, ahead]) is None
+    assert prevailing([done], minimum=2) is None
+
+
+RIGHTS_PLAN = (
+    "{company} said its board approved a defensive stock purchase rights plan.\n\n"
+    "Under the plan, shareholders receive one purchase right for each share held.\n\n"
+    "The rights become exercisable only if someone acquires 20 pct or more of the "
+    "company.\n\n"
+    "The rights are not being distributed in response to any takeover effort, the "
+    "company said.\n"
+)
+RIGHTS_PLAN_RETOLD = (
+    "{company} has adopted a shareholder rights plan to guard against hostile bids.\n\n"
+    "Shareholders will receive one purchase right for each share they hold.\n\n"
+    "The rights become exercisable only if a buyer acquires 20 pct or more of the "
+    "company.\n\n"
+    "The rights are not being distributed in response to any specific takeover effort.\n"
+)
+
+
+def test_two_notices_about_different_companies_are_two_stories() -> None:
+    """Two rights plans told in the same words align sentence by sentence, but each
+    lede names a company the other notice never mentions."""
+    first = dedup.Document("a", RIGHTS_PLAN.format(company="Harrow Instruments Inc"))
+    second = dedup.Document("b", RIGHTS_PLAN_RETOLD.format(company="Bellamy Foods Corp"))
+    comparison = dedup.compare(first, second)
+    assert comparison is not None and comparison.rewrite is not None
+    assert comparison.rewrite.aligned >= 3  # the 'retold' route alone would join them
+    assert not comparison.rewrite.verdict
+    assert comparison.rewrite.reason.startswith("different subjects: the ledes name")
+    same = dedup.Document("c", RIGHTS_PLAN_RETOLD.format(company="Harrow Instruments"))
+    retold = dedup.compare(first, same)
+    assert retold is not None and retold.rewrite is not None
+    assert retold.rewrite.verdict, retold.rewrite.reason
+
+
+def test_an_outlets_next_day_article_is_a_follow_up_not_a_rewrite() -> None:
+    """Two outlets retell one story a day apart; one outlet's article a day after its
+    own is the next development. Hours apart, it is an update of the same story."""
+
+    def verdict(source_b: str, date_b: str, config: dedup.ScanConfig | None = None) -> str:
+        a = dedup.Document("a", WINNERS, source="Kestrel Post", date="2025-03-15T09:00")
+        b = dedup.Document("b", RETOLD_WINNERS, source=source_b, date=date_b)
+        comparison = dedup.compare(a, b, config)
+        assert comparison is not None and comparison.rewrite is not None
+        return comparison.rewrite.reason if not comparison.rewrite.verdict else "rewrite"
+
+    assert verdict("Harwich Echo", "2025-03-16T09:00") == "rewrite"
+    assert verdict("kestrel post ", "2025-03-15T13:00") == "rewrite"
+    assert verdict("Kestrel Post", "2025-03-16T09:00") == (
+        "follow-up: both from Kestrel Post, dated 1.0 days apart"
+    )
+    no_limit = dedup.ScanConfig(rewrite_same_source_max_days=None)
+    assert verdict("Kestrel Post", "2025-03-16T09:00", no_limit) == "rewrite"
+    docs = [
+        dedup.Document("a", WINNERS, source="Kestrel Post", date="2025-03-15T09:00"),
+        dedup.Document("b", RETOLD_WINNERS, source="Kestrel Post", date="2025-03-16T09:00"),
+    ]
+    assert dedup.scan_documents(docs).stories == ()  # the scan's candidates agree
+    with pytest.raises(ValueError, match="rewrite_same_source_max_days"):
+        dedup.ScanConfig(rewrite_same_source_max_days=-1)

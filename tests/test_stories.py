@@ -8,7 +8,8 @@ import pytest
 
 import dedup
 from dedup.candidates import Pair
-from dedup.stories import OriginHints, neighbours, parse_date, stars, story_wire
+from dedup.dates import parse_date
+from dedup.stories import OriginHints, neighbours, stars, story_wire
 from dedup.wire import WireEvidence
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -136,6 +137,8 @@ def test_story_wire_is_the_agency_most_members_credit() -> None:
         ("2024-05-03T10:15:00Z", "2024-05-03T10:15:00"),
         ("26-FEB-1987 15:01:01.79", "1987-02-26T15:01:01.790000"),
         ("3 May 2024", "2024-05-03T00:00:00"),
+        ("31-MAR-1987 605:12:19.12", "1987-03-31T00:00:00"),  # a garbled time: the day
+        ("9-APR-1987 00:00:00.00    # date added as guesswork", "1987-04-09T00:00:00"),
         ("sometime", None),
         (None, None),
     ],

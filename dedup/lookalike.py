@@ -1,0 +1,200 @@
+"""Look-alikes the rewrite tier refuses whatever its evidence.
+
+Two articles can share names, figures and whole sentences without telling one story:
+- too far apart: dated more than ``rewrite_max_days`` apart, or from one outlet more
+  than ``rewrite_same_source_max_days`` apart (``dedup.dates``);
+- template copy (stock notes filled from one form): most aligned sentence pairs that
+  both carry figures share none of them, so the texts tell different facts in the
+  same words;
+- a follow-up (the next development, told by the same newsroom): background sentences
+  are reused word for word while neither article's lede is told in the other. A
+  retelling tells the same news, so the ledes align (a lede aligned with a sentence
+  that denies or rejects what it reports is a reaction, and does not count);
+  quotations and all-capital lines (link titles, app banners) are verbatim anywhere
+  and do not count;
+- a preview and its outcome (nominations and winners, a match and its result): one
+  article tells its event as still ahead and the other as done, each in its lede and
+  in most of its sentences that show a stage (``dedup.stage``);
+- different subjects (two bond issues, two rights plans from one form): each lede
+  names someone the other article never mentions.
+"""
+
+from __future__ import annotations
+
+from dedup import dates
+from dedup.align import Alignment, Match, matchable
+from dedup.article import Article, specific
+from dedup.config import ScanConfig
+from dedup.facts import Fact
+from dedup.normalise import normalise, tokenise
+from dedup.stage import Stage, prevailing
+
+TEMPLATE_MIN_PAIRS = 3
+TEMPLATE_CONFLICT_SHARE = 0.6
+FOLLOW_UP_MIN_REUSED = 2
+"""Reused background sentences (verbatim or near) that, with no lede aligned, mark a
+follow-up: on BBC it refused 42 of 329 rewrite pairs, by their headlines different
+developments ("Verizon seals takeover of MCI" / "Qwest may spark MCI bidding war");
+no seed or SemEval pair is affected."""
+LEDE_SENTENCES = 3
+"""An article's lede: its first matchable sentences (headline and opening)."""
+STAGE_MIN_SENTENCES = 2
+"""Sentences that must tell an article's event at one stage (ahead or done), its lede
+agreeing, for the article to be a preview or an outcome."""
+_QUOTE_MARKS = frozenset('"\u201c\u201d\u00ab\u00bb')
+_DENIALS = frozenset(
+    "not no never nor deny denies denied denying reject rejects rejected rejecting "
+    "dismiss dismisses dismissed dismissing".split()
+)
+_DESIGNATORS = frozenset(
+    "ltd inc corp co plc llc ag sa nv bv gmbh group international bank holdings holding "
+    "company corporation trust fund partners industries the of and".split()
+)
+"""Words of names that say what kind of body it is, not which ('Nomura International
+Ltd', 'Yamaichi International'): they do not make two names one subject."""
+
+
+def template(conflicts: int, with_figures: int) -> str | None:
+    """Why the pair is template copy, or None: ``conflicts`` of the ``with_figures``
+    aligned pairs that both carry figures or names contradict. Judged before the
+    evidence, since the conflicting pairs are set aside from it."""
+    if with_figures >= TEMPLATE_MIN_PAIRS and conflicts >= TEMPLATE_CONFLICT_SHARE * with_figures:
+        return (
+            f"template: {conflicts} of {with_figures} aligned sentence pairs differ in every figure"
+        )
+    return None
+
+
+def refusal(alignment: Alignment, a: Article, b: Article) -> str | None:
+    """Why a pair whose evidence makes a rewrite is a look-alike all the same (the
+    first rule that applies), or None. ``alignment`` holds the agreeing pairs."""
+    reused = follow_up_reuse(alignment, a, b)
+    if reused >= FOLLOW_UP_MIN_REUSED:
+        return (
+            f"follow-up: {reused} background sentences reused word for word, but neither "
+            "article's lede is told in the other"
+        )
+    staged = stage_gap(a, b)
+    if staged is not None:
+        return (
+            f"preview and outcome: one article tells its event as {staged[0]}, the other as "
+            f"{staged[1]}, in its lede and throughout"
+        )
+    subjects = different_subjects(a, b)
+    if subjects is not None:
+        return (
+            f"different subjects: the ledes name {subjects[0]!r} and {subjects[1]!r}, "
+            "neither named in the other article"
+        )
+    return None
+
+
+def too_far_apart(a: Article, b: Article, config: ScanConfig) -> str | None:
+    """Why two dated articles are too far apart in time to be one story, or None."""
+    first, second = a.document, b.document
+    days = dates.days_between(dates.parse_date(first.date), dates.parse_date(second.date))
+    one_outlet = dates.same_outlet(first.source, second.source)
+    limits = (config.rewrite_max_days, config.rewrite_same_source_max_days)
+    if days is None or not dates.too_far_apart(days, one_outlet, *limits):
+        return None
+    outlet = f"both from {first.source}, " if one_outlet else ""
+    return f"follow-up: {outlet}dated {days:.1f} days apart"
+
+
+def template_conflicts(alignment: Alignment, a: Article, b: Article) -> set[Match]:
+    """Aligned sentence pairs that both carry figures and share none of them, or both
+    name someone specific and share no name: the same words around different facts
+    (template copy: two bond issues, two price rises), which prove nothing."""
+    conflicts = set()
+    for match in alignment.matches:
+        fa, fb = a.sentence_facts(match.a), b.sentence_facts(match.b)
+        na, nb = _numbers(fa), _numbers(fb)
+        wa, wb = _name_words(fa), _name_words(fb)
+        if (na and nb and not na & nb) or (wa and wb and not wa & wb):
+            conflicts.add(match)
+    return conflicts
+
+
+def comparable(fa: tuple[Fact, ...], fb: tuple[Fact, ...]) -> bool:
+    """Both sentences state figures, or both name someone specific."""
+    return bool((_numbers(fa) and _numbers(fb)) or (_name_words(fa) and _name_words(fb)))
+
+
+def follow_up_reuse(alignment: Alignment, a: Article, b: Article) -> int:
+    """How many narrative sentences the two reuse word for word, when no sentence of
+    either article's lede aligns with one of the same polarity (else 0: the pair
+    tells the same news)."""
+    ledes_a, ledes_b = lede(a), lede(b)
+    for m in alignment.matches:
+        told = m.a in ledes_a or m.b in ledes_b
+        if told and denies(a.sentences[m.a].text) == denies(b.sentences[m.b].text):
+            return 0
+    return sum(
+        1 for m in alignment.matches if m.kind != "paraphrase" and narrative(a.sentences[m.a].text)
+    )
+
+
+def stage_gap(a: Article, b: Article) -> tuple[Stage, Stage] | None:
+    """The two articles' stages when they differ: each article's lede and whole text
+    tell the event at one stage (else None)."""
+    sa, sb = _told_stage(a), _told_stage(b)
+    return (sa, sb) if sa is not None and sb is not None and sa != sb else None
+
+
+def different_subjects(a: Article, b: Article) -> tuple[str, str] | None:
+    """A name from each lede when each lede names someone specific and neither
+    article names anyone the other's lede names (else None)."""
+    lede_a, lede_b = _subjects(a, lede(a)), _subjects(b, lede(b))
+    if not lede_a or not lede_b:
+        return None
+    if lede_a.keys() & _subjects(b).keys() or lede_b.keys() & _subjects(a).keys():
+        return None
+    return lede_a[min(lede_a)], lede_b[min(lede_b)]
+
+
+def lede(article: Article) -> set[int]:
+    """Indices of the article's lede sentences."""
+    return {s.index for s in matchable(article.sentences)[:LEDE_SENTENCES]}
+
+
+def denies(text: str) -> bool:
+    """The sentence negates, denies or rejects something ("has denied suggestions")."""
+    if "n't" in text.replace("\u2019", "'"):
+        return True
+    return not _DENIALS.isdisjoint(tokenise(normalise(text)))
+
+
+def narrative(text: str) -> bool:
+    """Not a quotation and not an all-capital line: text a newsroom wrote itself."""
+    return not _QUOTE_MARKS.intersection(text) and not text.isupper()
+
+
+def _told_stage(article: Article) -> Stage | None:
+    """The stage both the article's lede and its whole text prevail at, or None."""
+    texts = [s.text for s in matchable(article.sentences)]
+    first = prevailing(texts[:LEDE_SENTENCES])
+    return first if first == prevailing(texts, minimum=STAGE_MIN_SENTENCES) else None
+
+
+def _subjects(article: Article, only: set[int] | None = None) -> dict[str, str]:
+    """Distinctive words of the specific names in the article (or in sentences
+    ``only``), each with the name it comes from."""
+    found: dict[str, str] = {}
+    for sentence in article.sentences:
+        if only is not None and sentence.index not in only:
+            continue
+        for fact in article.sentence_facts(sentence.index):
+            if fact.kind == "name" and specific(fact):
+                for word in fact.key.split():
+                    if len(word) > 1 and word not in _DESIGNATORS:
+                        found.setdefault(word, fact.text)
+    return found
+
+
+def _numbers(found: tuple[Fact, ...]) -> set[str]:
+    return {f.key for f in found if f.kind == "number"}
+
+
+def _name_words(found: tuple[Fact, ...]) -> set[str]:
+    """Words of the sentence's specific names ("credit suisse first boston ltd")."""
+    return {w for f in found if f.kind == "name" and specific(f) for w in f.key.split()}
