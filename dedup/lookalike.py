@@ -15,8 +15,8 @@ Two articles can share names, figures and whole sentences without telling one st
 - a preview and its outcome (nominations and winners, a match and its result): one
   article tells its event as still ahead and the other as done, each in its lede and
   in most of its sentences that show a stage (``dedup.stage``);
-- different subjects (two bond issues, two rights plans from one form): each lede
-  names someone the other article never mentions.
+- different subjects (two bond issues, two rights plans from one form, two box-office
+  charts): one article's first sentence names someone the other never mentions.
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ LEDE_SENTENCES = 3
 STAGE_MIN_SENTENCES = 2
 """Sentences that must tell an article's event at one stage (ahead or done), its lede
 agreeing, for the article to be a preview or an outcome."""
+ACRONYM = 6
+"""Longest all-capital name read as an acronym that another article may spell out."""
 _QUOTE_MARKS = frozenset('"\u201c\u201d\u00ab\u00bb')
 _DENIALS = frozenset(
     "not no never nor deny denies denied denying reject rejects rejected rejecting "
@@ -80,12 +82,9 @@ def refusal(alignment: Alignment, a: Article, b: Article) -> str | None:
             f"preview and outcome: one article tells its event as {staged[0]}, the other as "
             f"{staged[1]}, in its lede and throughout"
         )
-    subjects = different_subjects(a, b)
-    if subjects is not None:
-        return (
-            f"different subjects: the ledes name {subjects[0]!r} and {subjects[1]!r}, "
-            "neither named in the other article"
-        )
+    subject = different_subjects(a, b)
+    if subject is not None:
+        return f"different subjects: one article opens on {subject!r}, which the other never names"
     return None
 
 
@@ -141,15 +140,18 @@ def stage_gap(a: Article, b: Article) -> tuple[Stage, Stage] | None:
     return (sa, sb) if sa is not None and sb is not None and sa != sb else None
 
 
-def different_subjects(a: Article, b: Article) -> tuple[str, str] | None:
-    """A name from each lede when each lede names someone specific and neither
-    article names anyone the other's lede names (else None)."""
-    lede_a, lede_b = _subjects(a, lede(a)), _subjects(b, lede(b))
-    if not lede_a or not lede_b:
-        return None
-    if lede_a.keys() & _subjects(b).keys() or lede_b.keys() & _subjects(a).keys():
-        return None
-    return lede_a[min(lede_a)], lede_b[min(lede_b)]
+def different_subjects(a: Article, b: Article) -> str | None:
+    """A name one article opens on (its first sentence) that the other never mentions,
+    or None: a retelling says whom the news is about."""
+    for first, other in ((a, b), (b, a)):
+        opening = _opening_names(first)
+        if not opening:
+            continue
+        words = tokenise(normalise(other.document.text))
+        known = set(words)
+        if not any(_mentioned(name, words, known) for name in opening):
+            return opening[0]
+    return None
 
 
 def lede(article: Article) -> set[int]:
@@ -176,19 +178,41 @@ def _told_stage(article: Article) -> Stage | None:
     return first if first == prevailing(texts, minimum=STAGE_MIN_SENTENCES) else None
 
 
-def _subjects(article: Article, only: set[int] | None = None) -> dict[str, str]:
-    """Distinctive words of the specific names in the article (or in sentences
-    ``only``), each with the name it comes from."""
-    found: dict[str, str] = {}
-    for sentence in article.sentences:
-        if only is not None and sentence.index not in only:
-            continue
-        for fact in article.sentence_facts(sentence.index):
-            if fact.kind == "name" and specific(fact):
-                for word in fact.key.split():
-                    if len(word) > 1 and word not in _DESIGNATORS:
-                        found.setdefault(word, fact.text)
-    return found
+def _opening_names(article: Article) -> list[str]:
+    """The specific names in the article's first sentence that have a distinctive
+    word (not only 'Ltd', 'International', 'Bank')."""
+    sentences = matchable(article.sentences)
+    if not sentences:
+        return []
+    return [
+        fact.text
+        for fact in article.sentence_facts(sentences[0].index)
+        if fact.kind == "name" and specific(fact) and _distinctive(fact.text)
+    ]
+
+
+def _mentioned(name: str, words: list[str], known: set[str]) -> bool:
+    """Whether a text (its ``words``, and their set) names ``name``: one of its
+    distinctive words, its initials ('Harrow Instruments Ltd', 'HIL'), or, for an
+    acronym, the words it stands for ('OOP', 'object-oriented programming')."""
+    tokens = tokenise(normalise(name))
+    if not known.isdisjoint(_distinctive(name)):
+        return True
+    if len(tokens) > 1 and "".join(w[0] for w in tokens) in known:
+        return True
+    return name.isupper() and len(tokens) == 1 and tokens[0] in _initialisms(words)
+
+
+def _distinctive(name: str) -> set[str]:
+    return {w for w in tokenise(normalise(name)) if len(w) > 1 and w not in _DESIGNATORS}
+
+
+def _initialisms(words: list[str]) -> set[str]:
+    """The initials of every run of 2 to ``ACRONYM`` consecutive words."""
+    initials = "".join(w[0] for w in words)
+    return {
+        initials[i : i + k] for k in range(2, ACRONYM + 1) for i in range(len(initials) - k + 1)
+    }
 
 
 def _numbers(found: tuple[Fact, ...]) -> set[str]:

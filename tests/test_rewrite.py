@@ -440,19 +440,36 @@ RIGHTS_PLAN_RETOLD = (
 
 
 def test_two_notices_about_different_companies_are_two_stories() -> None:
-    """Two rights plans told in the same words align sentence by sentence, but each
-    lede names a company the other notice never mentions."""
+    """Two rights plans told in the same words align sentence by sentence, but one
+    opens on a company the other notice never mentions."""
     first = dedup.Document("a", RIGHTS_PLAN.format(company="Harrow Instruments Inc"))
     second = dedup.Document("b", RIGHTS_PLAN_RETOLD.format(company="Bellamy Foods Corp"))
     comparison = dedup.compare(first, second)
     assert comparison is not None and comparison.rewrite is not None
     assert comparison.rewrite.aligned >= 3  # the 'retold' route alone would join them
     assert not comparison.rewrite.verdict
-    assert comparison.rewrite.reason.startswith("different subjects: the ledes name")
-    same = dedup.Document("c", RIGHTS_PLAN_RETOLD.format(company="Harrow Instruments"))
-    retold = dedup.compare(first, same)
-    assert retold is not None and retold.rewrite is not None
-    assert retold.rewrite.verdict, retold.rewrite.reason
+    assert comparison.rewrite.reason == (
+        "different subjects: one article opens on 'Harrow Instruments Inc', which the other "
+        "never names"
+    )
+    # The same company, by name or by its initials, is the same subject.
+    for name in ("Harrow Instruments", "HII"):
+        same = dedup.Document("c", RIGHTS_PLAN_RETOLD.format(company=name))
+        retold = dedup.compare(first, same)
+        assert retold is not None and retold.rewrite is not None
+        assert retold.rewrite.verdict, (name, retold.rewrite.reason)
+
+
+def test_an_acronym_and_its_words_name_one_subject() -> None:
+    from dedup.lookalike import different_subjects
+
+    opening = Article(dedup.Document("a", "The idea of inheritance in OOP dates from 1967."))
+    spelled = Article(
+        dedup.Document("b", "In object-oriented programming, inheritance dates from 1967.")
+    )
+    other = Article(dedup.Document("c", "In functional programming, purity dates from 1967."))
+    assert different_subjects(opening, spelled) is None
+    assert different_subjects(opening, other) == "OOP"
 
 
 def test_an_outlets_next_day_article_is_a_follow_up_not_a_rewrite() -> None:
