@@ -6,12 +6,14 @@ Two articles can share names, figures and whole sentences without telling one st
 - template copy (stock notes filled from one form): most aligned sentence pairs that
   both carry figures share none of them, so the texts tell different facts in the
   same words;
-- a follow-up (the next development, told by the same newsroom): background sentences
-  are reused word for word while neither article's lede is told in the other. A
-  retelling tells the same news, so the ledes align (a lede aligned with a sentence
-  that denies or rejects what it reports is a reaction, and does not count);
-  quotations and all-capital lines (link titles, app banners) are verbatim anywhere
-  and do not count;
+- a follow-up (the next development, told by the same newsroom): neither article's
+  lede is told in the other, and background sentences are reused word for word, or
+  both come from one outlet. A retelling tells the same news, so the ledes align (a
+  lede aligned with a sentence that denies or rejects what it reports is a reaction,
+  and does not count); quotations and all-capital lines (link titles, app banners)
+  are verbatim anywhere and do not count. Two outlets often open a story differently,
+  so between them unaligned ledes alone prove nothing; one outlet updating its own
+  story keeps its news;
 - a preview and its outcome (nominations and winners, a match and its result): one
   article tells its event as still ahead and the other as done, each in its lede and
   in most of its sentences that show a stage (``dedup.stage``);
@@ -70,11 +72,17 @@ def template(conflicts: int, with_figures: int) -> str | None:
 def refusal(alignment: Alignment, a: Article, b: Article) -> str | None:
     """Why a pair whose evidence makes a rewrite is a look-alike all the same (the
     first rule that applies), or None. ``alignment`` holds the agreeing pairs."""
-    reused = follow_up_reuse(alignment, a, b)
+    told = lede_told(alignment, a, b)
+    reused = 0 if told else follow_up_reuse(alignment, a)
     if reused >= FOLLOW_UP_MIN_REUSED:
         return (
             f"follow-up: {reused} background sentences reused word for word, but neither "
             "article's lede is told in the other"
+        )
+    if not told and dates.same_outlet(a.document.source, b.document.source):
+        return (
+            f"follow-up: both from {a.document.source}, and neither article's lede is told "
+            "in the other"
         )
     staged = stage_gap(a, b)
     if staged is not None:
@@ -119,15 +127,19 @@ def comparable(fa: tuple[Fact, ...], fb: tuple[Fact, ...]) -> bool:
     return bool((_numbers(fa) and _numbers(fb)) or (_name_words(fa) and _name_words(fb)))
 
 
-def follow_up_reuse(alignment: Alignment, a: Article, b: Article) -> int:
-    """How many narrative sentences the two reuse word for word, when no sentence of
-    either article's lede aligns with one of the same polarity (else 0: the pair
-    tells the same news)."""
+def lede_told(alignment: Alignment, a: Article, b: Article) -> bool:
+    """Whether a sentence of either article's lede aligns with one of the same
+    polarity: the pair tells the same news (a denial of it is a reaction)."""
     ledes_a, ledes_b = lede(a), lede(b)
-    for m in alignment.matches:
-        told = m.a in ledes_a or m.b in ledes_b
-        if told and denies(a.sentences[m.a].text) == denies(b.sentences[m.b].text):
-            return 0
+    return any(
+        (m.a in ledes_a or m.b in ledes_b)
+        and denies(a.sentences[m.a].text) == denies(b.sentences[m.b].text)
+        for m in alignment.matches
+    )
+
+
+def follow_up_reuse(alignment: Alignment, a: Article) -> int:
+    """How many narrative sentences of ``a`` the alignment reuses word for word."""
     return sum(
         1 for m in alignment.matches if m.kind != "paraphrase" and narrative(a.sentences[m.a].text)
     )

@@ -497,3 +497,26 @@ def test_an_outlets_next_day_article_is_a_follow_up_not_a_rewrite() -> None:
     assert dedup.scan_documents(docs).stories == ()  # the scan's candidates agree
     with pytest.raises(ValueError, match="rewrite_same_source_max_days"):
         dedup.ScanConfig(rewrite_same_source_max_days=-1)
+
+
+def test_one_outlets_two_articles_must_share_their_news() -> None:
+    """Two outlets may open one story differently (seeds 002 and 003 align no lede
+    sentence), but one outlet's two articles whose ledes do not meet report two
+    developments; without sources nothing is assumed."""
+    seeds = sorted(SEEDS.glob("*.txt"))
+    first, second = (seeds[i].read_text("utf-8") for i in (2, 3))
+
+    def compare(source_a: str | None, source_b: str | None) -> dedup.Comparison:
+        a = dedup.Document("a", first, source=source_a)
+        b = dedup.Document("b", second, source=source_b)
+        comparison = dedup.compare(a, b)
+        assert comparison is not None and comparison.rewrite is not None
+        return comparison
+
+    assert compare("Outlet A", "Outlet B").relation == "rewrite"
+    assert compare(None, None).relation == "rewrite"
+    same = compare("Outlet A", "outlet a")
+    assert same.relation is None
+    assert same.rewrite is not None and same.rewrite.reason == (
+        "follow-up: both from Outlet A, and neither article's lede is told in the other"
+    )
