@@ -2,8 +2,9 @@
 
 Run: ``.venv/bin/python -m benchmarks.reuters_to_jsonl OUT.jsonl`` (from the repo root;
 ``DEDUP_DATA`` overrides the data folder). Each line is
-``{"id": NEWID, "title": ..., "date": ..., "text": ...}`` as ``benchmarks.corpora.reuters``
-reads it, ready for ``dedup scan OUT.jsonl``. Prints how many records it wrote.
+``{"id": NEWID, "title": ..., "date": ..., "source": "Reuters", "text": ...}`` as
+``benchmarks.corpora.reuters`` reads it (and as ``dedup scan`` reads the ``.sgm`` files),
+ready for ``dedup scan OUT.jsonl``. Prints how many records it wrote.
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ def write_jsonl(out: Path) -> int:
     count = 0
     with out.open("w", encoding="utf-8", newline="\n") as handle:
         for doc in corpora.reuters():
-            record = {"id": doc.id, "title": doc.title, "date": doc.date, "text": doc.text}
+            record = {
+                "id": doc.id,
+                "title": doc.title,
+                "date": doc.date,
+                "source": doc.source,
+                "text": doc.text,
+            }
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     return count

@@ -119,8 +119,9 @@ def synthetic_corpus(size: int, seed: int, cache: Path) -> tuple[Path, Path]:
 
 
 def reuters_corpus(cache: Path) -> Path:
-    """Reuters-21578 as JSONL (``benchmarks.reuters_to_jsonl``), written once."""
-    path = cache / "reuters" / "corpus.jsonl"
+    """Reuters-21578 as JSONL (``benchmarks.reuters_to_jsonl``), written once (the
+    folder names the record format: v2 carries each story's source)."""
+    path = cache / "reuters-v2" / "corpus.jsonl"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         staging = path.with_suffix(".tmp")
