@@ -181,6 +181,22 @@ def test_rewrites_respect_the_scans_day_limit(db: str) -> None:
     assert [m.relation for m in result.items[0].matches] == ["rewrite"]
 
 
+def test_rewrites_respect_the_scans_outlet_limit(db: str) -> None:
+    """Like the scan, one outlet's article a day after its own is no rewrite of it;
+    the same hours later, or another outlet's a day later, is."""
+    origin = (SEEDS / "000_3ef50ccfc186b47f.txt").read_text(encoding="utf-8")
+    retold = (SEEDS / "004_86388d61ef7a0d0b.txt").read_text(encoding="utf-8")
+    with open_store(db) as store:
+        add_documents([Document("origin", origin, date="2024-05-01", source="Outlet")], store)
+        incoming = [
+            Document("same-day", retold, date="2024-05-01T10:00", source="Outlet"),
+            Document("next-day", retold, date="2024-05-02", source="Outlet"),
+            Document("other-outlet", retold, date="2024-05-02", source="Other"),
+        ]
+        result = check(incoming, store, fail_on="rewrite")
+    assert [i.outcome for i in result.items] == ["fail", "pass", "fail"]
+
+
 def test_library_refuses_bad_settings(db: str) -> None:
     with open_store(db) as store:
         with pytest.raises(ValueError, match="fail_on must be one of copy, near-copy, rewrite"):
