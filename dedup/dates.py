@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from dedup.config import ScanConfig
+
 _DATE_FORMATS = ("%d-%b-%Y %H:%M:%S.%f", "%d-%b-%Y %H:%M:%S", "%d %B %Y", "%B %d, %Y")
 _DAY_FORMATS = ("%d-%b-%Y", "%Y-%m-%d")
 """Formats of the first word alone, when the whole field cannot be read (a garbled
@@ -52,14 +54,13 @@ def same_outlet(a: str | None, b: str | None) -> bool:
     return bool(a and b and a.strip().casefold() == b.strip().casefold())
 
 
-def too_far_apart(
-    days: float | None, one_outlet: bool, limit: float | None, outlet_limit: float | None
-) -> bool:
+def too_far_apart(days: float | None, one_outlet: bool, config: ScanConfig) -> bool:
     """Whether two articles ``days`` apart (None: undated) can no longer be one story:
-    more than ``limit`` days apart, or from ``one_outlet`` and more than
-    ``outlet_limit`` apart (None: no limit)."""
+    more than ``rewrite_max_days`` apart, or from ``one_outlet`` and more than
+    ``rewrite_same_source_max_days`` apart (None: no limit)."""
     if days is None:
         return False
+    limit, outlet_limit = config.rewrite_max_days, config.rewrite_same_source_max_days
     if limit is not None and days > limit:
         return True
     return one_outlet and outlet_limit is not None and days > outlet_limit

@@ -101,30 +101,27 @@ def too_far_apart(a: Article, b: Article, config: ScanConfig) -> str | None:
     first, second = a.document, b.document
     days = dates.days_between(dates.parse_date(first.date), dates.parse_date(second.date))
     one_outlet = dates.same_outlet(first.source, second.source)
-    limits = (config.rewrite_max_days, config.rewrite_same_source_max_days)
-    if days is None or not dates.too_far_apart(days, one_outlet, *limits):
+    if days is None or not dates.too_far_apart(days, one_outlet, config):
         return None
     outlet = f"both from {first.source}, " if one_outlet else ""
     return f"follow-up: {outlet}dated {days:.1f} days apart"
 
 
-def template_conflicts(alignment: Alignment, a: Article, b: Article) -> set[Match]:
+def template_conflicts(alignment: Alignment, a: Article, b: Article) -> tuple[set[Match], int]:
     """Aligned sentence pairs that both carry figures and share none of them, or both
     name someone specific and share no name: the same words around different facts
-    (template copy: two bond issues, two price rises), which prove nothing."""
-    conflicts = set()
+    (template copy: two bond issues, two price rises), which prove nothing. With them,
+    how many aligned pairs could conflict (both state figures, or both name someone)."""
+    conflicts, comparable = set(), 0
     for match in alignment.matches:
         fa, fb = a.sentence_facts(match.a), b.sentence_facts(match.b)
         na, nb = _numbers(fa), _numbers(fb)
         wa, wb = _name_words(fa), _name_words(fb)
-        if (na and nb and not na & nb) or (wa and wb and not wa & wb):
+        figures, names = bool(na and nb), bool(wa and wb)
+        comparable += figures or names
+        if (figures and not na & nb) or (names and not wa & wb):
             conflicts.add(match)
-    return conflicts
-
-
-def comparable(fa: tuple[Fact, ...], fb: tuple[Fact, ...]) -> bool:
-    """Both sentences state figures, or both name someone specific."""
-    return bool((_numbers(fa) and _numbers(fb)) or (_name_words(fa) and _name_words(fb)))
+    return conflicts, comparable
 
 
 def lede_told(alignment: Alignment, a: Article, b: Article) -> bool:
@@ -161,7 +158,9 @@ def different_subjects(a: Article, b: Article) -> str | None:
             continue
         words = tokenise(normalise(other.document.text))
         known = set(words)
-        if not any(_mentioned(name, words, known) for name in opening):
+        acronyms = [n for n in opening if n.isupper() and len(_tokens(n)) == 1]
+        spelled = _initialisms(words) if acronyms else set()
+        if not any(_mentioned(name, known, spelled) for name in opening):
             return opening[0]
     return None
 
@@ -199,24 +198,29 @@ def _opening_names(article: Article) -> list[str]:
     return [
         fact.text
         for fact in article.sentence_facts(sentences[0].index)
-        if fact.kind == "name" and specific(fact) and _distinctive(fact.text)
+        if fact.kind == "name" and specific(fact) and _distinctive(_tokens(fact.text))
     ]
 
 
-def _mentioned(name: str, words: list[str], known: set[str]) -> bool:
-    """Whether a text (its ``words``, and their set) names ``name``: one of its
-    distinctive words, its initials ('Harrow Instruments Ltd', 'HIL'), or, for an
-    acronym, the words it stands for ('OOP', 'object-oriented programming')."""
-    tokens = tokenise(normalise(name))
-    if not known.isdisjoint(_distinctive(name)):
+def _mentioned(name: str, known: set[str], spelled: set[str]) -> bool:
+    """Whether a text (the set of its words ``known``, the initials of its word runs
+    ``spelled``) names ``name``: by one of its distinctive words, its initials
+    ('Harrow Instruments Ltd', 'HIL'), or, for an acronym, the words it stands for
+    ('OOP', 'object-oriented programming')."""
+    tokens = _tokens(name)
+    if not known.isdisjoint(_distinctive(tokens)):
         return True
     if len(tokens) > 1 and "".join(w[0] for w in tokens) in known:
         return True
-    return name.isupper() and len(tokens) == 1 and tokens[0] in _initialisms(words)
+    return name.isupper() and len(tokens) == 1 and tokens[0] in spelled
 
 
-def _distinctive(name: str) -> set[str]:
-    return {w for w in tokenise(normalise(name)) if len(w) > 1 and w not in _DESIGNATORS}
+def _tokens(name: str) -> list[str]:
+    return tokenise(normalise(name))
+
+
+def _distinctive(tokens: list[str]) -> set[str]:
+    return {w for w in tokens if len(w) > 1 and w not in _DESIGNATORS}
 
 
 def _initialisms(words: list[str]) -> set[str]:

@@ -76,12 +76,7 @@ def verify(
         return _evidence(score, None, (), 0, False, _TOO_LITTLE, a, b)
     shared = _shared(a, b, common_facts) if facts_possible else ()
     aligned = align(a.sentences, b.sentences, matcher)
-    conflicting = lookalike.template_conflicts(aligned, a, b)
-    with_figures = sum(
-        1
-        for m in aligned.matches
-        if lookalike.comparable(a.sentence_facts(m.a), b.sentence_facts(m.b))
-    )
+    conflicting, with_figures = lookalike.template_conflicts(aligned, a, b)
     agreeing = Alignment(
         tuple(m for m in aligned.matches if m not in conflicting),
         aligned.sentences_a,

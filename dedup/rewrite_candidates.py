@@ -141,11 +141,7 @@ def days_apart(
     on its own story, is a new development, not a rewrite."""
 
     def apart(i: int, j: int) -> bool:
-        return dates.too_far_apart(
-            dates.days_between(when[i], when[j]),
-            dates.same_outlet(sources[i], sources[j]),
-            config.rewrite_max_days,
-            config.rewrite_same_source_max_days,
-        )
+        days = dates.days_between(when[i], when[j])
+        return dates.too_far_apart(days, dates.same_outlet(sources[i], sources[j]), config)
 
     return apart
