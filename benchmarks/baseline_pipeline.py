@@ -25,7 +25,7 @@ from typing import Any
 
 from datasketch import MinHash, MinHashLSH
 
-from dedup.cluster import UnionFind
+from dedup.copies.cluster import UnionFind
 from dedup.corpus import StageTimer
 
 NUM_PERM = 128

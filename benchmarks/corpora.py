@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
 
-from dedup import Document, records
-from dedup.decode import decode_bytes
+from dedup import Document
+from dedup.ingest import records
+from dedup.ingest.decode import decode_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 """The repository root (the parent of ``benchmarks/``)."""

@@ -51,8 +51,8 @@ from benchmarks.quality_metrics import (
     set_jaccard,
     similar_pairs,
 )
-from dedup.match import SentenceMatcher
-from dedup.normalise import normalise, tokenise
+from dedup.rewrites.match import SentenceMatcher
+from dedup.text.normalise import normalise, tokenise
 
 REFERENCE_JACCARD = 0.5
 """Reference pairs for copy/near-copy recall: exact word-shingle Jaccard at least this."""
@@ -417,7 +417,7 @@ class Section:
 
 
 def section_wire() -> list[Row]:
-    """Wire attribution (``dedup.wire``): recall on Reuters copy, and the BBC articles
+    """Wire attribution (``dedup.stories.wire``): recall on Reuters copy, and the BBC articles
     with any agency evidence, every one of which was read by hand (see wire_eval)."""
     name = "Wire attribution"
     found = wire_eval.evaluate()

@@ -41,9 +41,9 @@ from typing import Any, NamedTuple
 
 from benchmarks import corpora
 from dedup import Document
-from dedup.boilerplate import split_lines
-from dedup.dates import parse_date
-from dedup.sentences import split
+from dedup.text.boilerplate import split_lines
+from dedup.text.dates import parse_date
+from dedup.text.sentences import split
 
 MIN_SENTENCES, MAX_SENTENCES = 5, 15
 MIN_WORDS, MAX_WORDS = 8, 60
@@ -105,7 +105,7 @@ class PoolSentence(NamedTuple):
     source: int
     """Index of the real document in ``real_documents()``."""
     position: int
-    """Index of the sentence among ``dedup.sentences.split`` of that document."""
+    """Index of the sentence among ``dedup.text.sentences.split`` of that document."""
     text: str
 
 

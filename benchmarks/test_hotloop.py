@@ -18,7 +18,7 @@ Reuters-21578 bodies (one article a round, caches cleared before each), one
 - ``rensa-shingles``: the word 5-gram strings of dedup's tokens, built in Python,
   fed to ``RMinHash.update`` (the same sets as datasketch; dedup's target).
 - ``rensa-prehashed``: dedup's 64-bit shingle hashes (xxh3_64 of each token, combined
-  and mixed by ``dedup.shingle`` in numpy, before truncation and deduplication) fed
+  and mixed by ``dedup.fingerprint.shingle`` in numpy, before truncation and deduplication) fed
   to rensa as a flat array: rensa's Rust MinHash in place of dedup's numpy one.
 - ``gaoya``: gaoya's ``tokenize_and_minhash`` on the raw text (word 5-grams,
   lower-cased, 32-bit hashes, 16 bands x 8 = 128 values), tokenising and hashing in
@@ -42,8 +42,10 @@ import xxhash
 from datasketch import MinHash
 
 from benchmarks import corpora
-from dedup import Document, Fingerprint, Fingerprinter, ScanConfig, boilerplate, shingle
-from dedup import normalise as normalising
+from dedup import Document, Fingerprint, Fingerprinter, ScanConfig
+from dedup.fingerprint import shingle
+from dedup.text import boilerplate
+from dedup.text import normalise as normalising
 
 if not corpora.available("reuters"):
     pytest.skip(

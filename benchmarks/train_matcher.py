@@ -19,7 +19,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
 
 from benchmarks import corpora
-from dedup.match import FEATURES, features
+from dedup.rewrites.match import FEATURES, features
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "dedup" / "data" / "matcher.json"
 C = 1.0

@@ -6,15 +6,15 @@ minhash -> lsh/candidates (copies) -> salience/rewrite (rewrites: alignment, fac
 ``scan_documents`` over Documents you already have.
 """
 
-from dedup.candidates import Pair, Scores
 from dedup.compare import Comparison, compare
 from dedup.config import ScanConfig
-from dedup.document import Document, Skipped
-from dedup.fingerprint import Fingerprint, Fingerprinter, TooShort
-from dedup.ingest import iter_documents
+from dedup.copies.pairing import Pair, Scores
+from dedup.fingerprint.fingerprinter import Fingerprint, Fingerprinter, TooShort
+from dedup.ingest.document import Document, Skipped
+from dedup.ingest.reader import iter_documents
 from dedup.pipeline import scan, scan_documents
-from dedup.report import to_dict, to_json
-from dedup.results import Member, ScanResult, Story, StoryMember
+from dedup.report.serialise import to_dict, to_json
+from dedup.stories.results import Member, ScanResult, Story, StoryMember
 
 __all__ = [
     "Comparison",

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dedup import boilerplate, candidates, rewrite, salience
-from dedup.article import Article
-from dedup.candidates import Scores
 from dedup.config import ScanConfig
-from dedup.document import Document
-from dedup.fingerprint import Fingerprinter, TooShort
-from dedup.match import SentenceMatcher
+from dedup.copies import pairing
+from dedup.copies.pairing import Scores
+from dedup.fingerprint.fingerprinter import Fingerprinter, TooShort
+from dedup.ingest.document import Document
+from dedup.rewrites import verify
+from dedup.rewrites.article import Article
+from dedup.rewrites.match import SentenceMatcher
+from dedup.text import boilerplate, salience
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +25,7 @@ class Comparison:
     evidence (when ``rewrites`` is on), the relation, and one strength score."""
 
     scores: Scores
-    rewrite: rewrite.RewriteEvidence | None
+    rewrite: verify.RewriteEvidence | None
     relation: str | None
 
     @property
@@ -46,10 +48,10 @@ def compare(a: Document, b: Document, config: ScanConfig | None = None) -> Compa
     fa, fb = fingerprinter.fingerprint_tokens(a.id, ta), fingerprinter.fingerprint_tokens(b.id, tb)
     if isinstance(fa, TooShort) or isinstance(fb, TooShort):
         return None
-    scores = candidates.score(fa, fb, config)
+    scores = pairing.score(fa, fb, config)
     if not config.rewrites:
         return Comparison(scores, None, scores.relation)
     bound = salience.weighted_jaccard(salience.salient_terms(ta), salience.salient_terms(tb))
-    evidence = rewrite.verify(Article(a), Article(b), bound, SentenceMatcher.default(), config)
+    evidence = verify.verify(Article(a), Article(b), bound, SentenceMatcher.default(), config)
     relation = scores.relation or ("rewrite" if evidence.verdict else None)
     return Comparison(scores, evidence, relation)

@@ -12,15 +12,17 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from dedup import boilerplate, rewrite_candidates, salience, sentences, workers
-from dedup.article import Article
+from dedup import workers
 from dedup.config import ScanConfig
-from dedup.document import Document, Skipped
-from dedup.fingerprint import Fingerprint, TooShort
-from dedup.results import Member
-from dedup.salience import SalientTerms
-from dedup.shingle import U32, U64
-from dedup.spool import ArraySpool, Spool
+from dedup.fingerprint.fingerprinter import Fingerprint, TooShort
+from dedup.fingerprint.shingle import U32, U64
+from dedup.fingerprint.spool import ArraySpool, Spool
+from dedup.ingest.document import Document, Skipped
+from dedup.rewrites import candidates
+from dedup.rewrites.article import Article
+from dedup.stories.results import Member
+from dedup.text import boilerplate, salience, sentences
+from dedup.text.salience import SalientTerms
 
 Progress = Callable[[int], None]
 ARTICLE_CACHE = 2_000
@@ -129,7 +131,7 @@ def _analyse(doc: Document) -> _Analysed:
     fingerprinted = not isinstance(result, TooShort)
     rewrites = fingerprinted and _rewrites()
     salient = salience.salient_terms(tokens) if rewrites else None
-    fact_hashes = rewrite_candidates.fact_hashes(lines) if rewrites else None
+    fact_hashes = candidates.fact_hashes(lines) if rewrites else None
     # Hard-wrapped wire copy breaks sentences across lines: its lines are fragments,
     # not page furniture, and never count as repeated boilerplate.
     wrapped = not fingerprinted or sentences.hard_wrapped(lines)

@@ -8,25 +8,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from dedup import (
-    boilerplate,
-    candidates,
-    ingest,
-    ledger,
-    rewrite_stage,
-    salience,
-    stories,
-    wire,
-    workers,
-)
-from dedup.candidates import Pair
-from dedup.cluster import UnionFind
+from dedup import workers
 from dedup.config import ScanConfig
+from dedup.copies import pairing
+from dedup.copies.cluster import UnionFind
+from dedup.copies.pairing import Pair
 from dedup.corpus import Corpus, Progress, StageTimer, fingerprint_all
-from dedup.document import Document, Skipped
-from dedup.fingerprint import Fingerprinter, TooShort
-from dedup.match import SentenceMatcher
-from dedup.results import ScanResult, Story
+from dedup.fingerprint.fingerprinter import Fingerprinter, TooShort
+from dedup.ingest import reader
+from dedup.ingest.document import Document, Skipped
+from dedup.rewrites import tier
+from dedup.rewrites.match import SentenceMatcher
+from dedup.stories import grouping, ledger, wire
+from dedup.stories.results import ScanResult, Story
+from dedup.text import boilerplate, salience
 
 
 def scan(
@@ -40,7 +35,7 @@ def scan(
     ``jobs`` worker processes fingerprint (0: all cores). The result does not depend
     on ``jobs``."""
     config = config or ScanConfig()
-    items = ingest.iter_documents(paths, max_doc_bytes=config.max_doc_bytes)
+    items = reader.iter_documents(paths, max_doc_bytes=config.max_doc_bytes)
     return scan_documents(items, config, jobs=jobs, progress=progress)
 
 
@@ -74,21 +69,19 @@ def _run(
     config = fingerprinter.config
     fingerprint_all(items, corpus, config, timer, jobs, progress)
     with timer.stage("copies"):
-        pairs = list(candidates.find_pairs(corpus.fingerprints, config, full=corpus.fingerprint))
+        pairs = list(pairing.find_pairs(corpus.fingerprints, config, full=corpus.fingerprint))
     with timer.stage("boilerplate"):
         if _set_aside_repeated_lines(corpus, pairs, fingerprinter):
-            pairs = list(
-                candidates.find_pairs(corpus.fingerprints, config, full=corpus.fingerprint)
-            )
+            pairs = list(pairing.find_pairs(corpus.fingerprints, config, full=corpus.fingerprint))
         corpus.line_keys = []  # used up: ~1 KB an article of Python ints
         fingerprinter.clear_caches()  # its cached shingle sets and signatures
     if config.rewrites:
         with timer.stage("rewrites"):
-            pairs += rewrite_stage.rewrite_pairs(corpus, pairs, config, fingerprinter, jobs)
+            pairs += tier.rewrite_pairs(corpus, pairs, config, fingerprinter, jobs)
     with timer.stage("stories"):
         fps = corpus.fingerprints
-        groups = [[fps[p].doc_id for p in g] for g in candidates.identical_groups(fps)]
-        pairs = candidates.expand_identical(pairs, groups)
+        groups = [[fps[p].doc_id for p in g] for g in pairing.identical_groups(fps)]
+        pairs = pairing.expand_identical(pairs, groups)
         found = _stories(corpus, pairs)
     if config.ledger:
         with timer.stage("ledger"):
@@ -159,7 +152,7 @@ def _ledger(state: tuple[Corpus, SentenceMatcher], story: Story) -> ledger.Story
 
 
 def _stories(corpus: Corpus, pairs: Sequence[Pair]) -> tuple[Story, ...]:
-    graph = stories.neighbours(pairs)
+    graph = grouping.neighbours(pairs)
     cache: dict[str, tuple[wire.WireEvidence, ...]] = {}
 
     def evidence(doc_id: str) -> tuple[wire.WireEvidence, ...]:
@@ -176,10 +169,10 @@ def _stories(corpus: Corpus, pairs: Sequence[Pair]) -> tuple[Story, ...]:
             corpus.salient[position[holder]], corpus.salient[position[other]]
         )
 
-    hints = stories.OriginHints(
+    hints = grouping.OriginHints(
         dates={doc: corpus.members[doc].date for doc in graph},
         credited=lambda doc: bool(evidence(doc)),
         coverage=coverage,
     )
-    found = stories.stars(graph, hints)
-    return tuple(stories.assemble(star, graph, corpus.members, evidence) for star in found)
+    found = grouping.stars(graph, hints)
+    return tuple(grouping.assemble(star, graph, corpus.members, evidence) for star in found)

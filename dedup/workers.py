@@ -16,7 +16,7 @@ from multiprocessing.pool import AsyncResult
 from typing import Any, TypeVar
 
 from dedup.config import ScanConfig
-from dedup.fingerprint import Fingerprinter
+from dedup.fingerprint.fingerprinter import Fingerprinter
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -14,7 +14,7 @@ import pytest
 import redis
 from typer.testing import CliRunner, Result
 
-from dedup.cli import app
+from dedup.cli.app import app
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "dedup" / "schema" / "scan.schema.json"
 

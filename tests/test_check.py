@@ -16,13 +16,13 @@ import pytest
 import redis
 from conftest import ARTICLE, OTHER_ARTICLE, folder, run
 
-from dedup import check_report
-from dedup.check import check
-from dedup.cli import EXIT_FOUND, EXIT_OK, EXIT_OPERATIONAL, EXIT_USAGE
+from dedup.cli.app import EXIT_FOUND, EXIT_OK, EXIT_OPERATIONAL, EXIT_USAGE
 from dedup.config import ScanConfig
-from dedup.document import Document, Skipped
-from dedup.index import ParameterMismatch, add_documents
-from dedup.store import open_store
+from dedup.index.check import check
+from dedup.index.indexer import ParameterMismatch, add_documents
+from dedup.index.store import open_store
+from dedup.ingest.document import Document, Skipped
+from dedup.report import check_report
 from tests.redis_server import free_port, redis_url  # noqa: F401
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -426,7 +426,7 @@ def test_junit_has_one_testcase_per_item(mixed: tuple[str, Path], tmp_path: Path
 
 
 def test_junit_escapes_ids_and_text() -> None:
-    from dedup.check import CheckedItem, CheckResult
+    from dedup.index.check import CheckedItem, CheckResult
 
     item = CheckedItem(
         'a<b>&"c\x07', "feed.jsonl#L1", "not-checked", reason="bad \x00 byte & <tag>"

@@ -16,8 +16,8 @@ from conftest import write_with_non_utf8_name
 from typer.testing import CliRunner, Result
 
 import dedup
-from dedup.cli import EXIT_OK, EXIT_OPERATIONAL, EXIT_USAGE, app
-from dedup.report import json_chunks
+from dedup.cli.app import EXIT_OK, EXIT_OPERATIONAL, EXIT_USAGE, app
+from dedup.report.serialise import json_chunks
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 Validate = Callable[[str], dict[str, Any]]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup.decode import UndecodableError, decode_bytes
+from dedup.ingest.decode import UndecodableError, decode_bytes
 
 FRENCH = (
     "Le café du marché était fermé ce matin. Les élèves ont préféré rester à la "

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup import sentences
-from dedup.facts import (
+from dedup.text import sentences
+from dedup.text.facts import (
     QUALIFIER_CLASSES,
     Fact,
     divergences,
@@ -302,7 +302,7 @@ def test_shared_finds_the_troop_count_and_the_airport_across_two_seeds() -> None
 
 
 def test_distinct_counts_a_name_inside_a_longer_one_once() -> None:
-    from dedup.facts import distinct
+    from dedup.text.facts import distinct
 
     keys = {"name:revlon", "name:revlon group inc", "name:boyd jefferies", "number:46"}
     assert distinct(keys) == ("name:boyd jefferies", "name:revlon group inc", "number:46")
@@ -311,7 +311,7 @@ def test_distinct_counts_a_name_inside_a_longer_one_once() -> None:
 
 
 def test_a_bare_year_is_not_a_specific_fact() -> None:
-    from dedup.article import specific
+    from dedup.rewrites.article import specific
 
     [year] = _of("Profits for 1986 rose sharply", "number")
     [troops] = _of("It sent 1,990 troops again", "number")

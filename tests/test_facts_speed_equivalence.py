@@ -1,4 +1,4 @@
-"""The shortcuts of ``dedup.facts`` against the plain forms they replace, on random text
+"""The shortcuts of ``dedup.text.facts`` against the plain forms they replace, on random text
 built from tricky fragments: each must give exactly what the plain form gives."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from dataclasses import fields
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from dedup import facts
-from dedup.facts import Fact
+from dedup.text import facts
+from dedup.text.facts import Fact
 
 FRAGMENTS = ["May", "March", "Mar.", "Sept.", "Sept", "Dec", "Decision", "Monday", "Friday",
              "in ", "IN ", "\u0130n ", "\u0131n ", "mid-", "early ", "since ", "during ",

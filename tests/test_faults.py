@@ -20,10 +20,10 @@ import pytest
 from conftest import ARTICLE, NEAR_COPY, OTHER_ARTICLE, folder, run
 from typer.testing import Result
 
-from dedup import store_sqlite
-from dedup.cli_io import EXIT_FOUND, EXIT_OK, EXIT_OPERATIONAL
-from dedup.store import SCHEMA_VERSION, StoreError, open_store
-from dedup.store_redis import RedisStore
+from dedup.cli.io import EXIT_FOUND, EXIT_OK, EXIT_OPERATIONAL
+from dedup.index import store_sqlite
+from dedup.index.store import SCHEMA_VERSION, StoreError, open_store
+from dedup.index.store_redis import RedisStore
 from tests.redis_server import _ready, _start, _stop, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,7 +116,7 @@ def test_full_disk_on_standard_output_is_one_error_line() -> None:
         pytest.skip("needs /dev/full")
     with open("/dev/full", "w") as full:
         child = subprocess.run(
-            [sys.executable, "-c", "from dedup.cli import main; main()", "scan", SEEDS, "-q"],
+            [sys.executable, "-c", "from dedup.cli.app import main; main()", "scan", SEEDS, "-q"],
             stdout=full,
             stderr=subprocess.PIPE,
             cwd=ROOT,

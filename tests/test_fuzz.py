@@ -31,15 +31,18 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import dedup
-from dedup import boilerplate, decode, index, records, report, sentences
 from dedup.config import ScanConfig
-from dedup.document import Document, Skipped
-from dedup.fingerprint import Fingerprint, Fingerprinter
-from dedup.ingest import iter_documents
-from dedup.normalise import normalise, tokenise
-from dedup.render_html import to_html
-from dedup.render_markdown import to_markdown
-from dedup.store import StoreError, open_store
+from dedup.fingerprint.fingerprinter import Fingerprint, Fingerprinter
+from dedup.index import indexer
+from dedup.index.store import StoreError, open_store
+from dedup.ingest import decode, records
+from dedup.ingest.document import Document, Skipped
+from dedup.ingest.reader import iter_documents
+from dedup.report import serialise
+from dedup.report.html import to_html
+from dedup.report.markdown import to_markdown
+from dedup.text import boilerplate, sentences
+from dedup.text.normalise import normalise, tokenise
 
 FUZZ = os.environ.get("DEDUP_FUZZ") == "1"
 SCALE = int(os.environ.get("DEDUP_FUZZ_SCALE", "20"))
@@ -220,7 +223,7 @@ def test_any_input_gives_a_valid_report(files: list[bytes], validate: Any) -> No
             Path(folder, f"{number}{suffixes[number % 4]}").write_bytes(data)
         Path(folder, "article.txt").write_text(ARTICLE)
         result = dedup.scan([folder], ScanConfig(rewrites=False))
-    document = validate(report.to_json(result))
+    document = validate(serialise.to_json(result))
     assert document["counts"]["documents"] >= 1
 
 
@@ -454,7 +457,7 @@ def test_reports_keep_article_text_as_text(docs: list[Document]) -> None:
         "</details>", ""
     )
     assert not re.search(r"(?<!\\)\]\(", markdown)
-    assert json.loads(report.to_json(result))["counts"]["documents"] == len(docs)
+    assert json.loads(serialise.to_json(result))["counts"]["documents"] == len(docs)
 
 
 # --- the SQLite index reader ----------------------------------------------------------
@@ -465,7 +468,7 @@ def index_file(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """A small real index, checkpointed into one file."""
     path = tmp_path_factory.mktemp("index") / "index.db"
     with open_store(str(path)) as store:
-        index.add_documents(
+        indexer.add_documents(
             [Document("a", ARTICLE), Document("b", NEAR_COPY), Document("c", OTHER_ARTICLE)],
             store,
         )

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dedup
-from dedup import candidates, cluster
 from dedup.config import ScanConfig
-from dedup.lsh import MemoryBandIndex, band_keys
+from dedup.copies import cluster, pairing
+from dedup.copies.lsh import MemoryBandIndex, band_keys
 
 WORDS = (
     "minister port strike union wages talks harbour cargo ships delayed company offer rejected "
@@ -58,16 +58,16 @@ def test_oversized_buckets_are_counted_not_paired() -> None:
 
 def test_classify_relations_by_thresholds() -> None:
     config = ScanConfig()
-    assert candidates.classify(0.95, 0.97, config) == "copy"
-    assert candidates.classify(0.6, 0.7, config) == "near-copy"
-    assert candidates.classify(0.3, 0.85, config) == "near-copy"
-    assert candidates.classify(0.3, 0.5, config) is None
+    assert pairing.classify(0.95, 0.97, config) == "copy"
+    assert pairing.classify(0.6, 0.7, config) == "near-copy"
+    assert pairing.classify(0.3, 0.85, config) == "near-copy"
+    assert pairing.classify(0.3, 0.5, config) is None
 
 
 def test_jaccard_and_containment_are_exact() -> None:
     a = np.array([1, 2, 3, 4], dtype=np.uint32)
     b = np.array([3, 4, 5, 6, 7, 8], dtype=np.uint32)
-    assert candidates.jaccard_and_containment(a, b) == (2 / 8, 2 / 4)
+    assert pairing.jaccard_and_containment(a, b) == (2 / 8, 2 / 4)
 
 
 def test_union_find_groups_and_stable_ids() -> None:

@@ -21,7 +21,7 @@ from conftest import ARTICLE, NEAR_COPY, OTHER_ARTICLE
 from typer.testing import CliRunner
 
 from dedup import Document, Skipped
-from dedup.cli import app
+from dedup.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1 << 20
@@ -66,7 +66,7 @@ def peak():
     with open("/proc/self/status") as status, open(os.environ["PEAK_FILE"], "w") as out:
         out.write(next(x for x in status if x.startswith("VmHWM:")).split()[1])
 atexit.register(peak)
-from dedup.cli import main
+from dedup.cli.app import main
 main()
 """
 
@@ -375,13 +375,13 @@ def test_symlink_loops_are_named_and_skipped(tmp_path: Path) -> None:
 def test_a_file_swapped_for_a_symlink_after_listing_is_not_followed(tmp_path: Path) -> None:
     """The race the walk cannot see: between listing a regular file and opening it, it
     is replaced by a symlink to a file outside the root. The open refuses it."""
-    from dedup import ingest
+    from dedup.ingest import reader
 
     root, outside = tmp_path / "in", tmp_path / "secret.txt"
     write(root / "good.txt", ARTICLE)
     write(root / "swapped.txt", OTHER_ARTICLE)
     write(outside, NEAR_COPY)
-    items = ingest.iter_documents([str(root)])
+    items = reader.iter_documents([str(root)])
     first = next(items)
     assert isinstance(first, Document) and first.id == "good.txt"
     (root / "swapped.txt").unlink()  # the listing is done: swap the next file

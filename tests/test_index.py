@@ -15,15 +15,17 @@ import numpy as np
 import pytest
 from conftest import ARTICLE, NEAR_COPY, OTHER_ARTICLE, run
 
-from dedup import index, rewrite_candidates, salience
-from dedup.cli import EXIT_OK, EXIT_OPERATIONAL, EXIT_USAGE
+from dedup.cli.app import EXIT_OK, EXIT_OPERATIONAL, EXIT_USAGE
 from dedup.config import ScanConfig
-from dedup.document import Document
-from dedup.fingerprint import Fingerprinter, TooShort
-from dedup.ingest import iter_documents
-from dedup.lsh import band_keys
-from dedup.minhash import lsh_params
-from dedup.store import IndexedDoc, open_store
+from dedup.copies.lsh import band_keys
+from dedup.fingerprint.fingerprinter import Fingerprinter, TooShort
+from dedup.fingerprint.minhash import lsh_params
+from dedup.index import indexer
+from dedup.index.store import IndexedDoc, open_store
+from dedup.ingest.document import Document
+from dedup.ingest.reader import iter_documents
+from dedup.rewrites import candidates
+from dedup.text import salience
 from tests.redis_server import redis_url  # noqa: F401
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -61,7 +63,7 @@ def seed_records() -> list[IndexedDoc]:
     records = []
     for doc in iter_documents([str(SEEDS)]):
         assert isinstance(doc, Document)
-        record = index.to_indexed(doc, fingerprinter, CONFIG, NOW)
+        record = indexer.to_indexed(doc, fingerprinter, CONFIG, NOW)
         assert isinstance(record, IndexedDoc)
         records.append(record)
     return records
@@ -69,7 +71,9 @@ def seed_records() -> list[IndexedDoc]:
 
 def test_records_hold_the_scans_signatures_and_band_keys() -> None:
     fingerprinter = Fingerprinter(CONFIG)
-    record = index.to_indexed(Document("a", ARTICLE, date="2024-03-01"), fingerprinter, CONFIG, NOW)
+    record = indexer.to_indexed(
+        Document("a", ARTICLE, date="2024-03-01"), fingerprinter, CONFIG, NOW
+    )
     assert isinstance(record, IndexedDoc)
     fingerprint = fingerprinter(Document("a", ARTICLE))
     assert not isinstance(fingerprint, TooShort)
@@ -88,7 +92,7 @@ def test_rewrite_band_keys_pair_the_seeds_as_the_scans_rewrite_tier_does() -> No
     records = seed_records()
     terms = [salience.SalientTerms(r.salient_hashes, r.salient_weights) for r in records]
     minhasher = Fingerprinter(CONFIG).minhasher
-    index = rewrite_candidates.candidate_index(terms, np.empty(0, np.uint32), CONFIG, minhasher)
+    index = candidates.candidate_index(terms, np.empty(0, np.uint32), CONFIG, minhasher)
     found = index.pair_array()
     expected = {(i, j) for i, j in found.tolist()}
     shared = {
@@ -101,13 +105,13 @@ def test_rewrite_band_keys_pair_the_seeds_as_the_scans_rewrite_tier_does() -> No
 
 def test_too_few_rare_terms_give_no_rewrite_keys() -> None:
     text = "the cat sat on the mat and then the dog sat on the mat and the cat ran away"
-    record = index.to_indexed(Document("plain", text), Fingerprinter(CONFIG), CONFIG, NOW)
+    record = indexer.to_indexed(Document("plain", text), Fingerprinter(CONFIG), CONFIG, NOW)
     assert isinstance(record, IndexedDoc)
     assert record.rewrite_keys.size == 0 and record.copy_keys.size > 0
 
 
 def test_short_text_is_too_short() -> None:
-    record = index.to_indexed(
+    record = indexer.to_indexed(
         Document("tiny", "Just five words here now."), Fingerprinter(CONFIG), CONFIG, NOW
     )
     assert isinstance(record, TooShort) and record.tokens == 5
@@ -128,13 +132,13 @@ def test_short_text_is_too_short() -> None:
     ],
 )
 def test_parse_duration(text: str, expected: timedelta) -> None:
-    assert index.parse_duration(text) == expected
+    assert indexer.parse_duration(text) == expected
 
 
 @pytest.mark.parametrize("text", ["", "30", "d", "1.5d", "-1d", "30 days", "3y", "10dd"])
 def test_parse_duration_refuses(text: str) -> None:
     with pytest.raises(ValueError, match="invalid duration"):
-        index.parse_duration(text)
+        indexer.parse_duration(text)
 
 
 # --- add, re-add, remove -----------------------------------------------------------------
@@ -176,7 +180,7 @@ def test_add_in_batches_reports_progress_and_keeps_duplicate_ids_once(db: str) -
     docs.append(Document("d1", NEAR_COPY))
     seen: list[int] = []
     with open_store(db) as store:
-        result = index.add_documents(docs, store, CONFIG, batch=2, progress=seen.append)
+        result = indexer.add_documents(docs, store, CONFIG, batch=2, progress=seen.append)
         assert (result.added, result.updated) == (5, 1)
         assert seen == [2, 4, 6]
         assert sorted(store.ids()) == [f"d{i}" for i in range(5)]
@@ -193,14 +197,14 @@ def test_remove(db: str, news: Path) -> None:
 
 def test_signature_settings_must_match_the_index(db: str) -> None:
     with open_store(db) as store:
-        index.add_documents([Document("a", ARTICLE)], store, CONFIG)
+        indexer.add_documents([Document("a", ARTICLE)], store, CONFIG)
         with pytest.raises(
-            index.ParameterMismatch, match="built with num_perm 128, this run uses 64"
+            indexer.ParameterMismatch, match="built with num_perm 128, this run uses 64"
         ):
-            index.add_documents([Document("b", NEAR_COPY)], store, ScanConfig(num_perm=64))
+            indexer.add_documents([Document("b", NEAR_COPY)], store, ScanConfig(num_perm=64))
         assert list(store.ids()) == ["a"]
         # Settings that do not change signatures or band keys may differ.
-        index.add_documents([Document("b", NEAR_COPY)], store, ScanConfig(near_jaccard=0.6))
+        indexer.add_documents([Document("b", NEAR_COPY)], store, ScanConfig(near_jaccard=0.6))
         assert sorted(store.ids()) == ["a", "b"]
 
 
@@ -232,11 +236,11 @@ def test_prune_undated_by_when_they_were_added(db: str) -> None:
             ("january", ARTICLE, added),
             ("may", OTHER_ARTICLE, added + timedelta(days=120)),
         ):
-            record = index.to_indexed(Document(doc_id, text), fingerprinter, CONFIG, when)
+            record = indexer.to_indexed(Document(doc_id, text), fingerprinter, CONFIG, when)
             assert isinstance(record, IndexedDoc)
             store.add([record])
-        assert index.prune(store, timedelta(days=60), added + timedelta(days=59)) == 0
-        assert index.prune(store, timedelta(days=60), added + timedelta(days=61)) == 1
+        assert indexer.prune(store, timedelta(days=60), added + timedelta(days=59)) == 0
+        assert indexer.prune(store, timedelta(days=60), added + timedelta(days=61)) == 1
         assert list(store.ids()) == ["may"]
 
 

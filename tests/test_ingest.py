@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import write_with_non_utf8_name
 
-from dedup import ingest
-from dedup.document import Document, Skipped
+from dedup.ingest import reader
+from dedup.ingest.document import Document, Skipped
 
 BODY = "The council voted on Tuesday to build the flood barrier across the estuary.\n"
 FRENCH = (
@@ -27,7 +27,7 @@ def read(*paths: Path | str, **options: int) -> tuple[dict[str, Document], list[
     """Documents by id, and the skipped inputs, in the order ingest yields them."""
     docs: dict[str, Document] = {}
     skipped: list[Skipped] = []
-    for item in ingest.iter_documents([str(p) for p in paths], **options):
+    for item in reader.iter_documents([str(p) for p in paths], **options):
         if isinstance(item, Skipped):
             skipped.append(item)
         else:
@@ -150,10 +150,10 @@ def test_standard_input_as_a_path(tmp_path: Path) -> None:
     write(tmp_path / "a.txt", BODY)
     lines = json.dumps({"text": BODY}) + "\n" + json.dumps({"text": BODY + "More.\n"}) + "\n"
     items = list(
-        ingest.iter_documents(["-"], stdin=io.BytesIO(lines.encode()), max_doc_bytes=10_000)
+        reader.iter_documents(["-"], stdin=io.BytesIO(lines.encode()), max_doc_bytes=10_000)
     )
     assert [i.id for i in items if isinstance(i, Document)] == ["stdin#L1", "stdin#L2"]
-    items = list(ingest.iter_documents(["-"], stdin=io.BytesIO(BODY.encode())))
+    items = list(reader.iter_documents(["-"], stdin=io.BytesIO(BODY.encode())))
     assert [(i.id, i.text) for i in items if isinstance(i, Document)] == [("stdin", BODY)]
 
 
@@ -458,7 +458,7 @@ the Bahia cocoa zone, alleviating the drought &lt;since&gt; early January.&#127;
 
 def test_reuters_sgml_stories_become_documents(tmp_path: Path) -> None:
     (tmp_path / "reut2-000.sgm").write_bytes(SGML.encode("latin-1"))
-    items = list(ingest.iter_documents([str(tmp_path)]))
+    items = list(reader.iter_documents([str(tmp_path)]))
     [doc] = [i for i in items if isinstance(i, Document)]
     [skipped] = [i for i in items if isinstance(i, Skipped)]
     assert doc.id == "reut2-000.sgm#1"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import dedup
-from dedup.ledger import MemberLedger, StoryLedger
+from dedup.stories.ledger import MemberLedger, StoryLedger
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

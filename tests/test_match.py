@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 
-from dedup.match import FEATURES, SentenceMatcher, features
+from dedup.rewrites.match import FEATURES, SentenceMatcher, features
 
 A = "Russian troops have entered an air base in Niger where US forces are stationed."
 B = "Russian military personnel entered a Niger air base where US troops are stationed."
@@ -63,7 +63,7 @@ def test_alignment_threshold_is_looser_than_the_paraphrase_decision() -> None:
 def _seed_sentences(number: int) -> list[str]:
     from pathlib import Path
 
-    from dedup.sentences import split
+    from dedup.text.sentences import split
 
     seed = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))[number]
     return [s.text for s in split(seed.read_text("utf-8")) if len(s.text.split()) >= 4]
@@ -75,7 +75,7 @@ def test_score_cutoff_gives_the_exact_probability_or_zero(
 ) -> None:
     """The difflib ratio is skipped only where its upper bound already falls short:
     every score at or above the cutoff is the full probability, bit for bit."""
-    from dedup import match
+    from dedup.rewrites import match
 
     matcher = SentenceMatcher.default()
     one, two = _seed_sentences(0), _seed_sentences(2)

@@ -8,7 +8,7 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.minhash import MinHasher, estimate_jaccard, lsh_params, to_lean_minhash
+from dedup.fingerprint.minhash import MinHasher, estimate_jaccard, lsh_params, to_lean_minhash
 
 hash_sets = st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=300, unique=True)
 

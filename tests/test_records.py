@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from dedup import records
-from dedup.document import Document, Skipped
+from dedup.ingest import records
+from dedup.ingest.document import Document, Skipped
 
 BODY = "The council voted on Tuesday to build the flood barrier across the estuary."
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import ARTICLE, NEAR_COPY
 
 import dedup
-from dedup.render_html import highlight, to_html
+from dedup.report.html import highlight, to_html
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SCRIPT = "<script>document.title='pwned'</script>"

@@ -10,9 +10,9 @@ import pytest
 from conftest import ARTICLE, NEAR_COPY
 
 import dedup
-from dedup.ledger import StoryLedger
-from dedup.render import summary_line
-from dedup.render_markdown import escape, to_markdown
+from dedup.report.markdown import escape, to_markdown
+from dedup.report.terminal import summary_line
+from dedup.stories.ledger import StoryLedger
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 INJECTED = (

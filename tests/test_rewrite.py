@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 import dedup
-from dedup.align import align
-from dedup.article import Article
-from dedup.match import SentenceMatcher
-from dedup.salience import salient_terms, weight, weighted_jaccard
-from dedup.sentences import split
+from dedup.rewrites.align import align
+from dedup.rewrites.article import Article
+from dedup.rewrites.match import SentenceMatcher
+from dedup.text.salience import salient_terms, weight, weighted_jaccard
+from dedup.text.sentences import split
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -100,7 +100,7 @@ def test_rewrites_can_be_switched_off() -> None:
 
 
 def test_verification_is_capped_per_article_best_first() -> None:
-    from dedup.rewrite_candidates import Candidate, best_per_article
+    from dedup.rewrites.candidates import Candidate, best_per_article
 
     # article 0 is a candidate of five others; with a cap of 2 its three weakest
     # partners are only kept when they are among their own partner's best two
@@ -114,8 +114,8 @@ def test_verification_is_capped_per_article_best_first() -> None:
 
 
 def test_candidates_rank_the_source_above_a_sibling_rewrite() -> None:
-    from dedup.rewrite_candidates import rank
-    from dedup.salience import salient_terms
+    from dedup.rewrites.candidates import rank
+    from dedup.text.salience import salient_terms
 
     source = salient_terms("niger russia hangar airbase niamey pentagon austin tiani".split())
     short = salient_terms("niger russia hangar niamey".split())
@@ -162,8 +162,8 @@ def test_rewrites_dated_days_apart_are_not_one_story() -> None:
 
 
 def test_tables_take_no_part_in_the_rewrite_tier() -> None:
-    from dedup.rewrite_candidates import signature_terms
-    from dedup.salience import salient_terms
+    from dedup.rewrites.candidates import signature_terms
+    from dedup.text.salience import salient_terms
 
     table = "wheat may7 284 3 4 up 1 1 4 jul7 281 up 1 4 sep7 277 up 1 dec7 299 mar8 301".split()
     prose = "russian troops entered the niamey airbase where 1000 american soldiers stay".split()
@@ -209,12 +209,13 @@ def test_two_bond_issues_from_one_form_are_template_copy() -> None:
 
 
 def test_common_facts_are_counted_from_every_articles_fact_hashes() -> None:
-    from dedup import boilerplate, facts, rewrite_candidates
+    from dedup.rewrites import candidates
+    from dedup.text import boilerplate, facts
 
     lines = boilerplate.split_lines(
         "Diori Hamani International Airport hosts 1,000 US troops in Niamey.\nCookie settings\n"
     )
-    hashes = rewrite_candidates.fact_hashes(lines)
+    hashes = candidates.fact_hashes(lines)
     keys = {"name:diori hamani international airport", "number:1000", "name:niamey"}
     assert set(hashes.tolist()) == {facts.key_hash(k) for k in keys}  # chrome has none
     config = dedup.ScanConfig(rewrite_fact_df_share=0.004)  # more than max(5, 4) in 1,000
@@ -222,8 +223,8 @@ def test_common_facts_are_counted_from_every_articles_fact_hashes() -> None:
     rare_hash = np.array([facts.key_hash("name:westport")], dtype=np.uint64)
     empty = np.empty(0, dtype=np.uint64)
     corpus = [common_hash] * 6 + [rare_hash] * 5 + [empty] * 989
-    assert rewrite_candidates.common_facts(corpus, config) == {int(common_hash[0])}
-    assert rewrite_candidates.common_facts(corpus[:999], config) == frozenset()  # too small
+    assert candidates.common_facts(corpus, config) == {int(common_hash[0])}
+    assert candidates.common_facts(corpus[:999], config) == frozenset()  # too small
 
 
 def _seed_articles() -> list[Article]:
@@ -233,7 +234,7 @@ def _seed_articles() -> list[Article]:
 
 
 def test_alignment_bound_is_never_below_the_alignment() -> None:
-    from dedup.align import alignment_bound
+    from dedup.rewrites.align import alignment_bound
 
     matcher = SentenceMatcher.default()
     articles = _seed_articles()
@@ -247,7 +248,7 @@ def test_alignment_bound_is_never_below_the_alignment() -> None:
 def test_a_fact_bound_changes_no_verdict_and_refuses_hopeless_pairs_unaligned(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from dedup import rewrite
+    from dedup.rewrites import verify
 
     config = dedup.ScanConfig()
     matcher = SentenceMatcher.default()
@@ -257,9 +258,9 @@ def test_a_fact_bound_changes_no_verdict_and_refuses_hopeless_pairs_unaligned(
     articles = _seed_articles() + notes
     for a in articles:
         for b in articles:
-            plain = rewrite.verify(a, b, 0.5, matcher, config)
+            plain = verify.verify(a, b, 0.5, matcher, config)
             facts = len(plain.shared_facts)
-            bounded = rewrite.verify(a, b, 0.5, matcher, config, fact_bound=facts)
+            bounded = verify.verify(a, b, 0.5, matcher, config, fact_bound=facts)
             assert (bounded.verdict, bounded.reason) == (plain.verdict, plain.reason)
             if plain.verdict:
                 assert bounded == plain  # the same evidence, shared facts included
@@ -267,9 +268,9 @@ def test_a_fact_bound_changes_no_verdict_and_refuses_hopeless_pairs_unaligned(
     def no_alignment(*args: object, **kwargs: object) -> None:
         raise AssertionError("aligned a pair that could reach neither route")
 
-    monkeypatch.setattr(rewrite, "align", no_alignment)
+    monkeypatch.setattr(verify, "align", no_alignment)
     unrelated = Article(dedup.Document("x", "Shares of the chipmaker fell. " * 3))
-    refused = rewrite.verify(articles[0], unrelated, 0.5, matcher, config, fact_bound=0)
+    refused = verify.verify(articles[0], unrelated, 0.5, matcher, config, fact_bound=0)
     assert not refused.verdict and refused.reason.startswith("too little shared")
 
 
@@ -322,7 +323,7 @@ def test_reused_background_with_the_same_lede_is_a_retelling() -> None:
 def test_quotations_reused_word_for_word_do_not_make_a_follow_up() -> None:
     """Quotes are verbatim in every report of them: two reports sharing only quotes
     and facts, ledes unaligned, are judged by their facts, not refused as follow-ups."""
-    from dedup.lookalike import narrative as _narrative
+    from dedup.rewrites.lookalike import narrative as _narrative
 
     assert not _narrative('"We will not sell the yard," Ingrid Soltvedt said on Friday.')
     assert not _narrative("CLICK HERE TO GET THE NEWS APP")
@@ -348,7 +349,7 @@ def test_a_lede_answered_by_a_denial_does_not_make_a_retelling() -> None:
 
 
 def test_denials_are_read_from_words_and_contractions() -> None:
-    from dedup.lookalike import denies as _denies
+    from dedup.rewrites.lookalike import denies as _denies
 
     assert _denies("Chancellor Gordon Brown's closest ally has denied suggestions.")
     assert _denies("The minister didn\u2019t attend the meeting.")
@@ -408,7 +409,7 @@ def test_two_reports_of_the_outcome_stay_one_story() -> None:
 
 
 def test_stages_are_read_from_words_and_prevail_by_agreement() -> None:
-    from dedup.stage import prevailing, stage
+    from dedup.text.stage import prevailing, stage
 
     assert stage("Andy Roddick will play Cyril Saulnier in the final on Sunday.") == "ahead"
     assert stage("They'll decide on Friday.") == "ahead"
@@ -461,7 +462,7 @@ def test_two_notices_about_different_companies_are_two_stories() -> None:
 
 
 def test_an_acronym_and_its_words_name_one_subject() -> None:
-    from dedup.lookalike import different_subjects
+    from dedup.rewrites.lookalike import different_subjects
 
     opening = Article(dedup.Document("a", "The idea of inheritance in OOP dates from 1967."))
     spelled = Article(

@@ -21,10 +21,10 @@ from rich.console import Console
 from typer.testing import Result
 
 import dedup
-from dedup.cli_io import EXIT_OK
-from dedup.render import render_text
-from dedup.render_html import to_html
-from dedup.store import open_store
+from dedup.cli.io import EXIT_OK
+from dedup.index.store import open_store
+from dedup.report.html import to_html
+from dedup.report.terminal import render_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "dedup"
@@ -240,7 +240,15 @@ def test_json_is_byte_identical_across_orders_and_hash_seeds(tmp_path: Path) -> 
     assert here.exit_code == EXIT_OK
     seed = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"  # not this process's
     child = subprocess.run(
-        [sys.executable, "-c", "from dedup.cli import main; main()", "scan", "in", "-f", "json"],
+        [
+            sys.executable,
+            "-c",
+            "from dedup.cli.app import main; main()",
+            "scan",
+            "in",
+            "-f",
+            "json",
+        ],
         capture_output=True,
         cwd=build(tmp_path / "b", [3, 2, 1, 0, 5, 4]).parent,
         env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)},

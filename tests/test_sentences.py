@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dedup import sentences
+from dedup.text import sentences
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

@@ -21,15 +21,16 @@ import pytest
 import redis
 from conftest import ARTICLE, NEAR_COPY, OTHER_ARTICLE
 
-from dedup import boilerplate, store_redis, store_sqlite
 from dedup.config import ScanConfig
-from dedup.fingerprint import Fingerprint, Fingerprinter
-from dedup.lsh import band_keys
-from dedup.minhash import lsh_params
-from dedup.rewrite_candidates import MIN_TERMS
-from dedup.salience import salient_terms
-from dedup.store import SCHEMA_VERSION, IndexedDoc, Store, StoreError, open_store
-from dedup.store_redis import RedisStore
+from dedup.copies.lsh import band_keys
+from dedup.fingerprint.fingerprinter import Fingerprint, Fingerprinter
+from dedup.fingerprint.minhash import lsh_params
+from dedup.index import store_redis, store_sqlite
+from dedup.index.store import SCHEMA_VERSION, IndexedDoc, Store, StoreError, open_store
+from dedup.index.store_redis import RedisStore
+from dedup.rewrites.candidates import MIN_TERMS
+from dedup.text import boilerplate
+from dedup.text.salience import salient_terms
 from tests.redis_server import free_port, redis_url  # noqa: F401
 
 CONFIG = ScanConfig()
@@ -145,10 +146,10 @@ def test_most_shared_ranks_by_shared_band_keys(store: Store) -> None:
 def test_most_shared_ignores_keys_too_many_documents_hold(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import dedup.store_redis
-    import dedup.store_sqlite
+    import dedup.index.store_redis
+    import dedup.index.store_sqlite
 
-    for module in (dedup.store_sqlite, dedup.store_redis):
+    for module in (dedup.index.store_sqlite, dedup.index.store_redis):
         monkeypatch.setattr(module, "MAX_BUCKET", 2)
     common, rare = np.array([7, 8], dtype=np.uint64), np.array([9], dtype=np.uint64)
     docs = [
@@ -349,8 +350,8 @@ def test_sqlite_create_false_creates_nothing(tmp_path: Path) -> None:
 CHILD = """
 import os, sys, time
 import numpy as np
-from dedup import store_sqlite
-from dedup.store import IndexedDoc, open_store
+from dedup.index import store_sqlite
+from dedup.index.store import IndexedDoc, open_store
 
 path, prefix, count, size, ready, mode = sys.argv[1:]
 count, size = int(count), int(size)

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 import dedup
-from dedup.candidates import Pair
-from dedup.dates import parse_date
-from dedup.stories import OriginHints, neighbours, stars, story_wire
-from dedup.wire import WireEvidence
+from dedup.copies.pairing import Pair
+from dedup.stories.grouping import OriginHints, neighbours, stars, story_wire
+from dedup.stories.wire import WireEvidence
+from dedup.text.dates import parse_date
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

@@ -15,8 +15,8 @@ import pytest
 
 import dedup
 from benchmarks import corpora, synthetic
-from dedup.boilerplate import split_lines
-from dedup.sentences import split
+from dedup.text.boilerplate import split_lines
+from dedup.text.sentences import split
 
 pytestmark = pytest.mark.skipif(
     not (corpora.available("reuters") and corpora.available("bbc")),

@@ -8,9 +8,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup import term_matrix
-from dedup.salience import SalientTerms, salient_terms, weighted_jaccard
-from dedup.term_matrix import TermMatrix
+from dedup.rewrites import term_matrix
+from dedup.rewrites.term_matrix import TermMatrix
+from dedup.text.salience import SalientTerms, salient_terms, weighted_jaccard
 
 WORDS = "niamey hangar troops pentagon airbase junta tinubu sahel wagner drone 1000 101".split()
 

@@ -9,8 +9,9 @@ import xxhash
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup import boilerplate, shingle
-from dedup.normalise import normalise, tokenise
+from dedup.fingerprint import shingle
+from dedup.text import boilerplate
+from dedup.text.normalise import normalise, tokenise
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -149,7 +150,7 @@ _MIXED = st.text(
 
 @given(_MIXED)
 def test_tokenise_equals_the_token_regex(text: str) -> None:
-    from dedup.normalise import TOKEN_RE
+    from dedup.text.normalise import TOKEN_RE
 
     assert tokenise(text) == TOKEN_RE.findall(text)
     normalised = normalise(text)
@@ -158,14 +159,14 @@ def test_tokenise_equals_the_token_regex(text: str) -> None:
 
 @given(_MIXED)
 def test_utf8_tokens_are_the_encoded_tokens_of_the_normalised_text(text: str) -> None:
-    from dedup.normalise import utf8_tokens
+    from dedup.text.normalise import utf8_tokens
 
     tokens = tokenise(normalise(text))
     assert utf8_tokens(text) == [token.encode("utf-8") for token in tokens]
 
 
 def test_tokenise_cuts_at_ascii_punctuation_and_keeps_other_scripts() -> None:
-    from dedup.normalise import utf8_tokens
+    from dedup.text.normalise import utf8_tokens
 
     text = "Prices rose £5m—or 3.5%—in Zürich\u2019s 俄罗斯 market_share (Q1)"
     expected = ["prices", "rose", "5m", "or", "3", "5", "in", "zürich", "s"]

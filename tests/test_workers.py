@@ -10,20 +10,12 @@ import numpy as np
 import pytest
 from conftest import ARTICLE, NEAR_COPY, OTHER_ARTICLE
 
-from dedup import (
-    Document,
-    Fingerprint,
-    Fingerprinter,
-    ScanConfig,
-    Skipped,
-    index,
-    scan_documents,
-    workers,
-)
+from dedup import Document, Fingerprint, Fingerprinter, ScanConfig, Skipped, scan_documents, workers
 from dedup.corpus import Corpus, StageTimer, fingerprint_all
-from dedup.report import to_json
-from dedup.spool import ArraySpool, Spool
-from dedup.store import open_store
+from dedup.fingerprint.spool import ArraySpool, Spool
+from dedup.index import indexer
+from dedup.index.store import open_store
+from dedup.report.serialise import to_json
 
 
 def _word(rng: random.Random) -> str:
@@ -151,7 +143,7 @@ def test_index_add_stores_the_same_records_whatever_the_workers(
     stored = []
     for jobs in (1, 2):
         with open_store(str(tmp_path / f"j{jobs}.db")) as store:
-            result = index.add_documents(_corpus(), store, ScanConfig(), batch=40, jobs=jobs)
+            result = indexer.add_documents(_corpus(), store, ScanConfig(), batch=40, jobs=jobs)
             assert (result.added, result.updated, len(result.skipped)) == (149, 1, 1)
             ids = sorted(store.ids())
             stored.append({d.doc_id: (d.exact, d.copy_keys.tobytes()) for d in store.get(ids)})

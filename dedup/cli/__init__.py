@@ -1,0 +1,1 @@
+"""The typer command line: parses, calls one library function, renders."""

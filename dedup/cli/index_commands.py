@@ -1,0 +1,262 @@
+"""The ``dedup index`` commands and ``dedup check``: the persistent index and the
+CI check of incoming feed items against it. Each command parses, calls one library
+function (``dedup.index.indexer``, ``dedup.index.check``) and renders."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from dedup.cli.io import (
+    EXIT_FOUND,
+    EXIT_OPERATIONAL,
+    EXIT_USAGE,
+    Jobs,
+    deliver,
+    err_console,
+    fail,
+    one_line,
+    warn,
+)
+from dedup.config import ScanConfig
+from dedup.index import indexer
+from dedup.index.check import DEFAULT_FAIL_ON, CheckResult, check
+from dedup.index.store import Store, StoreError, open_store
+from dedup.ingest.document import Document, Skipped
+from dedup.ingest.reader import iter_documents
+from dedup.report import check_report
+
+DEFAULT_DB = "dedup-index.db"
+Db = Annotated[
+    str,
+    typer.Option(
+        "--db",
+        envvar="DEDUP_DB",
+        help="The index: a SQLite file, or redis://host:port/N. Default dedup-index.db "
+        "in the current folder (or $DEDUP_DB).",
+    ),
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No warnings or progress.")]
+index_app = typer.Typer(
+    no_args_is_help=True,
+    help="Build and maintain the persistent index that `dedup check` reads.",
+)
+
+
+class FailOn(StrEnum):
+    copy = "copy"
+    near_copy = "near-copy"
+    rewrite = "rewrite"
+
+
+_DEFAULT_FAIL_ON = FailOn(DEFAULT_FAIL_ON)
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+
+
+class StatsFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@contextmanager
+def _store(db: str, *, create: bool = False) -> Iterator[Store]:
+    """The index at ``db``; storage failures become one line on stderr and exit 3."""
+    try:
+        with open_store(db, create=create) as store:
+            yield store
+    except StoreError as err:
+        raise fail(one_line(str(err)), EXIT_OPERATIONAL) from err
+    except (sqlite3.Error, OSError) as err:
+        raise fail(one_line(f"{db}: {err}"), EXIT_OPERATIONAL) from err
+
+
+def _require_paths(paths: list[str]) -> None:
+    missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
+    if missing:
+        raise fail(f"no such file or folder: {missing[0]}", EXIT_USAGE)
+
+
+def _duration(text: str) -> timedelta:
+    try:
+        return indexer.parse_duration(text)
+    except ValueError as err:
+        raise fail(str(err), EXIT_USAGE) from err
+
+
+@index_app.command("add")
+def index_add(
+    paths: Annotated[list[str], typer.Argument(help="Folders, files, or - for standard input.")],
+    db: Db = DEFAULT_DB,
+    batch: Annotated[int, typer.Option(min=1, help="Documents per transaction.")] = 500,
+    jobs: Jobs = 0,
+    quiet: Quiet = False,
+) -> None:
+    """Add articles to the index (created if missing); a known id is replaced."""
+    _require_paths(paths)
+    with _store(db, create=True) as store:
+        if quiet or not err_console.is_terminal:
+            result = indexer.add_paths(paths, store, ScanConfig(), batch=batch, jobs=jobs)
+        else:
+            with _progress_bar("indexing") as progress:
+                result = indexer.add_paths(
+                    paths, store, ScanConfig(), batch=batch, jobs=jobs, progress=progress
+                )
+    if not quiet:
+        for skipped in result.skipped:
+            warn(skipped.message())
+        for short in result.too_short:
+            warn(f"{short.doc_id}: too short to index ({short.tokens} tokens)")
+    print(
+        f"{db}: {result.added} added, {result.updated} updated, "
+        f"{len(result.too_short)} too short, {len(result.skipped)} skipped"
+    )
+
+
+@contextmanager
+def _progress_bar(label: str) -> Iterator[indexer.Progress]:
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err_console) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda n: bar.update(task, description=f"{label}: {n} articles")
+
+
+@index_app.command("stats")
+def index_stats(
+    db: Db = DEFAULT_DB,
+    output_format: Annotated[StatsFormat, typer.Option("--format", "-f")] = StatsFormat.text,
+) -> None:
+    """Documents, band keys per tier, bytes per component and build parameters."""
+    with _store(db) as store:
+        found = indexer.stats(store)
+    if output_format is StatsFormat.json:
+        print(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    print(f"index: {found['location']} ({found['backend']})")
+    print(f"documents: {found['documents']}")
+    print("band keys: " + ", ".join(f"{k} {v}" for k, v in found["band_keys"].items()))
+    sizes = (f"{k} {'unknown' if v is None else v}" for k, v in found["bytes"].items())
+    print("bytes: " + ", ".join(sizes))
+    params = found["parameters"] or {}
+    print("parameters: " + ", ".join(f"{k} {params.get(k)}" for k in indexer.MATCHING_PARAMETERS))
+
+
+@index_app.command("remove")
+def index_remove(
+    ids: Annotated[list[str], typer.Argument(help="Document ids, as `dedup scan` names them.")],
+    db: Db = DEFAULT_DB,
+) -> None:
+    """Remove documents from the index by id (unknown ids are ignored)."""
+    with _store(db) as store:
+        removed = indexer.remove(store, ids)
+    print(f"{db}: removed {removed} of {len(set(ids))} ids")
+
+
+@index_app.command("prune")
+def index_prune(
+    older_than: Annotated[
+        str, typer.Option(help="Age, e.g. 30d, 12h, 90m, 2w, 45s.", show_default=False)
+    ],
+    db: Db = DEFAULT_DB,
+) -> None:
+    """Remove documents older than a duration (by their date, else when indexed)."""
+    age = _duration(older_than)
+    with _store(db) as store:
+        removed = indexer.prune(store, age, datetime.now(UTC))
+    print(f"{db}: removed {removed} documents older than {older_than}")
+
+
+CHECK_HELP = (
+    "Check incoming articles against the index, read-only unless --add. "
+    "Exit 1 when one relates to an indexed article at or above --fail-on; too-short "
+    "articles are reported but never fail; inputs that cannot be read are listed and "
+    "exit 3, which outranks 1. Incoming articles are compared with the index only, "
+    "not with one another."
+)
+
+
+def check_command(
+    incoming: Annotated[list[str], typer.Argument(help="Folders, files, or - for standard input.")],
+    db: Db = DEFAULT_DB,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option(help="Fail on this relation or a stronger one (copy > near-copy > rewrite)."),
+    ] = _DEFAULT_FAIL_ON,
+    window: Annotated[
+        str | None,
+        typer.Option(
+            help="Compare only with indexed articles dated within this duration of the "
+            "incoming one (30d, 12h...); undated articles are always compared.",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
+    add: Annotated[
+        bool, typer.Option("--add", help="After checking, add the incoming articles.")
+    ] = False,
+) -> None:
+    """Check incoming articles against the index (help: ``CHECK_HELP``)."""
+    _require_paths(incoming)
+    span = _duration(window) if window is not None else None
+    config, kept = ScanConfig(), list[Document]()
+    items = iter_documents(incoming, max_doc_bytes=config.max_doc_bytes)
+    with _store(db) as store:
+        result = check(
+            _kept(items, kept) if add else items, store, config, fail_on=fail_on.value, window=span
+        )
+        if add:
+            added = indexer.add_documents(kept, store, config)
+            err_console.print(
+                f"dedup: {db}: {added.added} added, {added.updated} updated", markup=False
+            )
+    deliver(_check_report(result, output_format, to_terminal=output is None), output)
+    for item in result.items:
+        if item.outcome == "not-checked":
+            message = f"{item.location}: could not be checked: {item.reason}"
+            err_console.print(f"dedup: error: {one_line(message)}", markup=False)
+    if result.incomplete:
+        raise typer.Exit(EXIT_OPERATIONAL)
+    if result.failed:
+        raise typer.Exit(EXIT_FOUND)
+
+
+def _kept(
+    items: Iterable[Document | Skipped], kept: list[Document]
+) -> Iterator[Document | Skipped]:
+    """Pass items through, keeping the Documents for adding after the check."""
+    for item in items:
+        if isinstance(item, Document):
+            kept.append(item)
+        yield item
+
+
+def _check_report(result: CheckResult, output_format: CheckFormat, *, to_terminal: bool) -> str:
+    """The check result in the chosen format (text in colour on a terminal)."""
+    if output_format is CheckFormat.json:
+        return check_report.to_json(result)
+    if output_format is CheckFormat.junit:
+        return check_report.to_junit(result)
+    if to_terminal and sys.stdout.isatty():
+        check_report.render_text(result, Console())
+        return ""
+    buffer = io.StringIO()
+    check_report.render_text(result, Console(file=buffer, width=120))
+    return buffer.getvalue()

@@ -1,0 +1,1 @@
+"""The copy tier: LSH candidates verified by exact shingle Jaccard and containment."""

@@ -1,0 +1,1 @@
+"""Fingerprints: shingle sets and datasketch-compatible MinHash signatures, the hot loop."""

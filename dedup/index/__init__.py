@@ -1,0 +1,1 @@
+"""The persistent index (SQLite or Redis) and `dedup check` against it."""

@@ -1,0 +1,271 @@
+"""The persistent index: articles turned into stored records (``IndexedDoc``), added in
+batches, removed, pruned by age, counted. Band keys of both tiers are computed here
+exactly as the scan computes them, so that ``dedup check`` finds what a scan would."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from dedup import workers
+from dedup.config import ScanConfig
+from dedup.copies.lsh import band_keys
+from dedup.fingerprint.fingerprinter import Fingerprint, Fingerprinter, TooShort
+from dedup.fingerprint.minhash import MinHasher, lsh_params
+from dedup.fingerprint.shingle import U64
+from dedup.index.store import IndexedDoc, Store, StoreError
+from dedup.ingest import reader
+from dedup.ingest.document import Document, Skipped
+from dedup.rewrites.candidates import signature_terms
+from dedup.text import boilerplate, dates, salience
+from dedup.text.salience import SalientTerms
+
+MATCHING_PARAMETERS = (
+    "shingle",
+    "shingle_size",
+    "num_perm",
+    "seed",
+    "lsh_threshold",
+    "rewrite_lsh_threshold",
+)
+"""Settings that change signatures or band keys: an index and a run must agree on them."""
+
+_DURATION = re.compile(r"\s*(\d+)\s*([smhdw])\s*")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_REMOVE_CHUNK = 1000
+
+Progress = Callable[[int], None]
+
+
+class ParameterMismatch(StoreError):
+    """The index was built with other signature settings than this run uses."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Features:
+    """What both the index and a check compute of an article: its fingerprint,
+    salient terms and band keys of both tiers."""
+
+    fingerprint: Fingerprint
+    salient: SalientTerms
+    copy_keys: U64
+    rewrite_keys: U64
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What an add did: new documents, replaced ones, and the inputs it set aside."""
+
+    added: int
+    updated: int
+    too_short: tuple[TooShort, ...]
+    skipped: tuple[Skipped, ...]
+
+
+def copy_keys(signature: np.ndarray, config: ScanConfig) -> U64:
+    """Band keys of the copy tier, with the scan's bands and rows."""
+    return band_keys(signature, *lsh_params(config.lsh_threshold, config.num_perm))
+
+
+def rewrite_keys(salient: SalientTerms, config: ScanConfig, minhasher: MinHasher) -> U64:
+    """Band keys of the rewrite tier, from the salient-term MinHash as the scan builds
+    it (empty when the article takes no part in that tier: too few terms, a table)."""
+    terms = signature_terms(salient, np.empty(0, dtype=np.uint32))
+    if terms is None:
+        return np.empty(0, dtype=np.uint64)
+    bands, rows = lsh_params(config.rewrite_lsh_threshold, config.num_perm)
+    return band_keys(minhasher.signature(terms), bands, rows)
+
+
+def features(doc: Document, fingerprinter: Fingerprinter) -> Features | TooShort:
+    """Fingerprint, salient terms and band keys of one article (TooShort when it has
+    too few tokens to fingerprint)."""
+    tokens = fingerprinter.tokens(boilerplate.split_lines(doc.text))
+    found = fingerprinter.fingerprint_tokens(doc.id, tokens)
+    if isinstance(found, TooShort):
+        return found
+    salient = salience.salient_terms(tokens)
+    config = fingerprinter.config
+    return Features(
+        fingerprint=found,
+        salient=salient,
+        copy_keys=copy_keys(found.signature, config),
+        rewrite_keys=rewrite_keys(salient, config, fingerprinter.minhasher),
+    )
+
+
+def to_indexed(
+    doc: Document, fingerprinter: Fingerprinter, config: ScanConfig, now: datetime
+) -> IndexedDoc | TooShort:
+    """The stored record of an article, indexed at ``now`` (naive means UTC)."""
+    if fingerprinter.config != config:
+        raise ValueError("the fingerprinter was made with another config")
+    found = features(doc, fingerprinter)
+    if isinstance(found, TooShort):
+        return found
+    return IndexedDoc(
+        doc_id=doc.id,
+        text=doc.text,
+        title=doc.title,
+        date=doc.date,
+        source=doc.source,
+        url=doc.url,
+        exact=found.fingerprint.exact,
+        tokens=found.fingerprint.tokens,
+        signature=found.fingerprint.signature,
+        copy_keys=found.copy_keys,
+        rewrite_keys=found.rewrite_keys,
+        salient_hashes=found.salient.hashes,
+        salient_weights=found.salient.weights,
+        added_at=_aware(now).timestamp(),
+    )
+
+
+def location(store: Store) -> str:
+    """The store's file path or (password-free) URL, for messages."""
+    return str(getattr(store, "path", None) or getattr(store, "url", "index"))
+
+
+def check_parameters(store: Store, config: ScanConfig) -> bool:
+    """Raise ParameterMismatch when the index was built with other signature
+    settings; False when it records none yet (nothing was ever added)."""
+    stored = store.parameters()
+    if stored is None:
+        return False
+    for name in MATCHING_PARAMETERS:
+        ours = getattr(config, name)
+        if stored.get(name) != ours:
+            raise ParameterMismatch(
+                f"{location(store)} was built with {name} {stored.get(name)}, this run uses {ours}"
+            )
+    return True
+
+
+def add_paths(
+    paths: Sequence[str],
+    store: Store,
+    config: ScanConfig | None = None,
+    *,
+    batch: int = 500,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> AddResult:
+    """Index the articles under ``paths`` (``-`` is standard input), in batches,
+    fingerprinted in ``jobs`` worker processes (0: all cores)."""
+    config = config or ScanConfig()
+    items = reader.iter_documents(paths, max_doc_bytes=config.max_doc_bytes)
+    return add_documents(items, store, config, batch=batch, jobs=jobs, progress=progress)
+
+
+def add_documents(
+    items: Iterable[Document | Skipped],
+    store: Store,
+    config: ScanConfig | None = None,
+    *,
+    batch: int = 500,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> AddResult:
+    """Index Documents, ``batch`` at a time (each batch one transaction); a document
+    whose id is already indexed replaces it. Skipped records are passed through.
+    ``jobs`` worker processes fingerprint (0: all cores); the index is the same."""
+    config = config or ScanConfig()
+    if batch < 1:
+        raise ValueError(f"batch must be at least 1, got {batch}")
+    if not check_parameters(store, config):
+        store.set_parameters(config.as_dict())
+    added = updated = seen = 0
+    too_short: list[TooShort] = []
+    skipped: list[Skipped] = []
+    docs = _documents(items, skipped)
+    jobs = workers.resolve_jobs(jobs)
+    records = workers.map_ordered(_record, docs, config, jobs, lambda doc: len(doc.text))
+    while chunk := list(itertools.islice(records, batch)):
+        pending = [record for record in chunk if isinstance(record, IndexedDoc)]
+        too_short += (record for record in chunk if isinstance(record, TooShort))
+        new, replaced = _count_new(store, pending)
+        store.add(pending)
+        added, updated, seen = added + new, updated + replaced, seen + len(chunk)
+        if progress is not None:
+            progress(seen)
+    return AddResult(added, updated, tuple(too_short), tuple(skipped))
+
+
+def _record(doc: Document) -> IndexedDoc | TooShort:
+    """The stored record of one article, indexed now (runs in a worker process)."""
+    fingerprinter = workers.fingerprinter()
+    return to_indexed(doc, fingerprinter, fingerprinter.config, datetime.now(UTC))
+
+
+def _documents(items: Iterable[Document | Skipped], skipped: list[Skipped]) -> Iterator[Document]:
+    """The Documents among ``items``; Skipped records go to ``skipped``."""
+    for item in items:
+        if isinstance(item, Skipped):
+            skipped.append(item)
+        else:
+            yield item
+
+
+def _count_new(store: Store, docs: Sequence[IndexedDoc]) -> tuple[int, int]:
+    """How many of ``docs`` are new and how many replace an indexed (or an earlier
+    same-batch) document of the same id."""
+    ids = list(dict.fromkeys(doc.doc_id for doc in docs))
+    known = {doc.doc_id for doc in store.get(ids)} if ids else set()
+    new = len(ids) - len(known)
+    return new, len(docs) - new
+
+
+def remove(store: Store, ids: Sequence[str]) -> int:
+    """Remove documents by id; how many were indexed."""
+    return store.remove(list(ids))
+
+
+def prune(store: Store, older_than: timedelta, now: datetime) -> int:
+    """Remove documents older than ``older_than`` at ``now``: by their own date when
+    it parses, else by when they were indexed. How many were removed."""
+    cutoff = _aware(now).astimezone(UTC).replace(tzinfo=None) - older_than
+    old = [doc_id for doc_id, date, added in store.dates() if _age_point(date, added) < cutoff]
+    removed = 0
+    for start in range(0, len(old), _REMOVE_CHUNK):
+        removed += store.remove(old[start : start + _REMOVE_CHUNK])
+    return removed
+
+
+def _age_point(date: str | None, added_at: float) -> datetime:
+    """A document's date (naive, as ``dates.parse_date`` reads it) or, when it has
+    none that parses, the UTC time it was indexed."""
+    parsed = dates.parse_date(date)
+    if parsed is not None:
+        return parsed
+    return datetime.fromtimestamp(added_at, UTC).replace(tzinfo=None)
+
+
+def _aware(now: datetime) -> datetime:
+    """``now`` with a time zone (a naive time is taken as UTC)."""
+    return now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+
+
+def stats(store: Store) -> dict[str, Any]:
+    """Counts and bytes per component, with the parameters the index was built with."""
+    return {**store.stats(), "parameters": store.parameters()}
+
+
+def parse_duration(text: str) -> timedelta:
+    """``45s``, ``90m``, ``12h``, ``30d`` or ``2w`` as a timedelta."""
+    match = _DURATION.fullmatch(text)
+    if match is None:
+        raise ValueError(
+            f"invalid duration {text!r}: expected a whole number and a unit s, m, h, d or w "
+            "(e.g. 30d, 12h)"
+        )
+    amount, unit = int(match.group(1)), match.group(2)
+    try:
+        return timedelta(**{_UNITS[unit]: amount})
+    except OverflowError as error:
+        raise ValueError(f"invalid duration {text!r}: too large") from error

@@ -1,0 +1,1 @@
+"""Ingest: paths, folders, records and streams turned into Documents."""

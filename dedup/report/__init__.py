@@ -1,0 +1,1 @@
+"""Reports: the JSON schema's records and the terminal, Markdown and HTML renderings."""

@@ -1,0 +1,1 @@
+"""The rewrite tier: candidates from salient terms, sentence alignment and the verdict."""

@@ -1,0 +1,156 @@
+"""The rewrite stage of a scan (tier 2): candidates from MinHash-LSH over every
+article's salient terms, cheap bounds, then verification (alignment and shared facts)
+of at most ``rewrite_max_candidates`` an article, the work spread over ``jobs``
+forked processes that inherit the corpus. The result does not depend on ``jobs``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from dedup import workers
+from dedup.config import ScanConfig
+from dedup.copies import pairing
+from dedup.copies.lsh import MemoryBandIndex
+from dedup.copies.pairing import Pair
+from dedup.corpus import Corpus
+from dedup.fingerprint.fingerprinter import Fingerprinter
+from dedup.fingerprint.shingle import U64
+from dedup.rewrites import candidates, verify
+from dedup.rewrites.match import SentenceMatcher
+from dedup.rewrites.term_matrix import TermMatrix
+from dedup.text import dates
+from dedup.text.salience import SalientTerms
+
+BOUND_CHUNK = 20_000
+"""LSH pairs scored in bulk at once."""
+BOUND_SLACK = 1e-4
+"""The bulk weighted Jaccard (float32 weights) only preselects pairs for the exact
+bound, so it is allowed this much rounding."""
+
+
+def rewrite_pairs(
+    corpus: Corpus,
+    known: Sequence[Pair],
+    config: ScanConfig,
+    fingerprinter: Fingerprinter,
+    jobs: int,
+) -> list[Pair]:
+    """Tier 2 over one representative of each identical text: LSH candidates, the
+    cheap bound, then at most ``rewrite_max_candidates`` verifications per article,
+    in ``jobs`` processes."""
+    fps = corpus.fingerprints
+    reps = sorted(
+        (group[0] for group in pairing.identical_groups(fps)), key=lambda p: fps[p].doc_id
+    )
+    chosen = _rewrite_candidates(corpus, reps, known, config, fingerprinter, jobs)
+    hashes = [corpus.fact_hashes[p] for p in reps]
+    corpus.common_facts = candidates.common_facts(hashes, config)
+    # Verified article by article (in (i, j) order, so that each worker reads and parses
+    # each article about once while its article cache stays small), reported in the
+    # order chosen.
+    order = sorted(range(len(chosen)), key=lambda k: (chosen[k].i, chosen[k].j))
+    state = _Verifying(corpus, reps, hashes, SentenceMatcher.default(), config)
+    verified = workers.map_shared(_verify, [chosen[k] for k in order], state, jobs)
+    found = dict(zip(order, verified, strict=True))
+    return [pair for _, pair in sorted(found.items()) if pair is not None]
+
+
+def _rewrite_candidates(
+    corpus: Corpus,
+    reps: list[int],
+    known: Sequence[Pair],
+    config: ScanConfig,
+    fingerprinter: Fingerprinter,
+    jobs: int,
+) -> list[candidates.Candidate]:
+    """The representatives' rewrite candidates worth verifying: LSH pairs that pass
+    the date limit and the cheap bound, at most ``rewrite_max_candidates`` best-ranked
+    an article. The LSH pairs and the term matrix (the tier's largest structures) are
+    freed on return, before verification forks its workers."""
+    rep_terms = [corpus.salient[p] for p in reps]
+    common = candidates.house_terms(rep_terms, config)
+    corpus.house = frozenset(common.tolist())
+    index = candidates.candidate_index(rep_terms, common, config, fingerprinter.minhasher)
+    rep_ids = [corpus.fingerprints[p].doc_id for p in reps]
+    members = [corpus.members[d] for d in rep_ids]
+    bounding = _Bounding(
+        index,
+        rep_terms,
+        TermMatrix(rep_terms),
+        rep_ids,
+        {(p.a, p.b) for p in known},
+        candidates.days_apart(
+            [dates.parse_date(m.date) for m in members], [m.source for m in members], config
+        ),
+        config,
+    )
+    parts = workers.map_shared(_bound, list(range(index.bands)), bounding, jobs, min_items=2)
+    bounded = {(c.i, c.j): c for part in parts for c in part}  # a pair in several bands
+    return candidates.best_per_article(
+        [bounded[ij] for ij in sorted(bounded)], config.rewrite_max_candidates
+    )
+
+
+@dataclass(frozen=True)
+class _Bounding:
+    """What the cheap bound over the rewrite tier's LSH pairs needs (inherited by the
+    worker processes: the pairs are never sent)."""
+
+    index: MemoryBandIndex
+    terms: list[SalientTerms]
+    matrix: TermMatrix
+    ids: list[str]
+    known: set[tuple[str, str]]
+    apart: Callable[[int, int], bool]
+    config: ScanConfig
+
+
+def _bound(state: _Bounding, band: int) -> list[candidates.Candidate]:
+    """The LSH pairs of one band that are new, close enough in date, and pass the
+    cheap bound, ranked; scored in bulk first, a chunk at a time."""
+    found = []
+    terms, pairs = state.terms, state.index.band_pairs(band)
+    for start in range(0, len(pairs), BOUND_CHUNK):
+        chunk = pairs[start : start + BOUND_CHUNK]
+        scores = state.matrix.weighted_jaccard(chunk)
+        close = chunk[scores >= state.config.rewrite_min_weighted_jaccard - BOUND_SLACK]
+        for i, j in close.tolist():
+            a, b = state.ids[i], state.ids[j]
+            if (min(a, b), max(a, b)) in state.known or state.apart(i, j):
+                continue
+            bound = verify.cheap_bound(terms[i], terms[j], state.config)
+            if bound is not None:
+                rank = candidates.rank(terms[i], terms[j])
+                found.append(candidates.Candidate(rank, bound, i, j))
+    return found
+
+
+@dataclass(frozen=True)
+class _Verifying:
+    """What verifying a rewrite candidate needs, inherited by the worker processes."""
+
+    corpus: Corpus
+    reps: list[int]
+    """The representatives' positions in the corpus, by candidate index."""
+    fact_hashes: list[U64]
+    matcher: SentenceMatcher
+    config: ScanConfig
+
+
+def _verify(state: _Verifying, candidate: candidates.Candidate) -> Pair | None:
+    """The pair of a rewrite candidate when verification finds a rewrite, else None."""
+    _, bound, i, j = candidate
+    corpus, config = state.corpus, state.config
+    pair = (corpus.fingerprint(state.reps[i]), corpus.fingerprint(state.reps[j]))
+    fa, fb = sorted(pair, key=lambda f: f.doc_id)
+    art_a, art_b = corpus.article(fa.doc_id), corpus.article(fb.doc_id)
+    hashes = state.fact_hashes
+    most = candidates.shared_fact_bound(hashes[i], hashes[j], corpus.common_facts)
+    evidence = verify.verify(
+        art_a, art_b, bound, state.matcher, config, corpus.common_facts, fact_bound=most
+    )
+    if not evidence.verdict:
+        return None
+    scores = pairing.score(fa, fb, config)
+    return Pair(fa.doc_id, fb.doc_id, scores.jaccard, scores.containment, "rewrite", evidence)

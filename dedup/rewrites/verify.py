@@ -1,0 +1,149 @@
+"""The rewrite tier's verification: are two articles the same news story retold?
+
+Word shingles cannot see rewrites, so the evidence is of two other kinds, and a pair
+(whose salient-term weighted Jaccard is at least ``rewrite_min_weighted_jaccard``)
+qualifies through either:
+- retold sentence by sentence: at least ``rewrite_min_aligned`` sentences, and
+  ``rewrite_min_aligned_share`` of the shorter article's, align with the matcher;
+- the same specific facts: at least ``rewrite_min_facts`` shared facts (rare names,
+  figures, dated days).
+Look-alikes (too far apart in time, template copy, follow-up, preview and outcome,
+different subjects: ``dedup.rewrites.lookalike``) are refused whatever the evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dedup.config import ScanConfig
+from dedup.rewrites import lookalike
+from dedup.rewrites.align import Alignment, Match, align, alignment_bound
+from dedup.rewrites.article import Article
+from dedup.rewrites.match import SentenceMatcher
+from dedup.text import facts
+from dedup.text.salience import SalientTerms, weighted_jaccard
+
+EXAMPLES = 3
+_TOO_LITTLE = "too little shared: neither enough shared facts nor enough aligned sentences"
+
+
+@dataclass(frozen=True, slots=True)
+class RewriteEvidence:
+    """What two articles share beyond word sequences, and the verdict it supports."""
+
+    weighted_jaccard: float
+    aligned: int
+    aligned_share: float
+    shared_facts: tuple[str, ...]
+    template_conflicts: int
+    matches: tuple[Match, ...]
+    examples: tuple[tuple[str, str], ...]
+    verdict: bool
+    reason: str
+
+
+def cheap_bound(a: SalientTerms, b: SalientTerms, config: ScanConfig) -> float | None:
+    """Weighted Jaccard when it is high enough for either route, else None: both
+    shared facts and retold sentences come with shared rare vocabulary."""
+    score = weighted_jaccard(a, b)
+    return score if score >= config.rewrite_min_weighted_jaccard else None
+
+
+def verify(
+    a: Article,
+    b: Article,
+    score: float,
+    matcher: SentenceMatcher,
+    config: ScanConfig,
+    common_facts: frozenset[int] = frozenset(),
+    *,
+    fact_bound: int | None = None,
+) -> RewriteEvidence:
+    """Align the two articles' sentences, set aside aligned pairs whose figures
+    contradict, and decide: template copy, same facts, retold, or too little.
+    ``common_facts`` (hashes of facts found in many articles of the corpus: 'name:bank
+    of england', 'number:100') cannot tell one story from another and do not count.
+    ``fact_bound``, an upper bound on the shared facts when known (from fact hashes),
+    lets a pair that can reach neither route be refused before anything is aligned
+    or read; a refused pair's evidence then lists no shared facts."""
+    if score < config.rewrite_min_weighted_jaccard:
+        reason = "too little salient vocabulary shared"
+        return _evidence(score, None, _shared(a, b, common_facts), 0, False, reason, a, b)
+    late = lookalike.too_far_apart(a, b, config)
+    if late is not None:
+        return _evidence(score, None, (), 0, False, late, a, b)
+    facts_possible = fact_bound is None or fact_bound >= config.rewrite_min_facts
+    if not facts_possible and not _may_retell(a, b, config):
+        return _evidence(score, None, (), 0, False, _TOO_LITTLE, a, b)
+    shared = _shared(a, b, common_facts) if facts_possible else ()
+    aligned = align(a.sentences, b.sentences, matcher)
+    conflicting, with_figures = lookalike.template_conflicts(aligned, a, b)
+    agreeing = Alignment(
+        tuple(m for m in aligned.matches if m not in conflicting),
+        aligned.sentences_a,
+        aligned.sentences_b,
+    )
+    accepted = _route(agreeing, len(shared), config)
+    refused = lookalike.template(len(conflicting), with_figures)
+    if refused is None and accepted is not None:
+        refused = lookalike.refusal(agreeing, a, b)
+    verdict = refused is None and accepted is not None
+    reason = refused or accepted or _TOO_LITTLE
+    if verdict and not facts_possible:
+        shared = _shared(a, b, common_facts)  # reported with the verdict
+    return _evidence(score, agreeing, shared, len(conflicting), verdict, reason, a, b)
+
+
+def _shared(a: Article, b: Article, common_facts: frozenset[int]) -> tuple[str, ...]:
+    """The specific facts both articles state, less the corpus's common ones."""
+    both = a.fact_keys & b.fact_keys
+    return facts.distinct({k for k in both if facts.key_hash(k) not in common_facts})
+
+
+def _may_retell(a: Article, b: Article, config: ScanConfig) -> bool:
+    """Whether enough sentences could align for the 'retold' route (an upper bound)."""
+    count, share = alignment_bound(a.sentences, b.sentences)
+    return count >= config.rewrite_min_aligned and share >= config.rewrite_min_aligned_share
+
+
+def _evidence(
+    score: float,
+    alignment: Alignment | None,
+    shared: tuple[str, ...],
+    conflicts: int,
+    verdict: bool,
+    reason: str,
+    a: Article,
+    b: Article,
+) -> RewriteEvidence:
+    return RewriteEvidence(
+        weighted_jaccard=round(score, 6),
+        aligned=alignment.aligned_count() if alignment else 0,
+        aligned_share=round(alignment.share_of_shorter(), 6) if alignment else 0.0,
+        shared_facts=shared,
+        template_conflicts=conflicts,
+        matches=alignment.matches if alignment else (),
+        examples=_examples(alignment, a, b) if alignment else (),
+        verdict=verdict,
+        reason=reason,
+    )
+
+
+def _route(alignment: Alignment, shared: int, config: ScanConfig) -> str | None:
+    """The route by which the evidence makes a rewrite (same facts, or retold), or
+    None; a look-alike may still overturn it."""
+    if shared >= config.rewrite_min_facts:
+        return f"same facts: {shared} shared names, figures and dates"
+    aligned, share = alignment.aligned_count(), alignment.share_of_shorter()
+    if aligned >= config.rewrite_min_aligned and share >= config.rewrite_min_aligned_share:
+        return (
+            f"retold: {aligned} sentences ({share:.0%} of the shorter article) align "
+            "without contradicting figures"
+        )
+    return None
+
+
+def _examples(alignment: Alignment, a: Article, b: Article) -> tuple[tuple[str, str], ...]:
+    """The best aligned sentence pairs, as text, to show why the pair was joined."""
+    best = sorted(alignment.matches, key=lambda m: (-m.score, m.a, m.b))[:EXAMPLES]
+    return tuple((a.sentences[m.a].text, b.sentences[m.b].text) for m in best)

@@ -1,0 +1,160 @@
+"""Stories from verified pairs, without chaining: each story is a star around its
+origin, and every member relates to the origin directly.
+
+Connected pieces of the pair graph are cut into stars: pick the origin (earliest
+date; else among the members relating directly to the most others, one with an
+explicit wire credit if there is one, holding most of its partners' content), take
+it with its direct neighbours, and repeat on what is left. An article only linked to
+the origin through another member is not pulled in, so two different stories bridged
+by one article stay apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from dedup.copies.cluster import UnionFind, story_id
+from dedup.copies.pairing import RELATION_STRENGTH, Pair
+from dedup.stories import wire
+from dedup.stories.results import Member, Story, StoryMember
+from dedup.stories.wire import WireEvidence
+from dedup.text.dates import parse_date
+
+
+@dataclass(frozen=True, slots=True)
+class Star:
+    """An origin and its members (origin included), with why the origin was chosen."""
+
+    origin: str
+    members: tuple[str, ...]
+    origin_reason: str
+
+
+def neighbours(pairs: Iterable[Pair]) -> dict[str, dict[str, Pair]]:
+    """For each document, its verified partners and the strongest pair with each."""
+    graph: dict[str, dict[str, Pair]] = {}
+    for pair in pairs:
+        for one, other in ((pair.a, pair.b), (pair.b, pair.a)):
+            current = graph.setdefault(one, {}).get(other)
+            if current is None or _stronger(pair, current):
+                graph[one][other] = pair
+    return graph
+
+
+def _stronger(a: Pair, b: Pair) -> bool:
+    return (RELATION_STRENGTH[a.relation], a.jaccard) > (RELATION_STRENGTH[b.relation], b.jaccard)
+
+
+@dataclass(frozen=True)
+class OriginHints:
+    """What decides a story's origin: document dates, whether a document credits a
+    wire agency explicitly, and how much of its partners' content it holds."""
+
+    dates: Mapping[str, str | None]
+    credited: Callable[[str], bool]
+    coverage: Callable[[str, str], float]
+    """Share (0-1) of the second document's salient content found in the first."""
+
+
+def stars(graph: Mapping[str, Mapping[str, Pair]], hints: OriginHints) -> list[Star]:
+    """Cut every connected piece of ``graph`` into stars around chosen origins."""
+    uf = UnionFind()
+    for doc, partners in graph.items():
+        for other in partners:
+            uf.union(doc, other)
+    found: list[Star] = []
+    for component in uf.groups():
+        remaining = set(component)
+        while len(remaining) >= 2:
+            star = _next_star(remaining, graph, hints)
+            if star is None:
+                break
+            found.append(star)
+            remaining -= set(star.members)
+    return sorted(found, key=lambda s: s.members[0])
+
+
+def _next_star(
+    remaining: set[str], graph: Mapping[str, Mapping[str, Pair]], hints: OriginHints
+) -> Star | None:
+    partners = {d: sorted(n for n in graph.get(d, {}) if n in remaining) for d in remaining}
+    linked = sorted(d for d in remaining if partners[d])
+    if not linked:
+        return None
+    origin, reason = _choose_origin(linked, partners, hints)
+    return Star(origin, tuple(sorted([origin, *partners[origin]])), reason)
+
+
+def _choose_origin(
+    linked: list[str], partners: Mapping[str, list[str]], hints: OriginHints
+) -> tuple[str, str]:
+    parsed = {d: parse_date(hints.dates.get(d)) for d in linked}
+    dated = sorted((when, d) for d, when in parsed.items() if when is not None)
+    if dated and (len(dated) == 1 or dated[0][0] < dated[1][0]):
+        when, doc = dated[0]
+        return doc, f"earliest date ({when.isoformat(sep=' ')})"
+    most = max(len(partners[d]) for d in linked)
+    central = [d for d in linked if len(partners[d]) == most]
+    credited = [d for d in central if hints.credited(d)]
+    held = {d: sum(hints.coverage(d, p) for p in partners[d]) for d in central}
+    doc = max(credited or central, key=lambda d: (round(held[d], 6), [-ord(c) for c in d]))
+    covers = (
+        f"relates directly to the most members ({len(partners[doc])}) and holds "
+        f"{held[doc] / len(partners[doc]):.0%} of what they report"
+    )
+    if credited:
+        return doc, f"credits the wire explicitly, {covers}; no dates tell which came first"
+    return doc, f"{covers}; no dates or wire credits tell which came first"
+
+
+def story_wire(evidence: Mapping[str, tuple[WireEvidence, ...]]) -> str | None:
+    """The agency most members credit explicitly (ties: the stronger evidence)."""
+    counts: dict[str, int] = {}
+    for found in evidence.values():
+        for agency in {e.agency for e in found}:
+            counts[agency] = counts.get(agency, 0) + 1
+    if not counts:
+        return None
+    ranked = wire.agencies(e for found in evidence.values() for e in found)
+    return max(counts, key=lambda a: (counts[a], -ranked.index(a)))
+
+
+def assemble(
+    star: Star,
+    graph: Mapping[str, Mapping[str, Pair]],
+    members: Mapping[str, Member],
+    evidence: Callable[[str], tuple[WireEvidence, ...]],
+) -> Story:
+    """The Story of one star: relations to the origin, wire and its evidence."""
+    found = {doc: evidence(doc) for doc in star.members}
+    agency = story_wire(found)
+    crediting = tuple(d for d in star.members if any(e.agency == agency for e in found[d]))
+    story_members = []
+    for doc in star.members:
+        pair = None if doc == star.origin else graph[star.origin][doc]
+        credits = any(e.agency == agency for e in found[doc])
+        story_members.append(
+            StoryMember(
+                member=members[doc],
+                relation="origin" if pair is None else pair.relation,
+                pair=pair,
+                wire_evidence=found[doc],
+                wire_inferred_from=() if agency is None or credits else crediting,
+            )
+        )
+    inside = set(star.members)
+    pairs = {
+        (p.a, p.b): p
+        for doc in star.members
+        for p in graph[doc].values()
+        if p.a in inside and p.b in inside
+    }
+    return Story(
+        id=story_id(star.members),
+        origin=star.origin,
+        origin_reason=star.origin_reason,
+        wire=agency,
+        members=tuple(story_members),
+        pairs=tuple(pairs[k] for k in sorted(pairs)),
+    )

@@ -1,0 +1,1 @@
+"""Text analysis: normalising, sentences, boilerplate lines, facts, dates and salient terms."""
