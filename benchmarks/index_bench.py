@@ -37,9 +37,9 @@ from rich.table import Table
 
 from benchmarks import synthetic
 from dedup import Document, Fingerprinter, ScanConfig, TooShort
+from dedup.index.backends import open_store
 from dedup.index.check import check
 from dedup.index.indexer import add_documents, features
-from dedup.index.store import open_store
 
 BATCH = 1_000
 CHECK_P95_MS = 50.0

@@ -1,7 +1,7 @@
 """The scan pipeline as named stages run in one place, each timed:
 ingest -> fingerprint (``corpus``) -> copies (tier 1: word-shingle LSH + exact
 verification) -> boilerplate (lines repeated across the corpus) -> rewrites (tier 2,
-``rewrite_stage``: salient-term LSH + alignment and shared facts) -> stories -> ledger."""
+``rewrites.tier``: salient-term LSH + alignment and shared facts) -> stories -> ledger."""
 
 from __future__ import annotations
 
@@ -148,7 +148,8 @@ def _ledger(state: tuple[Corpus, SentenceMatcher], story: Story) -> ledger.Story
     """One story's sentence ledger (runs in a worker process)."""
     corpus, matcher = state
     articles = {m.document: corpus.article(m.document) for m in story.members}
-    return ledger.build(story, articles, matcher)
+    docs = [m.document for m in story.members]
+    return ledger.build(story.origin, docs, story.pairs, articles, matcher)
 
 
 def _stories(corpus: Corpus, pairs: Sequence[Pair]) -> tuple[Story, ...]:

@@ -18,9 +18,9 @@ from conftest import ARTICLE, OTHER_ARTICLE, folder, run
 
 from dedup.cli.app import EXIT_FOUND, EXIT_OK, EXIT_OPERATIONAL, EXIT_USAGE
 from dedup.config import ScanConfig
+from dedup.index.backends import open_store
 from dedup.index.check import check
 from dedup.index.indexer import ParameterMismatch, add_documents
-from dedup.index.store import open_store
 from dedup.ingest.document import Document, Skipped
 from dedup.report import check_report
 from tests.redis_server import free_port, redis_url  # noqa: F401

@@ -13,16 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedup.text import sentences
-from dedup.text.facts import (
-    QUALIFIER_CLASSES,
-    Fact,
-    divergences,
-    extract,
-    name_variant,
-    qualifier_class,
-    same_fact,
-    shared,
-)
+from dedup.text.fact import QUALIFIER_CLASSES, Fact
+from dedup.text.facts import divergences, extract, name_variant, qualifier_class, same_fact, shared
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

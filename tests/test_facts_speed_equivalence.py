@@ -10,8 +10,8 @@ from dataclasses import fields
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from dedup.text import facts
-from dedup.text.facts import Fact
+from dedup.text import fact, fact_dates, fact_numbers, facts
+from dedup.text.fact import Fact
 
 FRAGMENTS = ["May", "March", "Mar.", "Sept.", "Sept", "Dec", "Decision", "Monday", "Friday",
              "in ", "IN ", "\u0130n ", "\u0131n ", "mid-", "early ", "since ", "during ",
@@ -42,7 +42,7 @@ def _first_number_at(text: str, s: int) -> re.Match[str] | None:
     """The number at a token, as the first version found it (currency sign first)."""
     cur = next((c for c in ("US$", "$", "\u20ac", "\u00a3", "\u00a5")
                 if text.startswith(c, s - len(c))), "")  # fmt: skip
-    return facts._NUMBER.match(text, s - len(cur)) if s >= len(cur) else None
+    return fact_numbers._NUMBER.match(text, s - len(cur)) if s >= len(cur) else None
 
 
 @FAST
@@ -60,16 +60,16 @@ def test_tokenizers_find_what_the_first_one_found(text: str) -> None:
 @example("the 5th of March 1987, Dec. 5th, 1987, 31st  of May; MarMay 2023 on Monday")
 @example("before - - - 1987, until -\t- March")
 def test_anchored_date_patterns_find_what_a_full_scan_finds(text: str) -> None:
-    first = facts._DATE_HINT.search(text)
-    anchors = facts._anchors(text, first.start() if first else len(text))
-    for name, hint in facts._HINTS.items():
+    first = fact_dates.DATE_HINT.search(text)
+    anchors = fact_dates._find_anchors(text, first.start() if first else len(text))
+    for name, hint in fact_dates._HINTS.items():
         assert anchors[name] == [m.start() for m in hint.finditer(text)]
-    for pattern, need, anchor, reach in facts._DATES:
+    for pattern, need, anchor, reach in fact_dates._DATES:
         full = [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
         if not anchors[need]:
             assert full == []  # the hint a pattern needs is in each of its matches
             continue
-        fast = facts._anchored(pattern, text, anchors[anchor], reach)
+        fast = fact_dates._anchored(pattern, text, anchors[anchor], reach)
         assert [(m.span(), m.groupdict()) for m in fast] == full
 
 
@@ -77,23 +77,23 @@ def test_anchored_date_patterns_find_what_a_full_scan_finds(text: str) -> None:
 @given(TEXT)
 def test_qualifier_shortcut_finds_what_the_search_finds(text: str) -> None:
     for at in range(len(text) + 1):
-        full = facts._QUALIFIER.search(text, max(0, at - 25), at)
-        assert _span(facts._qualifier(text, at)) == _span(full)
+        full = fact_numbers._QUALIFIER.search(text, max(0, at - 25), at)
+        assert _span(fact_numbers._qualifier_before(text, at)) == _span(full)
 
 
 @FAST
 @given(TEXT)
 def test_number_start_is_the_first_versions(text: str) -> None:
     for s in range(len(text)):
-        assert _span(facts._number_at(text, s)) == _span(_first_number_at(text, s))
+        assert _span(fact_numbers._number_at(text, s)) == _span(_first_number_at(text, s))
 
 
 @FAST
 @given(TEXT)
 def test_articles_are_skipped_only_where_no_number_starts(text: str) -> None:
     for m in facts._TOKEN.finditer(text):
-        if m[0] in facts._ARTICLES and not facts._SCALE_NEXT.match(text, m.end()):
-            assert facts._number_at(text, m.start()) is None
+        if m[0] in fact_numbers._ARTICLES and not fact_numbers._SCALE_NEXT.match(text, m.end()):
+            assert fact_numbers._number_at(text, m.start()) is None
 
 
 @FAST
@@ -117,7 +117,7 @@ def test_fact_shortcut_builds_the_same_fact(
     kind: str, text: str, key: str, qualifier: str | None, unit: str | None, start: int, end: int
 ) -> None:
     values = (kind, text, key, qualifier, unit, start, end)
-    fast, plain = facts._fact(*values), Fact(*values)  # type: ignore[arg-type]
+    fast, plain = fact.make_fact(*values), Fact(*values)  # type: ignore[arg-type]
     assert type(fast) is Fact and fast == plain and hash(fast) == hash(plain)
     assert repr(fast) == repr(plain) and pickle.loads(pickle.dumps(fast)) == plain
 

@@ -22,7 +22,8 @@ from typer.testing import Result
 
 from dedup.cli.io import EXIT_FOUND, EXIT_OK, EXIT_OPERATIONAL
 from dedup.index import store_sqlite
-from dedup.index.store import SCHEMA_VERSION, StoreError, open_store
+from dedup.index.backends import open_store
+from dedup.index.store import SCHEMA_VERSION, StoreError
 from dedup.index.store_redis import RedisStore
 from tests.redis_server import _ready, _start, _stop, free_port
 

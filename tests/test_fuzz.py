@@ -34,7 +34,8 @@ import dedup
 from dedup.config import ScanConfig
 from dedup.fingerprint.fingerprinter import Fingerprint, Fingerprinter
 from dedup.index import indexer
-from dedup.index.store import StoreError, open_store
+from dedup.index.backends import open_store
+from dedup.index.store import StoreError
 from dedup.ingest import decode, records
 from dedup.ingest.document import Document, Skipped
 from dedup.ingest.reader import iter_documents

@@ -21,7 +21,8 @@ from dedup.copies.lsh import band_keys
 from dedup.fingerprint.fingerprinter import Fingerprinter, TooShort
 from dedup.fingerprint.minhash import lsh_params
 from dedup.index import indexer
-from dedup.index.store import IndexedDoc, open_store
+from dedup.index.backends import open_store
+from dedup.index.store import IndexedDoc
 from dedup.ingest.document import Document
 from dedup.ingest.reader import iter_documents
 from dedup.rewrites import candidates

@@ -22,7 +22,7 @@ from typer.testing import Result
 
 import dedup
 from dedup.cli.io import EXIT_OK
-from dedup.index.store import open_store
+from dedup.index.backends import open_store
 from dedup.report.html import to_html
 from dedup.report.terminal import render_text
 

@@ -26,7 +26,8 @@ from dedup.copies.lsh import band_keys
 from dedup.fingerprint.fingerprinter import Fingerprint, Fingerprinter
 from dedup.fingerprint.minhash import lsh_params
 from dedup.index import store_redis, store_sqlite
-from dedup.index.store import SCHEMA_VERSION, IndexedDoc, Store, StoreError, open_store
+from dedup.index.backends import open_store
+from dedup.index.store import SCHEMA_VERSION, IndexedDoc, Store, StoreError
 from dedup.index.store_redis import RedisStore
 from dedup.rewrites.candidates import MIN_TERMS
 from dedup.text import boilerplate
@@ -351,7 +352,8 @@ CHILD = """
 import os, sys, time
 import numpy as np
 from dedup.index import store_sqlite
-from dedup.index.store import IndexedDoc, open_store
+from dedup.index.store import IndexedDoc
+from dedup.index.backends import open_store
 
 path, prefix, count, size, ready, mode = sys.argv[1:]
 count, size = int(count), int(size)

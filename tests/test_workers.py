@@ -14,7 +14,7 @@ from dedup import Document, Fingerprint, Fingerprinter, ScanConfig, Skipped, sca
 from dedup.corpus import Corpus, StageTimer, fingerprint_all
 from dedup.fingerprint.spool import ArraySpool, Spool
 from dedup.index import indexer
-from dedup.index.store import open_store
+from dedup.index.backends import open_store
 from dedup.report.serialise import to_json
 
 

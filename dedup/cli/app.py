@@ -148,7 +148,7 @@ def _emit(result: ScanResult, output_format: OutputFormat, output: Path | None) 
 
 
 def _register() -> None:
-    """The index and check commands live in ``cli_index``; hang them on the app."""
+    """The index and check commands live in ``cli.index_commands``; hang them on the app."""
     from dedup.cli import index_commands
 
     app.add_typer(index_commands.index_app, name="index")

@@ -32,8 +32,9 @@ from dedup.cli.io import (
 )
 from dedup.config import ScanConfig
 from dedup.index import indexer
+from dedup.index.backends import open_store
 from dedup.index.check import DEFAULT_FAIL_ON, CheckResult, check
-from dedup.index.store import Store, StoreError, open_store
+from dedup.index.store import Store, StoreError
 from dedup.ingest.document import Document, Skipped
 from dedup.ingest.reader import iter_documents
 from dedup.report import check_report

@@ -7,7 +7,6 @@ and JSON metadata: nothing read back is ever unpickled or evaluated.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -27,8 +26,6 @@ among the best 50."""
 Tier = Literal["copy", "rewrite"]
 TIERS: dict[Tier, int] = {"copy": 0, "rewrite": 1}
 """Band tiers and their numbers in storage."""
-
-_TEXT_LEVEL = 6
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,58 +156,6 @@ class StoreBase:
         self.close()
 
 
-def open_store(location: str, *, create: bool = True) -> Store:
-    """The store at ``location``: ``redis://...`` is Redis, anything else a SQLite file.
-
-    ``create=False`` never creates anything: a missing index raises StoreError.
-    """
-    if location.startswith(("redis://", "rediss://")):
-        from dedup.index.store_redis import RedisStore
-
-        return RedisStore(location, create=create)
-    from dedup.index.store_sqlite import SqliteStore
-
-    return SqliteStore(location, create=create)
-
-
 def unique_docs(docs: Sequence[IndexedDoc]) -> list[IndexedDoc]:
     """One document per id, the last given winning (a batch may repeat an id)."""
     return list({doc.doc_id: doc for doc in docs}.values())
-
-
-def pack_array(values: np.ndarray, code: str) -> bytes:
-    """A 1-D array as raw bytes of numpy type ``code`` (``'<u4'``, ``'<u8'``, ``'<f4'``).
-
-    Refuses arrays that would lose values in the conversion rather than store garbage.
-    """
-    target = np.dtype(code)
-    if values.ndim != 1 or (values.size and not np.can_cast(values.dtype, target, "safe")):
-        raise ValueError(
-            f"expected a 1-D array storable as {code}, got {values.dtype}{values.shape}"
-        )
-    return values.astype(target, copy=False).tobytes()
-
-
-def unpack_array(data: bytes, code: str, native: type[np.generic]) -> np.ndarray:
-    """Raw little-endian bytes back to a writable native array."""
-    return np.frombuffer(data, dtype=code).astype(native)
-
-
-def pack_text(text: str) -> bytes:
-    """Text as zlib-compressed UTF-8."""
-    return zlib.compress(text.encode("utf-8"), _TEXT_LEVEL)
-
-
-def unpack_text(data: bytes) -> str:
-    """zlib-compressed UTF-8 back to text."""
-    return zlib.decompress(data).decode("utf-8")
-
-
-def to_signed(value: int) -> int:
-    """A uint64 as the int64 with the same bits (SQLite integers are signed)."""
-    return value - (1 << 64) if value >= 1 << 63 else value
-
-
-def to_unsigned(value: int) -> int:
-    """An int64 back to the uint64 with the same bits."""
-    return value + (1 << 64) if value < 0 else value

@@ -27,7 +27,6 @@ bytes, a hash field in a small (listpack) hash ~15.
 from __future__ import annotations
 
 import json
-import urllib.parse
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -37,6 +36,22 @@ import numpy as np
 import redis
 from redis.client import Pipeline
 
+from dedup.index.codec import pack_array, unpack_array
+from dedup.index.redis_layout import (
+    EXACT_LETTER,
+    NUM,
+    TIER_LETTERS,
+    Bucket,
+    Fields,
+    as_text,
+    decode_doc,
+    doc_fields,
+    doc_sizes,
+    each_bucket,
+    num_bytes,
+    redacted,
+    unpack_numbers,
+)
 from dedup.index.store import (
     MAX_BUCKET,
     SCHEMA_VERSION,
@@ -45,11 +60,7 @@ from dedup.index.store import (
     StoreBase,
     StoreError,
     Tier,
-    pack_array,
-    pack_text,
     unique_docs,
-    unpack_array,
-    unpack_text,
 )
 
 _RETRIES = 5
@@ -57,121 +68,13 @@ _PAGE = 500
 SHARD_BITS = 16
 """Shards per tier: 2**16 hashes keep ~50 fields each at 100,000 articles, under
 Redis's listpack limit (128 fields, 64-byte values) up to ~200,000."""
-_NUM = 4
-"""Bytes of a packed document number."""
-_TIER_LETTERS: dict[Tier, bytes] = {"copy": b"c", "rewrite": b"r"}
-_EXACT_LETTER = b"x"
-Fields = dict[bytes, bytes]
-_META = ("title", "date", "source", "url", "exact", "tokens", "added_at")
-"""IndexedDoc fields kept in the JSON ``meta`` field."""
-_ARRAYS: dict[bytes, tuple[str, str, type[np.generic]]] = {
-    b"sig": ("signature", "<u4", np.uint32),
-    b"copy": ("copy_keys", "<u8", np.uint64),
-    b"rewrite": ("rewrite_keys", "<u8", np.uint64),
-    b"sh": ("salient_hashes", "<u4", np.uint32),
-    b"sw": ("salient_weights", "<f4", np.float32),
-}
-"""Hash field: IndexedDoc field, stored type, native type."""
-
-_EACH_BUCKET = """
-local member, op = ARGV[1], ARGV[2]
-if op ~= 'ADD' and op ~= 'REM' then return redis.error_reply('ADD or REM only') end
-for i, key in ipairs(KEYS) do
-  local field = ARGV[i + 2]
-  local value = redis.call('HGET', key, field)
-  if op == 'ADD' then
-    redis.call('HSET', key, field, (value or '') .. member)
-  elseif value then
-    local at = string.find(value, member, 1, true)
-    while at and (at - 1) % 4 ~= 0 do at = string.find(value, member, at + 1, true) end
-    if at then
-      local rest = string.sub(value, 1, at - 1) .. string.sub(value, at + 4)
-      if #rest == 0 then redis.call('HDEL', key, field)
-      else redis.call('HSET', key, field, rest) end
-    end
-  end
-end
-return #KEYS
-"""
-"""Append a document number to (or remove it from) many buckets in one command: a
-document's keys cost one command instead of one each (redis-py spends ~10 µs a
-command). A document is always removed before it is stored again, so ADD appends."""
-
-
-def _redacted(url: str) -> str:
-    """The URL without its password, for messages."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
-
-
-def _text(value: bytes | str) -> str:
-    """A member or field name as text (responses are bytes: ``decode_responses=False``)."""
-    return value if isinstance(value, str) else value.decode("utf-8")
-
-
-def _fields(doc: IndexedDoc) -> Fields:
-    """A document's hash fields (arrays checked and packed here)."""
-    meta = {name: getattr(doc, name) for name in _META}
-    fields = {b"meta": json.dumps(meta).encode("utf-8"), b"text": pack_text(doc.text)}
-    for field, (name, code, _) in _ARRAYS.items():
-        fields[field] = pack_array(getattr(doc, name), code)
-    return fields
-
-
-def _decode(doc_id: str, fields: Fields) -> IndexedDoc:
-    """A document from its hash fields."""
-    meta = json.loads(fields[b"meta"])
-    arrays: dict[str, Any] = {
-        name: unpack_array(fields[f], code, t) for f, (name, code, t) in _ARRAYS.items()
-    }
-    text = unpack_text(fields[b"text"])
-    return IndexedDoc(doc_id=doc_id, text=text, **{n: meta[n] for n in _META}, **arrays)
-
-
-def _sizes(doc_id: bytes, fields: Fields) -> Counter[str]:
-    """What a stored document adds to the running totals."""
-    return Counter(
-        {
-            "band_keys:copy": len(fields[b"copy"]) // 8,
-            "band_keys:rewrite": len(fields[b"rewrite"]) // 8,
-            "bytes:signatures": len(fields[b"sig"]),
-            "bytes:salient_terms": len(fields[b"sh"]) + len(fields[b"sw"]),
-            "bytes:text": len(fields[b"text"]),
-            "bytes:metadata": len(fields[b"meta"]) + len(doc_id),
-        }
-    )
-
-
-Bucket = tuple[bytes, bytes]
-"""A bucket's shard hash and field."""
-
-
-def _each_bucket(pipe: Pipeline, op: str, buckets: list[Bucket], member: bytes) -> None:
-    """Queue ADD or REM of the packed document number ``member`` on every bucket."""
-    if buckets:
-        names, fields = zip(*buckets, strict=True)
-        pipe.eval(_EACH_BUCKET, len(names), *names, member, op, *fields)
-
-
-def _numbers(packed: Sequence[bytes | None]) -> np.ndarray:
-    """The document numbers in packed bucket values (missing buckets skipped)."""
-    joined = b"".join(value for value in packed if value)
-    return np.frombuffer(joined, dtype="<u4")
-
-
-def _num_bytes(number: int) -> bytes:
-    return int(number).to_bytes(_NUM, "little")
 
 
 class RedisStore(StoreBase):
     """The index in one Redis database, every key under ``prefix``."""
 
     def __init__(self, url: str, *, create: bool = True, prefix: str = "dedup:") -> None:
-        self.url = _redacted(url)
+        self.url = redacted(url)
         self.prefix = prefix
         self._prefix = prefix.encode("utf-8")
         try:
@@ -192,7 +95,7 @@ class RedisStore(StoreBase):
                 raise StoreError(f"{self.url}: no dedup index under prefix {self.prefix!r}")
             self._client.hsetnx(meta, "schema_version", str(SCHEMA_VERSION))
             version = self._client.hget(meta, "schema_version")
-        found = _text(version or b"")
+        found = as_text(version or b"")
         if found != str(SCHEMA_VERSION):
             raise StoreError(
                 f"{self.url}: index schema version {found}, this dedup reads version "
@@ -229,10 +132,10 @@ class RedisStore(StoreBase):
         ]
 
     def _band_buckets(self, tier: Tier, keys: np.ndarray) -> list[Bucket]:
-        return self._buckets(_TIER_LETTERS[tier], keys)
+        return self._buckets(TIER_LETTERS[tier], keys)
 
     def _exact_bucket(self, exact: int) -> Bucket:
-        return self._buckets(_EXACT_LETTER, np.array([exact], dtype=np.uint64))[0]
+        return self._buckets(EXACT_LETTER, np.array([exact], dtype=np.uint64))[0]
 
     def parameters(self) -> dict[str, Any] | None:
         with self._errors():
@@ -309,8 +212,8 @@ class RedisStore(StoreBase):
             exact = int(json.loads(fields[b"meta"])["exact"])
             copy_keys = unpack_array(fields[b"copy"], "<u8", np.uint64)
             rewrite_keys = unpack_array(fields[b"rewrite"], "<u8", np.uint64)
-            _each_bucket(pipe, "REM", self._all_buckets(exact, copy_keys, rewrite_keys), number)
-            totals.subtract(_sizes(member, fields))
+            each_bucket(pipe, "REM", self._all_buckets(exact, copy_keys, rewrite_keys), number)
+            totals.subtract(doc_sizes(member, fields))
         return totals
 
     def _queue_additions(
@@ -323,13 +226,13 @@ class RedisStore(StoreBase):
             return totals
         members = [doc.doc_id.encode("utf-8") for doc in docs]
         for number, (member, doc) in enumerate(zip(members, docs, strict=True), start=first):
-            fields, packed = _fields(doc), _num_bytes(number)
+            fields, packed = doc_fields(doc), num_bytes(number)
             fields[b"num"] = packed
             pipe.hset(self._doc_key(doc.doc_id), mapping=fields)  # type: ignore[arg-type]
             pipe.hset(self._key(b"nums"), packed, member)
             buckets = self._all_buckets(doc.exact, doc.copy_keys, doc.rewrite_keys)
-            _each_bucket(pipe, "ADD", buckets, packed)
-            totals.update(_sizes(member, fields))
+            each_bucket(pipe, "ADD", buckets, packed)
+            totals.update(doc_sizes(member, fields))
         pipe.sadd(self._key(b"ids"), *members)
         pipe.zadd(self._key(b"added"), {m: d.added_at for m, d in zip(members, docs, strict=True)})
         return totals
@@ -345,7 +248,7 @@ class RedisStore(StoreBase):
             for doc_id in ids:
                 pipe.hgetall(self._doc_key(doc_id))
             found = pipe.execute()
-        return [_decode(i, dict(f)) for i, f in zip(ids, found, strict=True) if f]
+        return [decode_doc(i, dict(f)) for i, f in zip(ids, found, strict=True) if f]
 
     def brief(self, ids: Sequence[str]) -> list[Brief]:
         with self._errors(), self._client.pipeline(transaction=False) as pipe:
@@ -366,7 +269,7 @@ class RedisStore(StoreBase):
     def candidates(self, tier: Tier, keys: np.ndarray) -> set[str]:
         buckets = self._band_buckets(tier, keys)
         with self._errors():
-            numbers = _numbers(self._values(buckets))
+            numbers = unpack_numbers(self._values(buckets))
             return {name for name in self._names(np.unique(numbers)) if name is not None}
 
     def most_shared(self, tier: Tier, keys: np.ndarray, limit: int) -> list[str]:
@@ -376,8 +279,8 @@ class RedisStore(StoreBase):
                 for name, field in buckets:
                     pipe.hstrlen(name, field)
                 sizes = pipe.execute()
-            small = [b for b, size in zip(buckets, sizes, strict=True) if size <= MAX_BUCKET * _NUM]
-            numbers, counts = np.unique(_numbers(self._values(small)), return_counts=True)
+            small = [b for b, size in zip(buckets, sizes, strict=True) if size <= MAX_BUCKET * NUM]
+            numbers, counts = np.unique(unpack_numbers(self._values(small)), return_counts=True)
             order = np.lexsort((numbers, -counts))[:limit]  # most shared, then first added
             names = self._names(numbers[order])
         shared = (-counts[order]).tolist()
@@ -386,7 +289,7 @@ class RedisStore(StoreBase):
 
     def exact(self, hash: int) -> set[str]:
         with self._errors():
-            numbers = _numbers(self._values([self._exact_bucket(hash)]))
+            numbers = unpack_numbers(self._values([self._exact_bucket(hash)]))
             return {name for name in self._names(np.unique(numbers)) if name is not None}
 
     def _values(self, buckets: Sequence[Bucket]) -> list[bytes | None]:
@@ -406,9 +309,9 @@ class RedisStore(StoreBase):
         removed meanwhile)."""
         if not len(numbers):
             return []
-        packed = [_num_bytes(n) for n in numbers.tolist()]
+        packed = [num_bytes(n) for n in numbers.tolist()]
         found = self._client.hmget(self._key(b"nums"), packed)
-        return [None if name is None else _text(name) for name in found]
+        return [None if name is None else as_text(name) for name in found]
 
     def ids(self) -> Iterator[str]:
         for page in self._added():
@@ -445,7 +348,7 @@ class RedisStore(StoreBase):
         with self._errors():
             documents = int(self._client.scard(self._key(b"ids")))
             totals = {
-                _text(k): int(v) for k, v in self._client.hgetall(self._key(b"stats")).items()
+                as_text(k): int(v) for k, v in self._client.hgetall(self._key(b"stats")).items()
             }
             memory = self._client.info("memory")
         sizes: dict[str, int | None] = {
@@ -457,7 +360,7 @@ class RedisStore(StoreBase):
             "backend": "redis",
             "location": self.url,
             "documents": documents,
-            "band_keys": {tier: totals.get(f"band_keys:{tier}", 0) for tier in _TIER_LETTERS},
+            "band_keys": {tier: totals.get(f"band_keys:{tier}", 0) for tier in TIER_LETTERS},
             "bytes": sizes,
         }
 

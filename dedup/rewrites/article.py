@@ -13,7 +13,7 @@ from functools import cached_property
 
 from dedup.ingest.document import Document
 from dedup.text import boilerplate, facts, sentences
-from dedup.text.facts import Fact
+from dedup.text.fact import Fact
 from dedup.text.salience import term_hash, weight
 from dedup.text.sentences import Sentence
 

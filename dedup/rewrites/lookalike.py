@@ -27,7 +27,7 @@ from dedup.config import ScanConfig
 from dedup.rewrites.align import Alignment, Match, matchable
 from dedup.rewrites.article import Article, specific
 from dedup.text import dates
-from dedup.text.facts import Fact
+from dedup.text.fact import Fact
 from dedup.text.normalise import normalise, tokenise
 from dedup.text.stage import Stage, prevailing
 

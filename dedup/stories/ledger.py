@@ -16,17 +16,16 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from dedup.copies.cluster import UnionFind
+from dedup.copies.pairing import Pair
 from dedup.rewrites.align import Alignment, Match, MatchKind, align, content_words, matchable
 from dedup.rewrites.article import Article
 from dedup.rewrites.match import SentenceMatcher
 from dedup.text import facts
+from dedup.text.fact import Fact
 from dedup.text.salience import zipf
-
-if TYPE_CHECKING:
-    from dedup.stories.results import Story
 
 SentenceStatus = Literal["shared", "divergent", "boilerplate"]
 STORY_COSINE = 0.22
@@ -118,24 +117,29 @@ class StoryLedger:
         return next(m for m in self.members if m.document == document)
 
 
-def build(story: Story, articles: Mapping[str, Article], matcher: SentenceMatcher) -> StoryLedger:
-    """Align the story's members sentence by sentence and read off the ledger."""
-    docs = [m.document for m in story.members]
+def build(
+    origin: str,
+    docs: Sequence[str],
+    pairs: Sequence[Pair],
+    articles: Mapping[str, Article],
+    matcher: SentenceMatcher,
+) -> StoryLedger:
+    """Align a story's members (``docs``, with its ``origin`` and verified ``pairs``)
+    sentence by sentence and read off the ledger."""
     terms = _StoryTerms(articles[d] for d in docs)
     done: dict[tuple[str, str], Alignment] = {}  # by the two texts: copies align once
     alignments = {}
-    for a, b in _pairs_to_align(story, articles):
+    for a, b in _pairs_to_align(origin, docs, pairs, articles):
         texts = (articles[a].document.text, articles[b].document.text)
         if texts not in done:
             done[texts] = _align_pair(articles[a], articles[b], terms, matcher)
         alignments[(a, b)] = done[texts]
     counterparts = _counterparts(alignments)
-    origin = articles[story.origin]
     members = tuple(
         MemberLedger(
             doc,
             _sentences(articles[doc], counterparts.get(doc, {})),
-            _dropped(doc, origin, alignments),
+            _dropped(doc, articles[origin], alignments),
         )
         for doc in docs
     )
@@ -151,14 +155,16 @@ def _align_pair(a: Article, b: Article, terms: _StoryTerms, matcher: SentenceMat
     return terms.extend(found, a.document.id, b.document.id)
 
 
-def _pairs_to_align(story: Story, articles: Mapping[str, Article]) -> list[tuple[str, str]]:
+def _pairs_to_align(
+    origin: str, members: Sequence[str], pairs: Sequence[Pair], articles: Mapping[str, Article]
+) -> list[tuple[str, str]]:
     """Member pairs to align (sorted ids): all of them in small stories; the origin
     with everyone plus the verified pairs in large ones."""
-    docs = sorted(m.document for m in story.members)
+    docs = sorted(members)
     if len(docs) <= FULL_ALIGNMENT_MEMBERS:
         return list(itertools.combinations(docs, 2))
-    wanted = {tuple(sorted((story.origin, d))) for d in docs if d != story.origin}
-    wanted |= {(p.a, p.b) for p in story.pairs}
+    wanted = {tuple(sorted((origin, d))) for d in docs if d != origin}
+    wanted |= {(p.a, p.b) for p in pairs}
     return sorted((a, b) for a, b in wanted if a in articles and b in articles)
 
 
@@ -227,7 +233,7 @@ def _clauses(text: str) -> list[tuple[int, str]]:
     return [(i, text[i:j]) for i, j in itertools.pairwise(cuts) if text[i:j].strip()]
 
 
-def _terms(text: str, start: int, found: Sequence[facts.Fact]) -> frozenset[str]:
+def _terms(text: str, start: int, found: Sequence[Fact]) -> frozenset[str]:
     """A clause's terms: uncommon content words folded by ``CANONICAL``, and the
     values of the figures that start inside it."""
     words = {
