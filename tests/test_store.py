@@ -25,7 +25,7 @@ from dedup.config import ScanConfig
 from dedup.copies.lsh import band_keys
 from dedup.fingerprint.fingerprinter import Fingerprint, Fingerprinter
 from dedup.fingerprint.minhash import lsh_params
-from dedup.index import store_redis, store_sqlite
+from dedup.index import redis_layout, store_sqlite
 from dedup.index.backends import open_store
 from dedup.index.store import SCHEMA_VERSION, IndexedDoc, Store, StoreError
 from dedup.index.store_redis import RedisStore
@@ -273,7 +273,7 @@ def test_sqlite_failure_while_writing_band_rows_rolls_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Documents rows are in, half the band rows too, then an error: all rolled back."""
-    real = store_sqlite._band_rows
+    real = store_sqlite.band_rows
 
     def failing(*args: Any) -> Iterator[tuple[int, ...]]:
         for number, row in enumerate(real(*args)):
@@ -283,7 +283,7 @@ def test_sqlite_failure_while_writing_band_rows_rolls_back(
 
     with open_store(str(tmp_path / "index.db")) as store:
         store.add([ORIGINAL])
-        monkeypatch.setattr(store_sqlite, "_band_rows", failing)
+        monkeypatch.setattr(store_sqlite, "band_rows", failing)
         with pytest.raises(RuntimeError):
             store.add([NEAR, OTHER, make_doc("original", OTHER_ARTICLE)])
         monkeypatch.undo()
@@ -376,12 +376,12 @@ def hang_mid_bands(*args):
             time.sleep(60)
         yield row
 
-real = store_sqlite._band_rows
+real = store_sqlite.band_rows
 with open_store(path) as store:
     batch = 0
     while mode != "batches" or batch * size < count:
         if mode == "hang" and batch == 1:
-            store_sqlite._band_rows = hang_mid_bands
+            store_sqlite.band_rows = hang_mid_bands
         store.add([doc(i) for i in range(batch * size, (batch + 1) * size)])
         batch += 1
         with open(ready + ".tmp", "w") as handle:
@@ -526,11 +526,11 @@ def test_redis_bucket_removal_matches_whole_packed_numbers(redis_url: str) -> No
     with redis.Redis.from_url(redis_url) as client:
         client.flushdb()
         client.hset(bucket, field, packed[0] + packed[1])
-        client.eval(store_redis._EACH_BUCKET, 1, bucket, packed[2], "REM", field)
+        client.eval(redis_layout.EACH_BUCKET, 1, bucket, packed[2], "REM", field)
         assert client.hget(bucket, field) == packed[0] + packed[1]
-        client.eval(store_redis._EACH_BUCKET, 1, bucket, packed[1], "REM", field)
+        client.eval(redis_layout.EACH_BUCKET, 1, bucket, packed[1], "REM", field)
         assert client.hget(bucket, field) == packed[0]
-        client.eval(store_redis._EACH_BUCKET, 1, bucket, packed[0], "REM", field)
+        client.eval(redis_layout.EACH_BUCKET, 1, bucket, packed[0], "REM", field)
         assert not client.hexists(bucket, field)  # an empty bucket is deleted
 
 
