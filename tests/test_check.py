@@ -396,6 +396,14 @@ def test_bad_options_are_usage_errors(tmp_path: Path, args: list[str], message: 
     assert message in result.stderr
 
 
+@pytest.mark.parametrize("window", ["1000000000d", "99999999999999999999w", "9" * 5000 + "d"])
+def test_a_window_too_long_for_dates_is_a_one_line_usage_error(tmp_path: Path, window: str) -> None:
+    result = run("check", SEEDS, "--db", tmp_path / "index.db", "--window", window)
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.startswith("dedup: error: invalid duration '")
+    assert result.stderr.endswith("': too large\n") and len(result.stderr) < 100
+
+
 def test_missing_incoming_path_is_a_usage_error(db: str, tmp_path: Path) -> None:
     add(db, folder(tmp_path, "indexed", {"original.txt": HEADLINED}))
     result = run("check", tmp_path / "nowhere", "--db", db)

@@ -142,6 +142,13 @@ def test_parse_duration(text: str, expected: timedelta) -> None:
     assert indexer.parse_duration(text) == expected
 
 
+@pytest.mark.parametrize("text", ["99999999999999999999d", "1000000000d", "9" * 5000 + "s"])
+def test_parse_duration_refuses_what_a_timedelta_cannot_hold(text: str) -> None:
+    with pytest.raises(ValueError, match="too large") as refused:
+        indexer.parse_duration(text)
+    assert len(str(refused.value)) < 100
+
+
 @pytest.mark.parametrize("text", ["", "30", "d", "1.5d", "-1d", "30 days", "3y", "10dd"])
 def test_parse_duration_refuses(text: str) -> None:
     with pytest.raises(ValueError, match="invalid duration"):
@@ -313,6 +320,19 @@ def test_prune_undated_by_when_they_were_added(db: str) -> None:
 
 
 # --- errors and stats ------------------------------------------------------------------
+
+
+def test_prune_further_back_than_dates_go_is_a_usage_error(db: str) -> None:
+    with open_store(db) as store:
+        indexer.add_documents([Document("a", ARTICLE, date="2024-01-01")], store, CONFIG)
+    for age in ("999999d", "999999999d", "99999999999999999999d"):
+        result = run("index", "prune", "--older-than", age, "--db", db)
+        assert result.exit_code == EXIT_USAGE, result.stderr
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+        assert result.stderr.startswith("dedup: error: invalid") and age[:12] in result.stderr
+    assert ids(db) == {"a"}
+    with open_store(db) as store, pytest.raises(ValueError, match="before the year 1"):
+        indexer.prune(store, timedelta(days=999_999), NOW)
 
 
 def test_bad_duration_is_a_usage_error(tmp_path: Path) -> None:

@@ -210,14 +210,18 @@ def index_prune(
 ) -> None:
     """Remove documents older than a duration (by their date, else when indexed)."""
     age = _duration(older_than)
-    with _store(db) as store:
-        removed = indexer.prune(store, age, datetime.now(UTC))
+    try:
+        with _store(db) as store:
+            removed = indexer.prune(store, age, datetime.now(UTC))
+    except ValueError as err:  # raised before the index is read
+        raise fail(f"invalid --older-than {older_than!r}: {err}", EXIT_USAGE) from err
     print(f"{db}: removed {removed} documents older than {older_than}")
 
 
 CHECK_HELP = (
     "Check incoming articles against the index, read-only unless --add. "
-    "Exit 1 when one relates to an indexed article at or above --fail-on; too-short "
+    "Exit 1 when one relates to an indexed article at or above --fail-on (or --add "
+    "refused to replace an indexed article: see --replace); too-short "
     "articles are reported but never fail; inputs that cannot be read are listed and "
     "exit 3, which outranks 1. Incoming articles are compared with the index only, "
     "not with one another."

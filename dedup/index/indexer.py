@@ -280,13 +280,24 @@ def remove(store: Store, ids: Sequence[str]) -> int:
 
 def prune(store: Store, older_than: timedelta, now: datetime) -> int:
     """Remove documents older than ``older_than`` at ``now``: by their own date when
-    it parses, else by when they were indexed. How many were removed."""
-    cutoff = _aware(now).astimezone(UTC).replace(tzinfo=None) - older_than
+    it parses, else by when they were indexed. How many were removed. A ValueError,
+    before anything is read, when ``older_than`` reaches back before the year 1."""
+    cutoff = _cutoff(older_than, now)
     old = [doc_id for doc_id, date, added in store.dates() if _age_point(date, added) < cutoff]
     removed = 0
     for start in range(0, len(old), _REMOVE_CHUNK):
         removed += store.remove(old[start : start + _REMOVE_CHUNK])
     return removed
+
+
+def _cutoff(older_than: timedelta, now: datetime) -> datetime:
+    """``older_than`` before ``now``, as a naive UTC time."""
+    try:
+        return _aware(now).astimezone(UTC).replace(tzinfo=None) - older_than
+    except OverflowError as error:
+        raise ValueError(
+            f"{older_than.days} days before {now:%Y-%m-%d} is before the year 1"
+        ) from error
 
 
 def _age_point(date: str | None, added_at: float) -> datetime:
@@ -313,11 +324,15 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.fullmatch(text)
     if match is None:
         raise ValueError(
-            f"invalid duration {text!r}: expected a whole number and a unit s, m, h, d or w "
+            f"invalid duration {_shown(text)}: expected a whole number and a unit s, m, h, d or w "
             "(e.g. 30d, 12h)"
         )
-    amount, unit = int(match.group(1)), match.group(2)
-    try:
-        return timedelta(**{_UNITS[unit]: amount})
-    except OverflowError as error:
-        raise ValueError(f"invalid duration {text!r}: too large") from error
+    try:  # int() refuses more than 4,300 digits with a ValueError of its own
+        return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    except (OverflowError, ValueError) as error:
+        raise ValueError(f"invalid duration {_shown(text)}: too large") from error
+
+
+def _shown(text: str) -> str:
+    """A duration as typed, cut to keep a message on one short line."""
+    return repr(text if len(text) <= 40 else text[:39] + "…")
