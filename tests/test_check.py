@@ -122,6 +122,8 @@ def test_seeds_against_unrelated_articles_pass(db: str, tmp_path: Path) -> None:
         "too_short": 0,
         "not_checked": 0,
         "matches": 0,
+        "already_indexed": 0,
+        "updates": 0,
     }
 
 
@@ -234,6 +236,90 @@ def test_window_leaves_out_articles_dated_far_from_the_incoming_one(
     assert [i["outcome"] for i in unlimited["items"]] == ["fail", "fail"]
 
 
+def test_the_longest_window_is_no_limit(db: str, tmp_path: Path) -> None:
+    indexed = tmp_path / "indexed.jsonl"
+    indexed.write_text(json.dumps({"id": "old", "text": HEADLINED, "date": "0001-01-01"}))
+    add(db, indexed)
+    incoming = tmp_path / "incoming.jsonl"
+    incoming.write_text(json.dumps({"id": "new", "text": RETITLED, "date": "9999-12-31"}))
+    code, report = check_json(db, incoming, "--window", "999999999d")
+    assert code == EXIT_FOUND and report["window_seconds"] == 999_999_999 * 86400
+
+
+# --- incoming ids the index holds already ----------------------------------------------------
+
+
+def test_an_indexed_article_checked_again_is_already_indexed(
+    db: str, tmp_path: Path, validate: Any
+) -> None:
+    add(db, folder(tmp_path, "x", {"item.txt": HEADLINED, "other.txt": BAKERY}))
+    incoming = folder(tmp_path, "a", {"item.txt": HEADLINED})
+    text = run("check", incoming, "--db", db, "--fail-on", "copy")
+    assert text.exit_code == EXIT_OK, text.stderr  # never its own match
+    assert text.stdout.splitlines()[0] == "PASS item.txt · already indexed"
+    assert text.stdout.splitlines()[-1].endswith(", 1 already indexed")
+    result = run("check", incoming, "--db", db, "-f", "json")
+    report = validate(result.stdout)
+    (item,) = report["items"]
+    assert (item["index_status"], item["matches"]) == ("already-indexed", [])
+    assert (report["counts"]["already_indexed"], report["counts"]["updates"]) == (1, 0)
+    junit = ET.fromstring(run("check", incoming, "--db", db, "-f", "junit").stdout)
+    case = junit.find("testcase")
+    assert case is not None and case.find("failure") is None
+    assert case.findtext("system-out") == "item.txt is already indexed (the same text and metadata)"
+
+
+def test_an_indexed_article_is_still_compared_with_the_others(db: str, tmp_path: Path) -> None:
+    add(db, folder(tmp_path, "x", {"item.txt": HEADLINED, "copy.txt": HEADLINED}))
+    code, report = check_json(db, tmp_path / "x" / "item.txt")
+    assert code == EXIT_FOUND
+    (item,) = report["items"]
+    assert item["index_status"] == "already-indexed"
+    assert [m["document"] for m in item["matches"]] == ["copy.txt"]
+
+
+def test_another_text_under_an_indexed_id_is_an_update(
+    db: str, tmp_path: Path, validate: Any
+) -> None:
+    add(db, folder(tmp_path, "x", {"item.txt": BAKERY, "retitled.txt": RETITLED}))
+    incoming = folder(tmp_path, "a", {"item.txt": HEADLINED, "new.txt": ARTICLE})
+    result = run("check", incoming, "--db", db, "-f", "json")
+    assert result.exit_code == EXIT_FOUND
+    report = validate(result.stdout)
+    update, new = report["items"]
+    assert (update["index_status"], new["index_status"]) == ("update", "new")
+    assert [m["document"] for m in update["matches"]] == ["retitled.txt"]  # not its old self
+    assert (report["counts"]["already_indexed"], report["counts"]["updates"]) == (0, 1)
+    text = run("check", incoming, "--db", db).stdout
+    assert text.splitlines()[0] == "FAIL item.txt · an update of item.txt · strongest: copy"
+    assert text.splitlines()[-1].endswith(", 1 update of an indexed article")
+    junit = ET.fromstring(run("check", incoming, "--db", db, "-f", "junit").stdout)
+    failure = junit.find("testcase/failure")
+    assert failure is not None
+    assert (failure.text or "").startswith("item.txt is an update of indexed item.txt")
+
+
+def test_add_refuses_an_update_unless_replace(db: str, tmp_path: Path) -> None:
+    add(db, folder(tmp_path, "x", {"item.txt": HEADLINED}))
+    incoming = folder(tmp_path, "a", {"item.txt": BAKERY})
+    refused = run("check", incoming, "--db", db, "--add")
+    assert refused.exit_code == EXIT_FOUND and "PASS item.txt · an update of item.txt" in (
+        refused.stdout
+    )
+    assert "0 added, 0 updated, 0 unchanged, 1 refused" in refused.stderr
+    assert "item.txt: the index holds another text" in refused.stderr
+    assert "--replace" in refused.stderr
+    replaced = run("check", incoming, "--db", db, "--add", "--replace")
+    assert replaced.exit_code == EXIT_OK, replaced.stderr
+    assert "0 added, 1 updated, 0 unchanged, 0 refused" in replaced.stderr
+    with open_store(db, create=False) as store:
+        assert [doc.text for doc in store.get(["item.txt"])] == [BAKERY]
+    again = run("check", incoming, "--db", db, "--add")  # CI re-run after --add: green
+    assert again.exit_code == EXIT_OK, again.stderr
+    assert "PASS item.txt · already indexed" in again.stdout
+    assert "0 added, 0 updated, 1 unchanged, 0 refused" in again.stderr
+
+
 # --- read-only unless --add -------------------------------------------------------------------
 
 
@@ -257,7 +343,7 @@ def test_check_never_writes_unless_add(db: str, tmp_path: Path) -> None:
     assert snapshot(db) == before
     result = run("check", incoming, "--db", db, "--add")
     assert result.exit_code == EXIT_FOUND  # checked before being added
-    assert "2 added, 0 updated" in result.stderr
+    assert "2 added, 0 updated, 0 unchanged, 0 refused" in result.stderr
     with open_store(db, create=False) as store:
         assert sorted(store.ids()) == ["bakery.txt", "original.txt", "retitled.txt"]
     code, report = check_json(db, incoming)
@@ -300,6 +386,7 @@ def test_unreachable_redis_is_an_operational_error() -> None:
     [
         (["--window", "tomorrow"], "invalid duration 'tomorrow'"),
         (["--window", "-3d"], "invalid duration '-3d'"),
+        (["--replace"], "--replace applies to --add only"),
         (["--fail-on", "similar"], "similar"),
     ],
 )
@@ -307,6 +394,14 @@ def test_bad_options_are_usage_errors(tmp_path: Path, args: list[str], message: 
     result = run("check", SEEDS, "--db", tmp_path / "index.db", *args)
     assert result.exit_code == EXIT_USAGE
     assert message in result.stderr
+
+
+@pytest.mark.parametrize("window", ["1000000000d", "99999999999999999999w", "9" * 5000 + "d"])
+def test_a_window_too_long_for_dates_is_a_one_line_usage_error(tmp_path: Path, window: str) -> None:
+    result = run("check", SEEDS, "--db", tmp_path / "index.db", "--window", window)
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.startswith("dedup: error: invalid duration '")
+    assert result.stderr.endswith("': too large\n") and len(result.stderr) < 100
 
 
 def test_missing_incoming_path_is_a_usage_error(db: str, tmp_path: Path) -> None:
@@ -380,7 +475,7 @@ def test_json_is_schema_valid_and_identical_across_runs(
     second = run("check", incoming, "--db", db, "--format", "json", "--fail-on", "rewrite")
     assert first.stdout_bytes == second.stdout_bytes
     report = validate(first.stdout)
-    assert report["schema_version"] == 1 and report["fail_on"] == "rewrite"
+    assert report["schema_version"] == 2 and report["fail_on"] == "rewrite"
     assert report["counts"]["items"] == 3 and report["counts"]["failed"] == 1
 
 

@@ -124,6 +124,21 @@ def test_json_does_not_depend_on_the_order_of_root_arguments(
     assert [m["document"] for m in story["members"]] == ["local/story.txt", "wire/story.txt"]
 
 
+def test_folders_of_one_name_under_two_parents_lose_no_article(
+    tmp_path: Path, article: str, validate: Validate
+) -> None:
+    for parent in ("x", "y"):
+        (tmp_path / parent / "news").mkdir(parents=True)
+        (tmp_path / parent / "news" / "item.txt").write_text(article, encoding="utf-8")
+    result = run(tmp_path / "x" / "news", tmp_path / "y" / "news", "-f", "json")
+    assert warnings(result) == []
+    report = validate(result.stdout)
+    assert report["skipped"] == []
+    (story,) = report["stories"]
+    members = [m["document"] for m in story["members"]]
+    assert members == ["x/news/item.txt", "y/news/item.txt"]
+
+
 def test_library_output_does_not_depend_on_document_order(corpus: Path) -> None:
     items = list(dedup.iter_documents([str(corpus)]))
     items.append(dedup.Skipped("elsewhere/x.bin", "binary"))

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from conftest import ARTICLE, NEAR_COPY, OTHER_ARTICLE, run
 
-from dedup.cli.app import EXIT_OK, EXIT_OPERATIONAL, EXIT_USAGE
+from dedup.cli.app import EXIT_FOUND, EXIT_OK, EXIT_OPERATIONAL, EXIT_USAGE
 from dedup.config import ScanConfig
 from dedup.copies.lsh import band_keys
 from dedup.fingerprint.fingerprinter import Fingerprinter, TooShort
@@ -44,6 +44,12 @@ def stats(db: str) -> dict[str, Any]:
 def ids(db: str) -> set[str]:
     with open_store(db, create=False) as store:
         return set(store.ids())
+
+
+def stored(db: str) -> list[IndexedDoc]:
+    """Every indexed record, by id."""
+    with open_store(db, create=False) as store:
+        return store.get(sorted(store.ids()))
 
 
 @pytest.fixture
@@ -136,6 +142,13 @@ def test_parse_duration(text: str, expected: timedelta) -> None:
     assert indexer.parse_duration(text) == expected
 
 
+@pytest.mark.parametrize("text", ["99999999999999999999d", "1000000000d", "9" * 5000 + "s"])
+def test_parse_duration_refuses_what_a_timedelta_cannot_hold(text: str) -> None:
+    with pytest.raises(ValueError, match="too large") as refused:
+        indexer.parse_duration(text)
+    assert len(str(refused.value)) < 100
+
+
 @pytest.mark.parametrize("text", ["", "30", "d", "1.5d", "-1d", "30 days", "3y", "10dd"])
 def test_parse_duration_refuses(text: str) -> None:
     with pytest.raises(ValueError, match="invalid duration"):
@@ -145,47 +158,108 @@ def test_parse_duration_refuses(text: str) -> None:
 # --- add, re-add, remove -----------------------------------------------------------------
 
 
-def test_add_counts_then_readding_updates(db: str, news: Path) -> None:
+def test_add_counts_then_readding_leaves_them_unchanged(db: str, news: Path) -> None:
     (news / "tiny.txt").write_text("Too short to index.", encoding="utf-8")
     (news / "blob.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
     first = run("index", "add", news, "--db", db, "--batch", "3")
     assert first.exit_code == EXIT_OK, first.stderr
-    assert first.stdout.strip() == f"{db}: 7 added, 0 updated, 1 too short, 1 skipped"
+    assert first.stdout.strip() == (
+        f"{db}: 7 added, 0 updated, 0 unchanged, 0 refused, 1 too short, 1 skipped"
+    )
     assert "blob.txt" in first.stderr and "tiny.txt: too short" in first.stderr
     found = stats(db)
     assert found["documents"] == 7
     assert found["band_keys"]["copy"] > 0 and found["band_keys"]["rewrite"] > 0
     assert found["parameters"]["num_perm"] == 128
+    before = {doc.doc_id: doc.added_at for doc in stored(db)}
     again = run("index", "add", news, "--db", db, "--quiet")
-    assert again.stdout.strip() == f"{db}: 0 added, 7 updated, 1 too short, 1 skipped"
+    assert again.exit_code == EXIT_OK  # a nightly job re-adding its folder stays green
+    assert again.stdout.strip() == (
+        f"{db}: 0 added, 0 updated, 7 unchanged, 0 refused, 1 too short, 1 skipped"
+    )
     assert again.stderr == ""
+    assert {doc.doc_id: doc.added_at for doc in stored(db)} == before  # not rewritten
     assert stats(db)["documents"] == 7
     assert stats(db)["band_keys"] == found["band_keys"]
 
 
-def test_readding_a_changed_document_replaces_it(db: str, tmp_path: Path) -> None:
+def test_readding_a_changed_document_is_refused_unless_replace(db: str, tmp_path: Path) -> None:
     folder = tmp_path / "feed"
     folder.mkdir()
     (folder / "story.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "other.txt").write_text(NEAR_COPY, encoding="utf-8")
     run("index", "add", folder, "--db", db)
     (folder / "story.txt").write_text(OTHER_ARTICLE, encoding="utf-8")
-    assert "0 added, 1 updated" in run("index", "add", folder, "--db", db).stdout
+    refused = run("index", "add", folder, "--db", db)
+    assert refused.exit_code == EXIT_FOUND
+    assert refused.stdout.strip() == (
+        f"{db}: 0 added, 0 updated, 1 unchanged, 1 refused, 0 too short, 0 skipped"
+    )
+    assert refused.stderr.strip() == (
+        "dedup: error: story.txt: the index holds another text or metadata under this id; "
+        "not replaced (pass --replace to replace it)"
+    )
+    assert {doc.doc_id: doc.text for doc in stored(db)}["story.txt"] == ARTICLE
+    replaced = run("index", "add", folder, "--db", db, "--replace")
+    assert replaced.exit_code == EXIT_OK, replaced.stderr
+    assert "0 added, 1 updated, 1 unchanged, 0 refused" in replaced.stdout
     with open_store(db, create=False) as store:
         (record,) = store.get(["story.txt"])
         assert record.text == OTHER_ARTICLE
-        assert store.stats()["documents"] == 1
+        assert store.stats()["documents"] == 2
 
 
-def test_add_in_batches_reports_progress_and_keeps_duplicate_ids_once(db: str) -> None:
+def test_changed_metadata_is_a_change(db: str) -> None:
+    with open_store(db) as store:
+        indexer.add_documents([Document("a", ARTICLE, date="2024-01-01")], store, CONFIG)
+        again = indexer.add_documents([Document("a", ARTICLE, date="2024-01-02")], store, CONFIG)
+        assert (again.added, again.updated, again.unchanged, again.refused) == (0, 0, 0, ("a",))
+        assert store.get(["a"])[0].date == "2024-01-01"
+
+
+def test_same_file_names_in_two_folders_are_two_articles(db: str, tmp_path: Path) -> None:
+    for parent, text in (("x", ARTICLE), ("y", OTHER_ARTICLE)):
+        (tmp_path / parent / "news").mkdir(parents=True)
+        (tmp_path / parent / "news" / "item.txt").write_text(text, encoding="utf-8")
+    roots = [tmp_path / "x" / "news", tmp_path / "y" / "news"]
+    result = run("index", "add", *roots, "--db", db)
+    assert result.exit_code == EXIT_OK, result.stderr
+    assert "2 added, 0 updated, 0 unchanged, 0 refused" in result.stdout
+    assert {doc.doc_id: doc.text for doc in stored(db)} == {
+        "x/news/item.txt": ARTICLE,
+        "y/news/item.txt": OTHER_ARTICLE,
+    }
+
+
+def test_two_runs_over_folders_with_the_same_names_do_not_replace(db: str, tmp_path: Path) -> None:
+    for parent, text in (("x", ARTICLE), ("y", OTHER_ARTICLE)):
+        (tmp_path / parent).mkdir()
+        (tmp_path / parent / "item.txt").write_text(text, encoding="utf-8")
+    assert run("index", "add", tmp_path / "x", "--db", db).exit_code == EXIT_OK
+    second = run("index", "add", tmp_path / "y", "--db", db)
+    assert second.exit_code == EXIT_FOUND
+    assert "item.txt: the index holds another text" in second.stderr
+    assert "--replace" in second.stderr
+    assert [doc.text for doc in stored(db)] == [ARTICLE]
+
+
+@pytest.mark.parametrize(("replace", "kept"), [(False, "d1 first"), (True, "d1 again")])
+def test_add_in_batches_reports_progress_and_keeps_duplicate_ids_once(
+    db: str, replace: bool, kept: str
+) -> None:
     docs = [Document(f"d{i}", f"{ARTICLE}\nNumber {i} of the series.") for i in range(5)]
-    docs.append(Document("d1", NEAR_COPY))
+    docs[1] = Document("d1", f"{ARTICLE}\nd1 first.")
+    docs += [Document("d1", f"{ARTICLE}\nd1 again."), Document("d4", docs[4].text)]
     seen: list[int] = []
     with open_store(db) as store:
-        result = indexer.add_documents(docs, store, CONFIG, batch=2, progress=seen.append)
-        assert (result.added, result.updated) == (5, 1)
-        assert seen == [2, 4, 6]
+        result = indexer.add_documents(
+            docs, store, CONFIG, batch=2, progress=seen.append, replace=replace
+        )
+        assert (result.added, result.updated, result.unchanged) == (5, int(replace), 1)
+        assert result.refused == (() if replace else ("d1",))
+        assert seen == [2, 4, 6, 7]
         assert sorted(store.ids()) == [f"d{i}" for i in range(5)]
-        assert store.get(["d1"])[0].text == NEAR_COPY
+        assert store.get(["d1"])[0].text == f"{ARTICLE}\n{kept}."
 
 
 def test_remove(db: str, news: Path) -> None:
@@ -246,6 +320,19 @@ def test_prune_undated_by_when_they_were_added(db: str) -> None:
 
 
 # --- errors and stats ------------------------------------------------------------------
+
+
+def test_prune_further_back_than_dates_go_is_a_usage_error(db: str) -> None:
+    with open_store(db) as store:
+        indexer.add_documents([Document("a", ARTICLE, date="2024-01-01")], store, CONFIG)
+    for age in ("999999d", "999999999d", "99999999999999999999d"):
+        result = run("index", "prune", "--older-than", age, "--db", db)
+        assert result.exit_code == EXIT_USAGE, result.stderr
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+        assert result.stderr.startswith("dedup: error: invalid") and age[:12] in result.stderr
+    assert ids(db) == {"a"}
+    with open_store(db) as store, pytest.raises(ValueError, match="before the year 1"):
+        indexer.prune(store, timedelta(days=999_999), NOW)
 
 
 def test_bad_duration_is_a_usage_error(tmp_path: Path) -> None:

@@ -146,6 +146,35 @@ def test_two_file_roots_are_prefixed_with_their_parent_folder(tmp_path: Path) ->
     assert list(docs) == ["monday/story.txt", "tuesday/story.txt"]
 
 
+def test_roots_of_one_name_are_told_apart_by_their_parents(tmp_path: Path) -> None:
+    for parent in ("x", "y"):
+        write(tmp_path / parent / "news" / "item.txt", BODY + parent)
+    x, y = tmp_path / "x" / "news", tmp_path / "y" / "news"
+    docs, skipped = read(x, y)
+    assert skipped == []
+    assert list(docs) == ["x/news/item.txt", "y/news/item.txt"]
+    assert docs["y/news/item.txt"].text.endswith("y")
+    assert list(read(y, x)[0]) == ["y/news/item.txt", "x/news/item.txt"]  # order-free ids
+    files, _ = read(x / "item.txt", y / "item.txt")  # files are named by their folders
+    assert list(files) == ["x/news/item.txt", "y/news/item.txt"]
+    # one folder given twice, or a file and its own folder: the same files, one prefix
+    same = reader.iter_documents([str(x), str(x / "item.txt")])
+    assert [doc.id for doc in same if isinstance(doc, Document)] == ["news/item.txt"] * 2
+
+
+def test_root_prefixes_never_begin_one_another(tmp_path: Path) -> None:
+    """``a/`` of ``r/a`` against ``a/`` of ``q/news/a`` makes the latter ``news/a/``,
+    which begins like ``news/`` of ``p/news``: its files would meet the others'."""
+    write(tmp_path / "p" / "news" / "a" / "item.txt", BODY + "p")
+    write(tmp_path / "q" / "news" / "a" / "item.txt", BODY + "q")
+    write(tmp_path / "r" / "a" / "item.txt", BODY + "r")
+    docs, skipped = read(
+        tmp_path / "p" / "news", tmp_path / "q" / "news" / "a", tmp_path / "r" / "a"
+    )
+    assert skipped == []
+    assert len(docs) == 3 and {d.text[-1] for d in docs.values()} == {"p", "q", "r"}
+
+
 def test_standard_input_as_a_path(tmp_path: Path) -> None:
     write(tmp_path / "a.txt", BODY)
     lines = json.dumps({"text": BODY}) + "\n" + json.dumps({"text": BODY + "More.\n"}) + "\n"

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -50,6 +51,14 @@ Db = Annotated[
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No warnings or progress.")]
+Replace = Annotated[
+    bool,
+    typer.Option(
+        "--replace",
+        help="Replace an indexed article by one with the same id and another text or "
+        "metadata. Without it such articles are refused: listed, exit 1.",
+    ),
+]
 index_app = typer.Typer(
     no_args_is_help=True,
     help="Build and maintain the persistent index that `dedup check` reads.",
@@ -108,26 +117,48 @@ def index_add(
     batch: Annotated[int, typer.Option(min=1, help="Documents per transaction.")] = 500,
     jobs: Jobs = 0,
     quiet: Quiet = False,
+    replace: Replace = False,
 ) -> None:
-    """Add articles to the index (created if missing); a known id is replaced."""
+    """Add articles to the index (created if missing). An article indexed as it is stays
+    unchanged; one with another text under an indexed id is refused unless --replace."""
     _require_paths(paths)
+    add = partial(indexer.add_paths, paths, config=ScanConfig(), batch=batch, jobs=jobs)
     with _store(db, create=True) as store:
         if quiet or not err_console.is_terminal:
-            result = indexer.add_paths(paths, store, ScanConfig(), batch=batch, jobs=jobs)
+            result = add(store, replace=replace)
         else:
             with _progress_bar("indexing") as progress:
-                result = indexer.add_paths(
-                    paths, store, ScanConfig(), batch=batch, jobs=jobs, progress=progress
-                )
+                result = add(store, replace=replace, progress=progress)
     if not quiet:
         for skipped in result.skipped:
             warn(skipped.message())
         for short in result.too_short:
             warn(f"{short.doc_id}: too short to index ({short.tokens} tokens)")
     print(
-        f"{db}: {result.added} added, {result.updated} updated, "
+        f"{db}: {_add_counts(result)}, "
         f"{len(result.too_short)} too short, {len(result.skipped)} skipped"
     )
+    _refused(result)
+
+
+def _add_counts(result: indexer.AddResult) -> str:
+    return (
+        f"{result.added} added, {result.updated} updated, {result.unchanged} unchanged, "
+        f"{len(result.refused)} refused"
+    )
+
+
+def _refused(result: indexer.AddResult) -> None:
+    """One error line per article refused (another text under an indexed id), then
+    exit 1: nothing the user asked to index is left out silently."""
+    for doc_id in result.refused:
+        message = (
+            f"{doc_id}: the index holds another text or metadata under this id; "
+            "not replaced (pass --replace to replace it)"
+        )
+        err_console.print(f"dedup: error: {one_line(message)}", markup=False)
+    if result.refused:
+        raise typer.Exit(EXIT_FOUND)
 
 
 @contextmanager
@@ -179,14 +210,18 @@ def index_prune(
 ) -> None:
     """Remove documents older than a duration (by their date, else when indexed)."""
     age = _duration(older_than)
-    with _store(db) as store:
-        removed = indexer.prune(store, age, datetime.now(UTC))
+    try:
+        with _store(db) as store:
+            removed = indexer.prune(store, age, datetime.now(UTC))
+    except ValueError as err:  # raised before the index is read
+        raise fail(f"invalid --older-than {older_than!r}: {err}", EXIT_USAGE) from err
     print(f"{db}: removed {removed} documents older than {older_than}")
 
 
 CHECK_HELP = (
     "Check incoming articles against the index, read-only unless --add. "
-    "Exit 1 when one relates to an indexed article at or above --fail-on; too-short "
+    "Exit 1 when one relates to an indexed article at or above --fail-on (or --add "
+    "refused to replace an indexed article: see --replace); too-short "
     "articles are reported but never fail; inputs that cannot be read are listed and "
     "exit 3, which outranks 1. Incoming articles are compared with the index only, "
     "not with one another."
@@ -213,9 +248,12 @@ def check_command(
     add: Annotated[
         bool, typer.Option("--add", help="After checking, add the incoming articles.")
     ] = False,
+    replace: Replace = False,
 ) -> None:
     """Check incoming articles against the index (help: ``CHECK_HELP``)."""
     _require_paths(incoming)
+    if replace and not add:
+        raise fail("--replace applies to --add only", EXIT_USAGE)
     span = _duration(window) if window is not None else None
     config, kept = ScanConfig(), list[Document]()
     items = iter_documents(incoming, max_doc_bytes=config.max_doc_bytes)
@@ -223,18 +261,18 @@ def check_command(
         result = check(
             _kept(items, kept) if add else items, store, config, fail_on=fail_on.value, window=span
         )
-        if add:
-            added = indexer.add_documents(kept, store, config)
-            err_console.print(
-                f"dedup: {db}: {added.added} added, {added.updated} updated", markup=False
-            )
+        added = indexer.add_documents(kept, store, config, replace=replace) if add else None
     deliver(_check_report(result, output_format, to_terminal=output is None), output)
     for item in result.items:
         if item.outcome == "not-checked":
             message = f"{item.location}: could not be checked: {item.reason}"
             err_console.print(f"dedup: error: {one_line(message)}", markup=False)
+    if added is not None:
+        err_console.print(f"dedup: {db}: {_add_counts(added)}", markup=False)
     if result.incomplete:
         raise typer.Exit(EXIT_OPERATIONAL)
+    if added is not None:
+        _refused(added)
     if result.failed:
         raise typer.Exit(EXIT_FOUND)
 

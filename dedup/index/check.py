@@ -5,7 +5,9 @@ its exact-text hash or sharing a band key of either tier; each candidate is veri
 as the scan verifies a pair (exact shingle scores for copies, then the rewrite tier's
 cheap bound, alignment and shared facts; like the scan, no rewrite between articles
 dated more than ``rewrite_max_days`` apart). Incoming articles are compared with the
-index only, never with one another, and nothing is ever written to the store.
+index only, never with one another, and nothing is ever written to the store. An
+incoming article whose id is indexed is never its own match: the same text and metadata
+is reported as already indexed, another as an update of the indexed version.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dedup.config import ScanConfig
 from dedup.copies import pairing
 from dedup.copies.pairing import RELATION_STRENGTH, Relation, Scores
 from dedup.fingerprint.fingerprinter import Fingerprint, Fingerprinter, TooShort
-from dedup.index.indexer import Features, check_parameters, features
+from dedup.index.indexer import Features, check_parameters, features, same_article
 from dedup.index.store import IndexedDoc, Store
 from dedup.ingest.document import Document, Skipped
 from dedup.rewrites import candidates, verify
@@ -34,6 +36,9 @@ from dedup.text.salience import SalientTerms
 
 FailOn = Literal["copy", "near-copy", "rewrite"]
 Outcome = Literal["pass", "fail", "too-short", "not-checked"]
+IndexStatus = Literal["new", "already-indexed", "update"]
+"""Whether the index holds the incoming id: no; with the same text and metadata;
+with another version (which the incoming article would replace)."""
 FAIL_ON: tuple[FailOn, ...] = get_args(FailOn)
 DEFAULT_FAIL_ON: FailOn = "near-copy"
 REWRITE_LOOKUP = 50
@@ -81,6 +86,8 @@ class CheckedItem:
     tokens: int | None = None
     reason: str | None = None
     """Why the item was not checked (``too-short``, ``not-checked``)."""
+    index_status: IndexStatus | None = None
+    """Whether its id is indexed already (None for an input that yielded no article)."""
 
     @property
     def strongest(self) -> Relation | None:
@@ -99,6 +106,9 @@ class CheckResult:
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for item in self.items if item.outcome == outcome)
+
+    def count_status(self, status: IndexStatus) -> int:
+        return sum(1 for item in self.items if item.index_status == status)
 
     @property
     def failed(self) -> bool:
@@ -178,15 +188,25 @@ class _Checker:
         """The verdict on one incoming entry."""
         if isinstance(entry, Skipped):
             return CheckedItem(None, entry.location, "not-checked", reason=entry.reason)
+        status = self.index_status(entry)
         found = features(entry, self.fingerprinter)
         if isinstance(found, TooShort):
             reason = f"too short to fingerprint: {found.tokens} tokens, not checked"
-            return CheckedItem(entry.id, entry.location, "too-short", (), found.tokens, reason)
+            return CheckedItem(
+                entry.id, entry.location, "too-short", (), found.tokens, reason, status
+            )
         matches = self.matches(_Incoming(entry, found))
         strongest = RELATION_STRENGTH[matches[0].relation] if matches else 0
         outcome: Outcome = "fail" if strongest >= RELATION_STRENGTH[fail_on] else "pass"
         tokens = found.fingerprint.tokens
-        return CheckedItem(entry.id, entry.location, outcome, matches, tokens)
+        return CheckedItem(entry.id, entry.location, outcome, matches, tokens, None, status)
+
+    def index_status(self, doc: Document) -> IndexStatus:
+        """Whether the index holds ``doc``'s id, and with the same article or another."""
+        indexed = self.store.get([doc.id])
+        if not indexed:
+            return "new"
+        return "already-indexed" if same_article(indexed[0], doc) else "update"
 
     def matches(self, incoming: _Incoming) -> tuple[CheckMatch, ...]:
         """Every verified relation to an indexed document, strongest first, then by id."""

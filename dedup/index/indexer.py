@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -60,12 +60,16 @@ class Features:
 
 @dataclass(frozen=True, slots=True)
 class AddResult:
-    """What an add did: new documents, replaced ones, and the inputs it set aside."""
+    """What an add did: new documents, replaced ones, ones already indexed as they are,
+    the ids it refused to replace, and the inputs it set aside."""
 
     added: int
     updated: int
     too_short: tuple[TooShort, ...]
     skipped: tuple[Skipped, ...]
+    unchanged: int = 0
+    refused: tuple[str, ...] = ()
+    """Ids indexed with another text or metadata, left as they were (no ``replace``)."""
 
 
 def copy_keys(signature: np.ndarray, config: ScanConfig) -> U64:
@@ -155,12 +159,15 @@ def add_paths(
     batch: int = 500,
     jobs: int = 1,
     progress: Progress | None = None,
+    replace: bool = False,
 ) -> AddResult:
     """Index the articles under ``paths`` (``-`` is standard input), in batches,
     fingerprinted in ``jobs`` worker processes (0: all cores)."""
     config = config or ScanConfig()
     items = reader.iter_documents(paths, max_doc_bytes=config.max_doc_bytes)
-    return add_documents(items, store, config, batch=batch, jobs=jobs, progress=progress)
+    return add_documents(
+        items, store, config, batch=batch, jobs=jobs, progress=progress, replace=replace
+    )
 
 
 def add_documents(
@@ -171,30 +178,41 @@ def add_documents(
     batch: int = 500,
     jobs: int = 1,
     progress: Progress | None = None,
+    replace: bool = False,
 ) -> AddResult:
-    """Index Documents, ``batch`` at a time (each batch one transaction); a document
-    whose id is already indexed replaces it. Skipped records are passed through.
-    ``jobs`` worker processes fingerprint (0: all cores); the index is the same."""
+    """Index Documents, ``batch`` at a time (each batch one transaction). A document
+    whose id is indexed with the same text and metadata is left as it is (unchanged);
+    with another, it replaces the indexed one only when ``replace`` is set, else it is
+    refused. Skipped records are passed through. ``jobs`` worker processes
+    fingerprint (0: all cores); the index is the same."""
     config = config or ScanConfig()
     if batch < 1:
         raise ValueError(f"batch must be at least 1, got {batch}")
     if not check_parameters(store, config):
         store.set_parameters(config.as_dict())
-    added = updated = seen = 0
+    tally = _Tally(replace)
     too_short: list[TooShort] = []
     skipped: list[Skipped] = []
     docs = _documents(items, skipped)
     jobs = workers.resolve_jobs(jobs)
     records = workers.map_ordered(_record, docs, config, jobs, lambda doc: len(doc.text))
+    seen = 0
     while chunk := list(itertools.islice(records, batch)):
-        pending = [record for record in chunk if isinstance(record, IndexedDoc)]
         too_short += (record for record in chunk if isinstance(record, TooShort))
-        new, replaced = _count_new(store, pending)
-        store.add(pending)
-        added, updated, seen = added + new, updated + replaced, seen + len(chunk)
+        writes = tally.to_write(store, [r for r in chunk if isinstance(r, IndexedDoc)])
+        if writes:  # a batch of unchanged articles writes nothing
+            store.add(writes)
+        seen += len(chunk)
         if progress is not None:
             progress(seen)
-    return AddResult(added, updated, tuple(too_short), tuple(skipped))
+    return AddResult(
+        tally.added,
+        tally.updated,
+        tuple(too_short),
+        tuple(skipped),
+        tally.unchanged,
+        tuple(tally.refused),
+    )
 
 
 def _record(doc: Document) -> IndexedDoc | TooShort:
@@ -212,13 +230,47 @@ def _documents(items: Iterable[Document | Skipped], skipped: list[Skipped]) -> I
             yield item
 
 
-def _count_new(store: Store, docs: Sequence[IndexedDoc]) -> tuple[int, int]:
-    """How many of ``docs`` are new and how many replace an indexed (or an earlier
-    same-batch) document of the same id."""
-    ids = list(dict.fromkeys(doc.doc_id for doc in docs))
-    known = {doc.doc_id for doc in store.get(ids)} if ids else set()
-    new = len(ids) - len(known)
-    return new, len(docs) - new
+def same_article(stored: IndexedDoc, doc: Document | IndexedDoc) -> bool:
+    """The same text and metadata (title, date, source, URL) under one id."""
+    return (stored.text, stored.title, stored.date, stored.source, stored.url) == (
+        doc.text,
+        doc.title,
+        doc.date,
+        doc.source,
+        doc.url,
+    )
+
+
+@dataclass
+class _Tally:
+    """What an add does with each record, counted over its batches: a new id is added,
+    the same article again left unchanged, another under a known id replaced or
+    refused."""
+
+    replace: bool
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    refused: list[str] = field(default_factory=list)
+
+    def to_write(self, store: Store, docs: Sequence[IndexedDoc]) -> list[IndexedDoc]:
+        """The records of one batch to write, judged in order against the index and
+        the batch's earlier records (an id may come twice in one run)."""
+        ids = list(dict.fromkeys(doc.doc_id for doc in docs))
+        current = {doc.doc_id: doc for doc in store.get(ids)} if ids else {}
+        writes: dict[str, IndexedDoc] = {}
+        for doc in docs:
+            known = current.get(doc.doc_id)
+            if known is not None and same_article(known, doc):
+                self.unchanged += 1
+                continue
+            if known is not None and not self.replace:
+                self.refused.append(doc.doc_id)
+                continue
+            self.added += known is None
+            self.updated += known is not None
+            current[doc.doc_id] = writes[doc.doc_id] = doc
+        return list(writes.values())
 
 
 def remove(store: Store, ids: Sequence[str]) -> int:
@@ -228,13 +280,24 @@ def remove(store: Store, ids: Sequence[str]) -> int:
 
 def prune(store: Store, older_than: timedelta, now: datetime) -> int:
     """Remove documents older than ``older_than`` at ``now``: by their own date when
-    it parses, else by when they were indexed. How many were removed."""
-    cutoff = _aware(now).astimezone(UTC).replace(tzinfo=None) - older_than
+    it parses, else by when they were indexed. How many were removed. A ValueError,
+    before anything is read, when ``older_than`` reaches back before the year 1."""
+    cutoff = _cutoff(older_than, now)
     old = [doc_id for doc_id, date, added in store.dates() if _age_point(date, added) < cutoff]
     removed = 0
     for start in range(0, len(old), _REMOVE_CHUNK):
         removed += store.remove(old[start : start + _REMOVE_CHUNK])
     return removed
+
+
+def _cutoff(older_than: timedelta, now: datetime) -> datetime:
+    """``older_than`` before ``now``, as a naive UTC time."""
+    try:
+        return _aware(now).astimezone(UTC).replace(tzinfo=None) - older_than
+    except OverflowError as error:
+        raise ValueError(
+            f"{older_than.days} days before {now:%Y-%m-%d} is before the year 1"
+        ) from error
 
 
 def _age_point(date: str | None, added_at: float) -> datetime:
@@ -261,11 +324,15 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.fullmatch(text)
     if match is None:
         raise ValueError(
-            f"invalid duration {text!r}: expected a whole number and a unit s, m, h, d or w "
+            f"invalid duration {_shown(text)}: expected a whole number and a unit s, m, h, d or w "
             "(e.g. 30d, 12h)"
         )
-    amount, unit = int(match.group(1)), match.group(2)
-    try:
-        return timedelta(**{_UNITS[unit]: amount})
-    except OverflowError as error:
-        raise ValueError(f"invalid duration {text!r}: too large") from error
+    try:  # int() refuses more than 4,300 digits with a ValueError of its own
+        return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    except (OverflowError, ValueError) as error:
+        raise ValueError(f"invalid duration {_shown(text)}: too large") from error
+
+
+def _shown(text: str) -> str:
+    """A duration as typed, cut to keep a message on one short line."""
+    return repr(text if len(text) <= 40 else text[:39] + "…")

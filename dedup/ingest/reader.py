@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from dedup.ingest import decode, records
+from dedup.ingest import decode, records, roots
 from dedup.ingest.document import Document, Skipped
+from dedup.ingest.roots import path_text as _text
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -48,33 +49,33 @@ def iter_documents(
 
     Folders are walked recursively in sorted order; hidden entries are ignored and
     symlinks are not followed out of the folder. Document ids: a record's own ``id``,
-    else the POSIX path relative to the scanned root (prefixed by the root's folder
-    name when several roots are given), ``path#L<line>`` for JSON(L) records without
-    one, ``stdin#L<line>`` (or ``stdin``) for standard input.
+    else the POSIX path relative to the scanned root (when several roots are given,
+    prefixed by the end of the root's path that tells it from the others: see
+    ``roots``), ``path#L<line>`` for JSON(L) records without one, ``stdin#L<line>``
+    (or ``stdin``) for standard input.
     """
-    prefixed = len(paths) > 1
+    prefix = roots.prefixes(paths)
     for arg in paths:
-        if arg == "-":
+        if arg == roots.STDIN:
             stream = stdin if stdin is not None else sys.stdin.buffer
             yield from records.from_stdin(stream, max_doc_bytes=max_doc_bytes)
             continue
-        for source in _sources(Path(arg), prefixed):
+        for source in _sources(Path(arg), prefix[arg]):
             if isinstance(source, Skipped):
                 yield source
             else:
                 yield from _read_source(source, max_doc_bytes)
 
 
-def _sources(root: Path, prefixed: bool) -> Iterator[_Source | Skipped]:
-    """The files under one root argument, in a deterministic order."""
+def _sources(root: Path, prefix: str) -> Iterator[_Source | Skipped]:
+    """The files under one root argument, in a deterministic order, their ids
+    beginning with ``prefix``."""
     if not root.exists() and not root.is_symlink():
         yield Skipped(_text(root), "no such file or folder")
         return
     if not root.is_dir():
-        prefix = _text(root.resolve().parent.name) + "/" if prefixed else ""
         yield _Source(root, prefix + _text(root.name))
         return
-    prefix = (_text(root.resolve().name) + "/") if prefixed else ""
     real_root = root.resolve()
     # Depth first, a folder's files before its subfolders (os.walk's order), with a
     # stack of our own: os.walk recurses, and a deep enough tree overflows Python's stack.
@@ -113,13 +114,6 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
         return entry.is_dir()  # a symlink to a folder too
     except OSError:
         return False
-
-
-def _text(path: str | os.PathLike[str]) -> str:
-    """A path as printable text. Names that are not valid UTF-8 reach Python with
-    surrogate escapes, which cannot be written out as UTF-8 (the JSON report, ids);
-    their undecodable bytes are shown as ``\\xNN`` instead."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _unreadable_folder(err: OSError) -> Skipped:

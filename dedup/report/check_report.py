@@ -14,12 +14,12 @@ from typing import Any
 
 from rich.console import Console
 
-from dedup.index.check import CheckedItem, CheckMatch, CheckResult, Outcome
+from dedup.index.check import CheckedItem, CheckMatch, CheckResult, IndexStatus, Outcome
 from dedup.report.serialise import load_schema
 from dedup.report.terminal import escape
 from dedup.stories.wire import WireEvidence
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SHOWN_CHARS = 160
 """Sentences longer than this are cut in the terminal view (JSON and JUnit keep them)."""
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -28,6 +28,10 @@ _LABELS: dict[Outcome, str] = {
     "fail": "[bold red]FAIL[/bold red]",
     "too-short": "[yellow]TOO SHORT[/yellow]",
     "not-checked": "[bold red]ERROR[/bold red]",
+}
+_COUNTED: dict[IndexStatus, tuple[str, str]] = {
+    "already-indexed": ("already indexed", "already indexed"),
+    "update": ("update of an indexed article", "updates of indexed articles"),
 }
 
 
@@ -46,6 +50,8 @@ def to_dict(result: CheckResult) -> dict[str, Any]:
             "too_short": result.count("too-short"),
             "not_checked": result.count("not-checked"),
             "matches": sum(len(item.matches) for item in result.items),
+            "already_indexed": result.count_status("already-indexed"),
+            "updates": result.count_status("update"),
         },
         "items": [_item(item) for item in result.items],
     }
@@ -69,6 +75,7 @@ def _item(item: CheckedItem) -> dict[str, Any]:
         "strongest": item.strongest,
         "tokens": item.tokens,
         "reason": item.reason,
+        "index_status": item.index_status,
         "matches": [_match(match) for match in item.matches],
     }
 
@@ -114,14 +121,17 @@ def render_text(result: CheckResult, console: Console) -> None:
         name = escape(item.document or item.location)
         note = f" ({escape(item.reason)})" if item.reason else ""
         strongest = f" · strongest: {item.strongest}" if item.strongest else ""
-        console.print(f"{_LABELS[item.outcome]} {name}{strongest}{note}", highlight=False)
+        label = status_label(item)
+        status = f" · {escape(label)}" if label else ""
+        line = f"{_LABELS[item.outcome]} {name}{status}{strongest}{note}"
+        console.print(line, highlight=False, soft_wrap=True)  # one line, for grep
         for evidence in item.matches[0].wire_incoming if item.matches else ():
             line = f"incoming names {evidence.agency}: {_cut(evidence.text)}"
             console.print(f"  {escape(line)}", highlight=False)
         for match in item.matches:
             for line in match_lines(match, incoming_wire=False):
                 console.print(f"  {escape(line)}", highlight=False)
-    console.print(summary_line(result), highlight=False)
+    console.print(summary_line(result), highlight=False, soft_wrap=True)
 
 
 def match_lines(match: CheckMatch, *, incoming_wire: bool = True) -> list[str]:
@@ -160,12 +170,39 @@ def _cut(text: str) -> str:
 
 
 def summary_line(result: CheckResult) -> str:
+    """The counts in one line (those already in the index only when there are some)."""
+    known = [
+        f"{count} {one if count == 1 else many}"
+        for status, (one, many) in _COUNTED.items()
+        if (count := result.count_status(status))
+    ]
     return (
         f"{len(result.items)} checked against the index (fail on {result.fail_on}): "
         f"{result.count('fail')} failed, {result.count('pass')} passed, "
         f"{result.count('too-short')} too short (not failing), "
-        f"{result.count('not-checked')} could not be checked"
+        f"{result.count('not-checked')} could not be checked" + "".join(f", {k}" for k in known)
     )
+
+
+def status_label(item: CheckedItem) -> str | None:
+    """``already indexed`` or ``an update of <id>`` (None: a new id, or no article)."""
+    if item.index_status == "already-indexed":
+        return "already indexed"
+    if item.index_status == "update":
+        return f"an update of {item.document}"
+    return None
+
+
+def status_line(item: CheckedItem) -> str | None:
+    """What the index already holds under the item's id, in a line (None: nothing)."""
+    if item.index_status == "already-indexed":
+        return f"{item.document} is already indexed (the same text and metadata)"
+    if item.index_status == "update":
+        return (
+            f"{item.document} is an update of indexed {item.document} (another text or "
+            "metadata under this id), compared with every other indexed article"
+        )
+    return None
 
 
 def to_junit(result: CheckResult) -> str:
@@ -193,7 +230,10 @@ def _testcase(suite: ET.Element, item: CheckedItem, fail_on: str) -> None:
         error.text = _xml(f"{item.location}: {item.reason}")
     elif item.outcome == "too-short":
         ET.SubElement(case, "skipped", message=_xml(item.reason or "too short"))
-    body = "\n".join(line for match in item.matches for line in match_lines(match))
+    status = status_line(item)
+    lines = [status] if status else []
+    lines += (line for match in item.matches for line in match_lines(match))
+    body = "\n".join(lines)
     if item.outcome == "fail":
         top = item.matches[0]
         message = f"{top.relation} of {top.document} (fail on {fail_on}): {top.reason}"
