@@ -76,6 +76,11 @@ def test_what_cannot_be_read_exactly_is_not_read(text: str) -> None:
     assert parse_date(text) is None
 
 
+def test_a_huge_value_is_no_date() -> None:
+    """Not read at all: dateutil would take seconds here, hours on megabytes."""
+    assert parse_date("2024-03-01 " + "1 " * 100_000) is None
+
+
 def test_reuters_dates_still_keep_their_day() -> None:
     assert parse_date("26-FEB-1987 15:01:01.79") == datetime(1987, 2, 26, 15, 1, 1, 790000)
     assert parse_date("31-MAR-1987 605:12:19.12") == datetime(1987, 3, 31)

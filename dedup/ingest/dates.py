@@ -31,6 +31,9 @@ from functools import lru_cache
 
 from dateutil import parser as dateutil_parser
 
+_MAX_CHARS = 200
+"""Longer values are no date, and are not read: dateutil's time grows with the length
+(a second for 20,000 characters), and a feed's field can be megabytes."""
 _EPOCH = re.compile(r"(\d{10}|\d{13})(\.\d+)?")
 _EXACT_FORMATS = (
     "%d-%b-%Y %H:%M:%S.%f",  # Reuters-21578
@@ -60,7 +63,7 @@ class _UnknownZone(ValueError):
 def parse_date(text: str | None) -> datetime | None:
     """A document date as a naive datetime in UTC (a value without a zone is taken as
     UTC), or None when it cannot be read."""
-    if not text:
+    if not text or len(text) > _MAX_CHARS:
         return None
     cleaned = re.sub(r"\s+", " ", text.split("&")[0]).strip()
     try:
@@ -99,13 +102,13 @@ def _free_form(text: str) -> datetime | None:
             and _PARSER.parse(text, default=_DEFAULTS[1], tzinfos=_zone).date() != found.date()
         ):
             return None
-    except (ValueError, OverflowError) as err:
-        if isinstance(err, _UnknownZone):
-            raise
+    except _UnknownZone:
+        raise
+    except (ValueError, OverflowError):
         return None
     numeric = _NUMERIC_DAY.match(text)
     if numeric is not None and int(numeric.group(1)) != found.month:
-        return None  # dateutil read it day first, as 13/01/2024 must be
+        return None  # dateutil swapped day and month (13/01/2024): not read
     return found
 
 
