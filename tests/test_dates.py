@@ -1,21 +1,24 @@
 """Document dates: the formats read (ISO 8601, RFC 2822, US numeric, epoch, Reuters),
 time zones converted to UTC (in the scan's origin choice, ``check --window`` and ``index
-prune`` on SQLite and on a real redis-server)."""
+prune`` on SQLite and on a real redis-server), and one warning per input about dates that
+cannot be read, the articles still scanned undated."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE, run
+from conftest import ARTICLE, NEAR_COPY, OTHER_ARTICLE, run
 
 from dedup.cli.app import EXIT_FOUND, EXIT_OK
 from dedup.index import indexer
 from dedup.index.backends import open_store
 from dedup.ingest.dates import parse_date
-from dedup.ingest.document import Document
+from dedup.ingest.document import Document, Notice, Skipped
+from dedup.ingest.reader import iter_documents
 from dedup.pipeline import scan_documents
 from dedup.text.dates import days_between
 from tests.redis_server import redis_url  # noqa: F401
@@ -87,6 +90,87 @@ def test_reuters_dates_still_keep_their_day() -> None:
     assert parse_date("27-MAR-1987 00:02:59.13&#5;&#5;&#5;RM") == datetime(
         1987, 3, 27, 0, 2, 59, 130000
     )
+
+
+# --- one warning per input -------------------------------------------------------------------
+
+
+def _feed(path: Path, dates: list[str | int | None]) -> Path:
+    texts = [ARTICLE, OTHER_ARTICLE, NEAR_COPY, ARTICLE + "\nA closing line."]
+    lines = [
+        json.dumps({"id": f"{path.stem}-{i}", "text": texts[i % len(texts)], "date": date})
+        for i, date in enumerate(dates)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_one_notice_per_input_after_its_articles(tmp_path: Path) -> None:
+    bad = _feed(tmp_path / "bad.jsonl", ["next Tuesday", "2024-03-01", "13/01/2024", None])
+    good = _feed(tmp_path / "good.jsonl", ["Tue, 05 Mar 2024 10:00:00 GMT", 1709251200])
+    items = list(iter_documents([str(bad), str(good)]))
+    assert [type(i) for i in items] == [Document] * 4 + [Notice] + [Document] * 2
+    notice = items[4]
+    assert isinstance(notice, Notice)
+    assert notice.location == str(bad)
+    assert notice.message() == (
+        f"{bad}: 2 dates could not be read, e.g. 'next Tuesday' at {bad}#L1; read undated"
+    )
+
+
+def test_notices_for_reuters_files_and_standard_input(tmp_path: Path) -> None:
+    sgm = tmp_path / "reut.sgm"
+    story = '<REUTERS NEWID="{n}"><DATE>{date}</DATE><TEXT><BODY>{body}</BODY></TEXT></REUTERS>'
+    sgm.write_text(
+        story.format(n=1, date="26-FEB-1987 15:01:01.79", body=ARTICLE)
+        + story.format(n=2, date="sometime in March", body=OTHER_ARTICLE)
+    )
+    stdin = io.BytesIO(json.dumps({"text": ARTICLE, "date": "soon"}).encode())
+    items = list(iter_documents([str(sgm), "-"], stdin=stdin))
+    notices = [i for i in items if isinstance(i, Notice)]
+    assert [n.location for n in notices] == [str(sgm), "stdin"]
+    assert f"'sometime in March' at {sgm}#2" in notices[0].reason
+    assert "1 date could not be read, e.g. 'soon' at stdin#L1" in notices[1].reason
+
+
+def test_unreadable_dates_leave_articles_undated_and_scanned() -> None:
+    """The scan groups the copies whatever their dates say; the notice comes through."""
+    items: list[Document | Skipped | Notice] = [
+        Document("a", ARTICLE, date="next Tuesday"),
+        Document("b", ARTICLE + "\nA closing line.", date="2024-03-01"),
+        Notice("feed.jsonl", "1 date could not be read"),
+    ]
+    result = scan_documents(items)
+    assert [sorted(m.document for m in s.members) for s in result.stories] == [["a", "b"]]
+    assert result.notices == (Notice("feed.jsonl", "1 date could not be read"),)
+    assert result.skipped == ()
+
+
+def test_scan_warns_once_per_input(tmp_path: Path) -> None:
+    feed = _feed(tmp_path / "feed.jsonl", ["next Tuesday", "soon", "later", "2024-03-01"])
+    result = run("scan", feed, "--format", "json")
+    assert result.exit_code == EXIT_OK
+    warnings = [line for line in result.stderr.splitlines() if "could not be read" in line]
+    assert warnings == [
+        f"dedup: warning: {feed}: 3 dates could not be read, e.g. 'next Tuesday' "
+        f"at {feed}#L1; read undated"
+    ]
+    report = json.loads(result.stdout)
+    assert report["counts"]["documents"] == 4
+    assert report["skipped"] == []
+
+
+def test_index_add_and_check_warn_too(tmp_path: Path) -> None:
+    db = tmp_path / "index.db"
+    feed = _feed(tmp_path / "feed.jsonl", ["soon", "2024-03-01"])
+    added = run("index", "add", feed, "--db", db)
+    assert added.exit_code == EXIT_OK
+    assert f"{feed}: 1 date could not be read, e.g. 'soon'" in added.stderr
+    assert "2 added" in added.stdout
+    incoming = _feed(tmp_path / "incoming.jsonl", ["whenever"])
+    checked = run("check", incoming, "--db", db, "--format", "json")
+    assert f"{incoming}: 1 date could not be read, e.g. 'whenever'" in checked.stderr
+    assert [i["outcome"] for i in json.loads(checked.stdout)["items"]] == ["fail"]
 
 
 # --- the stages that use dates -----------------------------------------------------------------

@@ -21,7 +21,7 @@ from dedup.fingerprint.minhash import MinHasher, lsh_params
 from dedup.fingerprint.shingle import U64
 from dedup.index.store import IndexedDoc, Store, StoreError
 from dedup.ingest import reader
-from dedup.ingest.document import Document, Skipped
+from dedup.ingest.document import Document, Item, Notice, Skipped, without_notices
 from dedup.rewrites.candidates import signature_terms
 from dedup.text import boilerplate, dates, salience
 from dedup.text.salience import SalientTerms
@@ -66,6 +66,8 @@ class AddResult:
     updated: int
     too_short: tuple[TooShort, ...]
     skipped: tuple[Skipped, ...]
+    notices: tuple[Notice, ...] = ()
+    """Warnings about inputs whose articles were indexed (dates that could not be read)."""
 
 
 def copy_keys(signature: np.ndarray, config: ScanConfig) -> U64:
@@ -164,7 +166,7 @@ def add_paths(
 
 
 def add_documents(
-    items: Iterable[Document | Skipped],
+    items: Iterable[Item],
     store: Store,
     config: ScanConfig | None = None,
     *,
@@ -173,7 +175,7 @@ def add_documents(
     progress: Progress | None = None,
 ) -> AddResult:
     """Index Documents, ``batch`` at a time (each batch one transaction); a document
-    whose id is already indexed replaces it. Skipped records are passed through.
+    whose id is already indexed replaces it. Skipped records and Notices are passed through.
     ``jobs`` worker processes fingerprint (0: all cores); the index is the same."""
     config = config or ScanConfig()
     if batch < 1:
@@ -183,7 +185,8 @@ def add_documents(
     added = updated = seen = 0
     too_short: list[TooShort] = []
     skipped: list[Skipped] = []
-    docs = _documents(items, skipped)
+    notices: list[Notice] = []
+    docs = _documents(without_notices(items, notices), skipped)
     jobs = workers.resolve_jobs(jobs)
     records = workers.map_ordered(_record, docs, config, jobs, lambda doc: len(doc.text))
     while chunk := list(itertools.islice(records, batch)):
@@ -194,7 +197,7 @@ def add_documents(
         added, updated, seen = added + new, updated + replaced, seen + len(chunk)
         if progress is not None:
             progress(seen)
-    return AddResult(added, updated, tuple(too_short), tuple(skipped))
+    return AddResult(added, updated, tuple(too_short), tuple(skipped), tuple(notices))
 
 
 def _record(doc: Document) -> IndexedDoc | TooShort:

@@ -26,10 +26,13 @@ time, is March 31).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 
 from dateutil import parser as dateutil_parser
+
+from dedup.ingest.document import Document, Item, Notice
 
 _MAX_CHARS = 200
 """Longer values are no date, and are not read: dateutil's time grows with the length
@@ -53,6 +56,7 @@ _ZONES |= {"PDT": -7}
 _PARSER = dateutil_parser.parser()
 _DEFAULTS = (datetime(1, 1, 1), datetime(2, 2, 2))
 """Two fillers for what a value leaves out: a field it gives reads the same under both."""
+_EXAMPLE_CHARS = 60
 
 
 class _UnknownZone(ValueError):
@@ -144,3 +148,27 @@ def _utc(found: datetime) -> datetime | None:
         return found.astimezone(UTC).replace(tzinfo=None)
     except OverflowError:
         return None
+
+
+def noting_unreadable(items: Iterable[Item], location: str) -> Iterator[Item]:
+    """One input's items passed through, then one Notice if some of its articles have
+    a date that cannot be read: how many, and the first such value and where it is.
+    Those articles are still read, undated."""
+    count, first = 0, None
+    for item in items:
+        if isinstance(item, Document) and _unreadable(item.date):
+            count += 1
+            first = first or item
+        yield item
+    if first is not None and first.date is not None:
+        value = first.date
+        if len(value) > _EXAMPLE_CHARS:
+            value = value[: _EXAMPLE_CHARS - 3] + "..."
+        dates = "1 date" if count == 1 else f"{count} dates"
+        reason = f"{dates} could not be read, e.g. {value!r} at {first.location}; read undated"
+        yield Notice(location, reason)
+
+
+def _unreadable(date: str | None) -> bool:
+    """A date is given (not blank) and cannot be read."""
+    return bool(date and date.strip()) and parse_date(date) is None
