@@ -10,7 +10,7 @@ from dedup.compare import Comparison, compare
 from dedup.config import ScanConfig
 from dedup.copies.pairing import Pair, Scores
 from dedup.fingerprint.fingerprinter import Fingerprint, Fingerprinter, TooShort
-from dedup.ingest.document import Document, Skipped
+from dedup.ingest.document import Document, Notice, Skipped
 from dedup.ingest.reader import iter_documents
 from dedup.pipeline import scan, scan_documents
 from dedup.report.serialise import to_dict, to_json
@@ -22,6 +22,7 @@ __all__ = [
     "Fingerprint",
     "Fingerprinter",
     "Member",
+    "Notice",
     "Pair",
     "ScanConfig",
     "ScanResult",

@@ -17,7 +17,7 @@ from dedup.config import ScanConfig
 from dedup.fingerprint.fingerprinter import Fingerprint, TooShort
 from dedup.fingerprint.shingle import U32, U64
 from dedup.fingerprint.spool import ArraySpool, Spool
-from dedup.ingest.document import Document, Skipped
+from dedup.ingest.document import Document, Item, Notice, Skipped, without_notices
 from dedup.rewrites import candidates
 from dedup.rewrites.article import Article
 from dedup.stories.results import Member
@@ -64,6 +64,7 @@ class Corpus:
     members: dict[str, Member] = field(default_factory=dict)
     too_short: list[TooShort] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     seen: int = 0
 
@@ -157,7 +158,7 @@ def _rewrites() -> bool:
 
 
 def fingerprint_all(
-    items: Iterable[Document | Skipped],
+    items: Iterable[Item],
     corpus: Corpus,
     config: ScanConfig,
     timer: StageTimer,
@@ -185,12 +186,10 @@ def fingerprint_all(
     timer.seconds["fingerprint"] = time.perf_counter() - started - reading
 
 
-def _accepted(
-    items: Iterable[Document | Skipped], corpus: Corpus, timer: StageTimer
-) -> Iterator[Document]:
-    """The documents to fingerprint, kept in the spool as they pass; Skipped inputs and
-    repeated ids are set aside in ``corpus``."""
-    stream = iter(items)
+def _accepted(items: Iterable[Item], corpus: Corpus, timer: StageTimer) -> Iterator[Document]:
+    """The documents to fingerprint, kept in the spool as they pass; Skipped inputs,
+    repeated ids and Notices are set aside in ``corpus``."""
+    stream = without_notices(items, corpus.notices)
     while True:
         with timer.stage("ingest"):
             item = next(stream, None)

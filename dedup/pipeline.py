@@ -16,7 +16,7 @@ from dedup.copies.pairing import Pair
 from dedup.corpus import Corpus, Progress, StageTimer, fingerprint_all
 from dedup.fingerprint.fingerprinter import Fingerprinter, TooShort
 from dedup.ingest import reader
-from dedup.ingest.document import Document, Skipped
+from dedup.ingest.document import Item
 from dedup.rewrites import tier
 from dedup.rewrites.match import SentenceMatcher
 from dedup.stories import grouping, ledger, wire
@@ -40,13 +40,13 @@ def scan(
 
 
 def scan_documents(
-    items: Iterable[Document | Skipped],
+    items: Iterable[Item],
     config: ScanConfig | None = None,
     *,
     jobs: int = 1,
     progress: Progress | None = None,
 ) -> ScanResult:
-    """Run the pipeline over Documents (Skipped records are passed through)."""
+    """Run the pipeline over Documents (Skipped records and Notices are passed through)."""
     config = config or ScanConfig()
     timer = StageTimer()
     fingerprinter = Fingerprinter(config)
@@ -58,7 +58,7 @@ def scan_documents(
 
 
 def _run(
-    items: Iterable[Document | Skipped],
+    items: Iterable[Item],
     corpus: Corpus,
     fingerprinter: Fingerprinter,
     timer: StageTimer,
@@ -99,6 +99,7 @@ def _run(
         documents=corpus.seen,
         members=tuple(corpus.members[doc] for doc in sorted(corpus.members)),
         timings=timer.seconds,
+        notices=tuple(corpus.notices),
     )
 
 

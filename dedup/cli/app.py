@@ -104,8 +104,9 @@ def scan_command(
     show_progress = not quiet and err_console.is_terminal
     result = _run_scan(paths, config, jobs, show_progress=show_progress)
     if not quiet:
-        for skipped in result.skipped:
-            err_console.print(f"dedup: warning: {one_line(skipped.message())}", markup=False)
+        notes = [s.message() for s in result.skipped] + [n.message() for n in result.notices]
+        for note in notes:
+            err_console.print(f"dedup: warning: {one_line(note)}", markup=False)
     _emit(result, output_format, output)
     if not quiet:
         timings = {**result.timings, "total": time.perf_counter() - started}

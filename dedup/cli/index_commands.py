@@ -36,7 +36,7 @@ from dedup.index import indexer
 from dedup.index.backends import open_store
 from dedup.index.check import DEFAULT_FAIL_ON, CheckResult, check
 from dedup.index.store import Store, StoreError
-from dedup.ingest.document import Document, Skipped
+from dedup.ingest.document import Document, Item
 from dedup.ingest.reader import iter_documents
 from dedup.report import check_report
 
@@ -130,8 +130,8 @@ def index_add(
             with _progress_bar("indexing") as progress:
                 result = add(store, replace=replace, progress=progress)
     if not quiet:
-        for skipped in result.skipped:
-            warn(skipped.message())
+        for note in [s.message() for s in result.skipped] + [n.message() for n in result.notices]:
+            warn(note)
         for short in result.too_short:
             warn(f"{short.doc_id}: too short to index ({short.tokens} tokens)")
     print(
@@ -263,6 +263,8 @@ def check_command(
         )
         added = indexer.add_documents(kept, store, config, replace=replace) if add else None
     deliver(_check_report(result, output_format, to_terminal=output is None), output)
+    for notice in result.notices:
+        warn(notice.message())
     for item in result.items:
         if item.outcome == "not-checked":
             message = f"{item.location}: could not be checked: {item.reason}"
@@ -277,9 +279,7 @@ def check_command(
         raise typer.Exit(EXIT_FOUND)
 
 
-def _kept(
-    items: Iterable[Document | Skipped], kept: list[Document]
-) -> Iterator[Document | Skipped]:
+def _kept(items: Iterable[Item], kept: list[Document]) -> Iterator[Item]:
     """Pass items through, keeping the Documents for adding after the check."""
     for item in items:
         if isinstance(item, Document):

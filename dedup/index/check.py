@@ -24,7 +24,7 @@ from dedup.copies.pairing import RELATION_STRENGTH, Relation, Scores
 from dedup.fingerprint.fingerprinter import Fingerprint, Fingerprinter, TooShort
 from dedup.index.indexer import Features, check_parameters, features, same_article
 from dedup.index.store import IndexedDoc, Store
-from dedup.ingest.document import Document, Skipped
+from dedup.ingest.document import Document, Item, Notice, Skipped, without_notices
 from dedup.rewrites import candidates, verify
 from dedup.rewrites.article import Article
 from dedup.rewrites.match import SentenceMatcher
@@ -103,6 +103,8 @@ class CheckResult:
     fail_on: FailOn
     window: timedelta | None
     config: ScanConfig
+    notices: tuple[Notice, ...] = ()
+    """Warnings about inputs whose articles were checked (dates that could not be read)."""
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for item in self.items if item.outcome == outcome)
@@ -122,7 +124,7 @@ class CheckResult:
 
 
 def check(
-    incoming: Iterable[Document | Skipped],
+    incoming: Iterable[Item],
     store: Store,
     config: ScanConfig | None = None,
     *,
@@ -132,7 +134,8 @@ def check(
     """Check incoming articles against the index; an item fails when its strongest
     relation is at least ``fail_on`` (copy > near-copy > rewrite). ``window`` keeps
     only indexed documents dated within it of the incoming one (either undated: kept).
-    Too-short articles are reported, never failing; Skipped inputs are not-checked."""
+    Too-short articles are reported, never failing; Skipped inputs are not-checked;
+    Notices (dates that could not be read) are kept in the result's ``notices``."""
     config = config or ScanConfig()
     if fail_on not in FAIL_ON:
         raise ValueError(f"fail_on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}")
@@ -140,8 +143,9 @@ def check(
         raise ValueError(f"window must not be negative, got {window}")
     check_parameters(store, config)
     checker = _Checker(store, config, window)
-    items = tuple(checker.item(entry, fail_on) for entry in incoming)
-    return CheckResult(items, fail_on, window, config)
+    notices: list[Notice] = []
+    items = tuple(checker.item(entry, fail_on) for entry in without_notices(incoming, notices))
+    return CheckResult(items, fail_on, window, config, tuple(notices))
 
 
 class _Queued(NamedTuple):

@@ -21,7 +21,7 @@ from dedup.fingerprint.minhash import MinHasher, lsh_params
 from dedup.fingerprint.shingle import U64
 from dedup.index.store import IndexedDoc, Store, StoreError
 from dedup.ingest import reader
-from dedup.ingest.document import Document, Skipped
+from dedup.ingest.document import Document, Item, Notice, Skipped, without_notices
 from dedup.rewrites.candidates import signature_terms
 from dedup.text import boilerplate, dates, salience
 from dedup.text.salience import SalientTerms
@@ -70,6 +70,8 @@ class AddResult:
     unchanged: int = 0
     refused: tuple[str, ...] = ()
     """Ids indexed with another text or metadata, left as they were (no ``replace``)."""
+    notices: tuple[Notice, ...] = ()
+    """Warnings about inputs whose articles were indexed (dates that could not be read)."""
 
 
 def copy_keys(signature: np.ndarray, config: ScanConfig) -> U64:
@@ -171,7 +173,7 @@ def add_paths(
 
 
 def add_documents(
-    items: Iterable[Document | Skipped],
+    items: Iterable[Item],
     store: Store,
     config: ScanConfig | None = None,
     *,
@@ -183,7 +185,7 @@ def add_documents(
     """Index Documents, ``batch`` at a time (each batch one transaction). A document
     whose id is indexed with the same text and metadata is left as it is (unchanged);
     with another, it replaces the indexed one only when ``replace`` is set, else it is
-    refused. Skipped records are passed through. ``jobs`` worker processes
+    refused. Skipped records and Notices are passed through. ``jobs`` worker processes
     fingerprint (0: all cores); the index is the same."""
     config = config or ScanConfig()
     if batch < 1:
@@ -193,7 +195,8 @@ def add_documents(
     tally = _Tally(replace)
     too_short: list[TooShort] = []
     skipped: list[Skipped] = []
-    docs = _documents(items, skipped)
+    notices: list[Notice] = []
+    docs = _documents(without_notices(items, notices), skipped)
     jobs = workers.resolve_jobs(jobs)
     records = workers.map_ordered(_record, docs, config, jobs, lambda doc: len(doc.text))
     seen = 0
@@ -212,6 +215,7 @@ def add_documents(
         tuple(skipped),
         tally.unchanged,
         tuple(tally.refused),
+        tuple(notices),
     )
 
 

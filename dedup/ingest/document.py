@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 
@@ -31,3 +32,28 @@ class Skipped:
 
     def message(self) -> str:
         return f"{self.location}: skipped: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A warning about an input whose articles were still read (dates that could not
+    be read): one line naming the input. It follows that input's articles."""
+
+    location: str
+    reason: str
+
+    def message(self) -> str:
+        return f"{self.location}: {self.reason}"
+
+
+Item = Document | Skipped | Notice
+"""What ingest yields."""
+
+
+def without_notices(items: Iterable[Item], notices: list[Notice]) -> Iterator[Document | Skipped]:
+    """The articles and skipped inputs among ``items``; the Notices go to ``notices``."""
+    for item in items:
+        if isinstance(item, Notice):
+            notices.append(item)
+        else:
+            yield item

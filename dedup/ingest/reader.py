@@ -17,15 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from dedup.ingest import decode, records, roots
-from dedup.ingest.document import Document, Skipped
+from dedup.ingest import dates, decode, records, roots
+from dedup.ingest.document import Item, Skipped
 from dedup.ingest.roots import path_text as _text
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".json", ".jsonl", ".sgm"}
-
-Item = Document | Skipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +43,8 @@ def iter_documents(
     max_doc_bytes: int = 20_000_000,
     stdin: BinaryIO | None = None,
 ) -> Iterator[Item]:
-    """Yield a Document or a Skipped record for every article found under ``paths``.
+    """Yield a Document or a Skipped record for every article found under ``paths``,
+    and after an input some of whose dates cannot be read, a Notice saying so.
 
     Folders are walked recursively in sorted order; hidden entries are ignored and
     symlinks are not followed out of the folder. Document ids: a record's own ``id``,
@@ -58,13 +57,15 @@ def iter_documents(
     for arg in paths:
         if arg == roots.STDIN:
             stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from records.from_stdin(stream, max_doc_bytes=max_doc_bytes)
+            read = records.from_stdin(stream, max_doc_bytes=max_doc_bytes)
+            yield from dates.noting_unreadable(read, "stdin")
             continue
         for source in _sources(Path(arg), prefix[arg]):
             if isinstance(source, Skipped):
                 yield source
             else:
-                yield from _read_source(source, max_doc_bytes)
+                found = _read_source(source, max_doc_bytes)
+                yield from dates.noting_unreadable(found, _text(source.path))
 
 
 def _sources(root: Path, prefix: str) -> Iterator[_Source | Skipped]:

@@ -8,7 +8,7 @@ from typing import Literal
 from dedup.config import ScanConfig
 from dedup.copies.pairing import Pair
 from dedup.fingerprint.fingerprinter import TooShort
-from dedup.ingest.document import Skipped
+from dedup.ingest.document import Notice, Skipped
 from dedup.stories.ledger import StoryLedger
 from dedup.stories.wire import WireEvidence
 
@@ -74,3 +74,5 @@ class ScanResult:
     members: tuple[Member, ...] = ()
     """Every fingerprinted document, grouped or not, in id order."""
     timings: dict[str, float] = field(default_factory=dict, compare=False)
+    notices: tuple[Notice, ...] = ()
+    """Warnings about inputs whose articles were read (dates that could not be read)."""

@@ -4,42 +4,19 @@ A rewrite of a story comes out close to it in time. Articles days apart report
 different developments. So do two articles from one outlet published half a day apart:
 an outlet updates its own story within hours, and its next article on the topic
 reports the next development.
+
+Dates are read (formats, time zones, UTC) by ``dedup.ingest.dates``, where ingest warns
+about those it cannot read; ``parse_date`` is re-exported here beside the limits.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from dedup.config import ScanConfig
+from dedup.ingest.dates import parse_date as parse_date  # read at ingest; used with the limits
 
-_DATE_FORMATS = ("%d-%b-%Y %H:%M:%S.%f", "%d-%b-%Y %H:%M:%S", "%d %B %Y", "%B %d, %Y")
-_DAY_FORMATS = ("%d-%b-%Y", "%Y-%m-%d")
-"""Formats of the first word alone, when the whole field cannot be read (a garbled
-time, '31-MAR-1987 605:12:19.12', or a trailing comment): the day is still known."""
 _DAY = 86400.0
-
-
-def parse_date(text: str | None) -> datetime | None:
-    """A document date as a naive UTC-less datetime, or None when it cannot be read."""
-    if not text:
-        return None
-    cleaned = re.sub(r"\s+", " ", text.strip().split("&")[0]).rstrip("Z")
-    try:
-        return datetime.fromisoformat(cleaned).replace(tzinfo=None)
-    except ValueError:
-        pass
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(cleaned, fmt)
-        except ValueError:
-            continue
-    for fmt in _DAY_FORMATS:
-        try:
-            return datetime.strptime(cleaned.split(" ", 1)[0], fmt)
-        except ValueError:
-            continue
-    return None
 
 
 def days_between(a: datetime | None, b: datetime | None) -> float | None:
