@@ -24,6 +24,8 @@ from dedup.cli.io import (
     EXIT_OPERATIONAL,
     EXIT_USAGE,
     Jobs,
+    StdoutConsole,
+    append_step_summary,
     deliver,
     err_console,
     fail,
@@ -37,7 +39,7 @@ from dedup.index.check import DEFAULT_FAIL_ON, CheckResult, check
 from dedup.index.store import Store, StoreError
 from dedup.ingest.document import Document, Skipped
 from dedup.ingest.reader import iter_documents
-from dedup.report import check_report
+from dedup.report import check_report, github
 
 DEFAULT_DB = "dedup-index.db"
 Db = Annotated[
@@ -69,6 +71,7 @@ class CheckFormat(StrEnum):
     text = "text"
     json = "json"
     junit = "junit"
+    github = "github"
 
 
 class StatsFormat(StrEnum):
@@ -229,6 +232,8 @@ def check_command(
                 f"dedup: {db}: {added.added} added, {added.updated} updated", markup=False
             )
     deliver(_check_report(result, output_format, to_terminal=output is None), output)
+    if output_format is CheckFormat.github:
+        append_step_summary(github.step_summary(result))
     for item in result.items:
         if item.outcome == "not-checked":
             message = f"{item.location}: could not be checked: {item.reason}"
@@ -255,8 +260,10 @@ def _check_report(result: CheckResult, output_format: CheckFormat, *, to_termina
         return check_report.to_json(result)
     if output_format is CheckFormat.junit:
         return check_report.to_junit(result)
+    if output_format is CheckFormat.github:
+        return github.workflow_commands(result)
     if to_terminal and sys.stdout.isatty():
-        check_report.render_text(result, Console())
+        check_report.render_text(result, StdoutConsole())
         return ""
     buffer = io.StringIO()
     check_report.render_text(result, Console(file=buffer, width=120))
