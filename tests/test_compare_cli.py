@@ -74,6 +74,8 @@ def test_a_near_copy_is_decided_by_the_copy_tier(tmp_path: Path) -> None:
     found = compared(tmp_path / "a.txt", tmp_path / "b.txt")
     assert found["relation"] == found["copy_tier"]["relation"] == "near-copy"
     assert found["copy_tier"]["rule"].startswith("near-copy: Jaccard 0.")
+    text = " ".join(run("compare", tmp_path / "a.txt", tmp_path / "b.txt").stdout.split())
+    assert "rewrite tier (not needed: the copy tier decided):" in text
     plain = compared(tmp_path / "a.txt", tmp_path / "b.txt", "--no-rewrites")
     assert plain["relation"] == "near-copy" and plain["rewrite_tier"] is None
 

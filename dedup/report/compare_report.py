@@ -148,7 +148,9 @@ def render_text(
 def _rewrite(found: Comparison, config: ScanConfig, console: Console) -> None:
     ev = found.rewrite
     assert ev is not None
-    console.print(f"rewrite tier: {_VERDICTS[outcome(ev)]}: {escape(ev.reason)}", highlight=False)
+    aside = " (not needed: the copy tier decided)" if found.scores.relation else ""
+    verdict = f"{_VERDICTS[outcome(ev)]}: {escape(ev.reason)}"
+    console.print(f"rewrite tier{aside}: {verdict}", highlight=False)
     console.print(
         f"  salient terms: weighted Jaccard {ev.weighted_jaccard:.2f} (needs "
         f"{config.rewrite_min_weighted_jaccard}); shared facts: {len(ev.shared_facts)} (the "
