@@ -6,7 +6,7 @@ minhash -> lsh/candidates (copies) -> salience/rewrite (rewrites: alignment, fac
 ``scan_documents`` over Documents you already have.
 """
 
-from dedup.compare import Comparison, compare
+from dedup.compare import AlignedSentence, Comparison, compare
 from dedup.config import ScanConfig
 from dedup.copies.pairing import Pair, Scores
 from dedup.fingerprint.fingerprinter import Fingerprint, Fingerprinter, TooShort
@@ -17,6 +17,7 @@ from dedup.report.serialise import to_dict, to_json
 from dedup.stories.results import Member, ScanResult, Story, StoryMember
 
 __all__ = [
+    "AlignedSentence",
     "Comparison",
     "Document",
     "Fingerprint",

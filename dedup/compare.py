@@ -20,6 +20,19 @@ from dedup.text import boilerplate, salience
 
 
 @dataclass(frozen=True, slots=True)
+class AlignedSentence:
+    """Sentence ``a_index`` of the first article aligned with sentence ``b_index`` of
+    the second, with their text and the sentence matcher's score and kind."""
+
+    a_index: int
+    b_index: int
+    a_text: str
+    b_text: str
+    score: float
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     """Both tiers' verdict on two articles: word-shingle scores, the rewrite tier's
     evidence (when ``rewrites`` is on), the relation, and one strength score."""
@@ -27,6 +40,9 @@ class Comparison:
     scores: Scores
     rewrite: verify.RewriteEvidence | None
     relation: str | None
+    aligned: tuple[AlignedSentence, ...] = ()
+    """Every sentence pair the rewrite tier aligned (those with contradicting figures
+    set aside), in the first article's order: the evidence side by side."""
 
     @property
     def strength(self) -> float:
@@ -52,6 +68,19 @@ def compare(a: Document, b: Document, config: ScanConfig | None = None) -> Compa
     if not config.rewrites:
         return Comparison(scores, None, scores.relation)
     bound = salience.weighted_jaccard(salience.salient_terms(ta), salience.salient_terms(tb))
-    evidence = verify.verify(Article(a), Article(b), bound, SentenceMatcher.default(), config)
+    article_a, article_b = Article(a), Article(b)
+    evidence = verify.verify(article_a, article_b, bound, SentenceMatcher.default(), config)
     relation = scores.relation or ("rewrite" if evidence.verdict else None)
-    return Comparison(scores, evidence, relation)
+    return Comparison(scores, evidence, relation, _aligned(evidence, article_a, article_b))
+
+
+def _aligned(
+    evidence: verify.RewriteEvidence, a: Article, b: Article
+) -> tuple[AlignedSentence, ...]:
+    """The evidence's aligned sentence pairs as text, in the first article's order."""
+    return tuple(
+        AlignedSentence(
+            m.a, m.b, a.sentences[m.a].text, b.sentences[m.b].text, round(m.score, 6), m.kind
+        )
+        for m in sorted(evidence.matches, key=lambda m: (m.a, m.b))
+    )

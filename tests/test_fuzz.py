@@ -399,8 +399,10 @@ def test_sentences_cover_the_text_with_true_offsets(value: str) -> None:
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "footer", "h1", "h2",
     "h3", "p", "span", "section", "div", "ul", "li", "q", "mark", "table", "thead",
-    "tbody", "tr", "th", "td",
+    "tbody", "tr", "th", "td", "nav", "a",
 }  # fmt: skip
+INTERNAL_LINK = re.compile(r"#(?:index|story-[A-Za-z0-9_-]+)")
+"""The only links a report holds: from its index to a story's section and back."""
 
 
 class Tags(HTMLParser):
@@ -450,14 +452,17 @@ def test_reports_keep_article_text_as_text(docs: list[Document]) -> None:
     assert {tag for tag, _ in tags} <= ALLOWED_TAGS
     for _, attrs in tags:
         assert not any(name.startswith("on") for name in attrs)
-        assert not {"href", "src", "action", "formaction", "srcset", "style"} & set(attrs)
+        assert not {"src", "action", "formaction", "srcset", "style"} & set(attrs)
+        assert INTERNAL_LINK.fullmatch(attrs.get("href", "#index"))
     columns = {a["data-document"] for tag, a in tags if tag == "th" and "data-document" in a}
     assert columns == {m.document for s in result.stories for m in s.members}
-    markdown = to_markdown(result)
+    markdown = re.sub(r'<a id="story-[\w-]+"></a>', "", to_markdown(result))
     assert "<" not in markdown.replace("<details><summary>", "").replace("</summary>", "").replace(
         "</details>", ""
     )
-    assert not re.search(r"(?<!\\)\]\(", markdown)
+    links = re.findall(r"(?<!\\)\]\(([^)]*)\)", markdown)
+    assert all(INTERNAL_LINK.fullmatch(link) for link in links)
+    assert len(links) == len(result.stories)  # the index's, one a story
     assert json.loads(serialise.to_json(result))["counts"]["documents"] == len(docs)
 
 

@@ -24,6 +24,8 @@ from dedup.cli.io import (  # noqa: F401  (EXIT_* are part of the CLI's interfac
     EXIT_OPERATIONAL,
     EXIT_USAGE,
     Jobs,
+    ReaderGone,
+    StdoutConsole,
     deliver,
     err_console,
     fail,
@@ -48,6 +50,7 @@ class OutputFormat(StrEnum):
     json = "json"
     markdown = "markdown"
     html = "html"
+    csv = "csv"
 
 
 class ShingleKind(StrEnum):
@@ -55,8 +58,21 @@ class ShingleKind(StrEnum):
     char = "char"
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from dedup import __version__
+
+        print(f"dedup {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
     """Find copies and rewrites of the same news story."""
 
 
@@ -81,9 +97,20 @@ def scan_command(
         typer.Option("--ledger/--no-ledger", help="Align story members sentence by sentence."),
     ] = True,
     jobs: Jobs = 0,
+    limit: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Text format: show the N largest stories (and N too-short articles), "
+            "the rest counted; 0 shows all.",
+        ),
+    ] = 20,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings or timings.")] = False,
 ) -> None:
-    """Scan articles and report groups of copies and near-copies."""
+    """Scan articles and report their stories: copies, near-copies and rewrites.
+
+    Each story with its origin, wire agency and what each copy changed.
+    """
     missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
     if missing:
         raise fail(f"no such file or folder: {missing[0]}", EXIT_USAGE)
@@ -107,7 +134,7 @@ def scan_command(
         notes = [s.message() for s in result.skipped] + [n.message() for n in result.notices]
         for note in notes:
             err_console.print(f"dedup: warning: {one_line(note)}", markup=False)
-    _emit(result, output_format, output)
+    _emit(result, output_format, output, limit)
     if not quiet:
         timings = {**result.timings, "total": time.perf_counter() - started}
         err_console.print(timings_line(timings), markup=False)
@@ -130,7 +157,8 @@ def _run_scan(
         )
 
 
-def _emit(result: ScanResult, output_format: OutputFormat, output: Path | None) -> None:
+def _emit(result: ScanResult, output_format: OutputFormat, output: Path | None, limit: int) -> None:
+    from dedup.report.csv_table import csv_rows
     from dedup.report.html import to_html
     from dedup.report.markdown import to_markdown
 
@@ -141,17 +169,26 @@ def _emit(result: ScanResult, output_format: OutputFormat, output: Path | None) 
         text = to_markdown(result)
     elif output_format is OutputFormat.html:
         text = to_html(result)
+    elif output_format is OutputFormat.csv:
+        text = csv_rows(result)  # a row at a time
     else:
         buffer = io.StringIO() if output is not None else None
-        render_text(result, Console(file=buffer, width=120) if buffer else Console())
+        console = Console(file=buffer, width=120) if buffer else StdoutConsole()
+        render_text(result, console, limit=limit)
         text = buffer.getvalue() if buffer else ""
     deliver(text, output)
 
 
 def _register() -> None:
-    """The index and check commands live in ``cli.index_commands``; hang them on the app."""
-    from dedup.cli import index_commands
+    """The index and check commands live in ``cli.index_commands``, compare in
+    ``cli.compare_command``; hang them on the app."""
+    from dedup.cli import compare_command, index_commands
 
+    app.command(
+        "compare",
+        help=compare_command.COMPARE_HELP,
+        short_help="Why two articles are (not) one story.",
+    )(compare_command.compare_command)
     app.add_typer(index_commands.index_app, name="index")
     app.command(
         "check",
@@ -164,11 +201,30 @@ _register()
 
 
 def main() -> None:
-    """Console-script entry point: usage errors exit 2, operational errors exit 3."""
+    """Console-script entry point: usage errors exit 2, operational errors exit 3; when
+    standard output's reader goes away, stop quietly with exit 0 (the Python
+    documentation's recipe: point standard output at devnull, so that the final flush
+    cannot fail again)."""
     try:
-        app()
-    except OSError as err:  # all else is caught: writing standard output (disk full, pipe)
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+    except SystemExit as done:
+        # typer turns a BrokenPipeError raised by print() into exit 1: recognise it
+        if not isinstance(done.__context__, BrokenPipeError):
+            raise
+        _reader_gone()
+    except (ReaderGone, BrokenPipeError):
+        _reader_gone()
+    except OSError as err:  # all else is caught: writing standard output (disk full)
         where = err.filename or "standard output"
         message = f"cannot write to {where}: {err.strerror or err}"
         err_console.print(f"dedup: error: {one_line(message)}", markup=False)
         sys.exit(EXIT_OPERATIONAL)
+
+
+def _reader_gone() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(EXIT_OK)

@@ -25,6 +25,8 @@ from dedup.cli.io import (
     EXIT_OPERATIONAL,
     EXIT_USAGE,
     Jobs,
+    StdoutConsole,
+    append_step_summary,
     deliver,
     err_console,
     fail,
@@ -38,7 +40,7 @@ from dedup.index.check import DEFAULT_FAIL_ON, CheckResult, check
 from dedup.index.store import Store, StoreError
 from dedup.ingest.document import Document, Item
 from dedup.ingest.reader import iter_documents
-from dedup.report import check_report
+from dedup.report import check_report, github
 
 DEFAULT_DB = "dedup-index.db"
 Db = Annotated[
@@ -78,6 +80,7 @@ class CheckFormat(StrEnum):
     text = "text"
     json = "json"
     junit = "junit"
+    github = "github"
 
 
 class StatsFormat(StrEnum):
@@ -265,6 +268,8 @@ def check_command(
     deliver(_check_report(result, output_format, to_terminal=output is None), output)
     for notice in result.notices:
         warn(notice.message())
+    if output_format is CheckFormat.github:
+        append_step_summary(github.step_summary(result))
     for item in result.items:
         if item.outcome == "not-checked":
             message = f"{item.location}: could not be checked: {item.reason}"
@@ -293,8 +298,10 @@ def _check_report(result: CheckResult, output_format: CheckFormat, *, to_termina
         return check_report.to_json(result)
     if output_format is CheckFormat.junit:
         return check_report.to_junit(result)
+    if output_format is CheckFormat.github:
+        return github.workflow_commands(result)
     if to_terminal and sys.stdout.isatty():
-        check_report.render_text(result, Console())
+        check_report.render_text(result, StdoutConsole())
         return ""
     buffer = io.StringIO()
     check_report.render_text(result, Console(file=buffer, width=120))

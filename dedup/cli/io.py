@@ -24,6 +24,21 @@ Jobs = Annotated[
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+class ReaderGone(Exception):
+    """Standard output's reader went away (``dedup scan … | head``): the command stops
+    quietly. Not an ``OSError``, so that click does not turn it into exit 1 on the way
+    to ``main``, which exits 0."""
+
+
+class StdoutConsole(Console):
+    """A rich console on standard output that reports a closed pipe as ``ReaderGone``
+    (rich's own default exits 1)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise ReaderGone
+
+
 def fail(message: str, code: int) -> typer.Exit:
     """Print ``dedup: error: message`` on standard error; raise the returned Exit."""
     err_console.print(f"dedup: error: {message}", markup=False)
@@ -41,7 +56,9 @@ def deliver(text: str | Iterable[str], output: Path | None) -> None:
         try:
             sys.stdout.writelines(_pieces(text))
             sys.stdout.flush()
-        except OSError as err:  # a full disk, a closed pipe
+        except BrokenPipeError as err:
+            raise ReaderGone from err
+        except OSError as err:  # a full disk
             message = f"cannot write to standard output: {err.strerror or err}"
             raise fail(message, EXIT_OPERATIONAL) from err
         return
@@ -49,6 +66,19 @@ def deliver(text: str | Iterable[str], output: Path | None) -> None:
         write_atomically(output, text)
     except OSError as err:
         raise fail(f"cannot write {output}: {err.strerror or err}", EXIT_OPERATIONAL) from err
+
+
+def append_step_summary(markdown: str) -> None:
+    """Append to the GitHub Actions job summary when ``$GITHUB_STEP_SUMMARY`` names one
+    (a file the runner collects); a failure to is a warning, the check stands."""
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(markdown)
+    except OSError as err:
+        warn(f"cannot append the job summary to {path}: {err.strerror or err}")
 
 
 def write_atomically(path: Path, text: str | Iterable[str]) -> None:

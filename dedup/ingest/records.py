@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 
 from dedup.ingest import decode
 from dedup.ingest.document import Document, Skipped
+from dedup.ingest.headline import headline
 
 _OPTIONAL_FIELDS = ("title", "date", "source", "url")
 _WHITESPACE = " \t\n\r"
@@ -28,10 +29,11 @@ _SGML_FIELDS = {
 
 
 def from_plain_text(text: str, location: str, doc_id: str) -> Document | Skipped:
-    """A .txt or .md file is one article."""
+    """A .txt or .md file is one article, titled by its first line when that reads as
+    a headline (``dedup.ingest.headline``)."""
     if not text.strip():
         return Skipped(location, "empty (no text)")
-    return Document(id=doc_id, text=text, location=location)
+    return Document(id=doc_id, text=text, title=headline(text), location=location)
 
 
 def from_reuters_sgml(text: str, location: str, doc_id: str) -> Iterator[Document | Skipped]:

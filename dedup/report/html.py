@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+from dedup.report import story_index
 from dedup.report.markdown import origin_first
 from dedup.report.terminal import score_text, summary_line
 from dedup.stories.ledger import LedgerSentence, MemberLedger, StoryLedger
@@ -41,6 +42,11 @@ padding:.1rem .3rem;border-radius:3px}
 color:#fff;background:#666}
 .origin{background:#2e7d32}.copy{background:#1565c0}.near-copy{background:#6a1b9a}
 .rewrite{background:#ef6c00}
+table.stories{border-collapse:collapse;background:#fff;margin:.5rem 0 1rem}
+.stories th,.stories td{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;
+vertical-align:top}
+.stories th{background:#f1f2f6}.stories td.n{text-align:right}
+a.up{font-size:.75rem;font-weight:400;margin-left:.5rem}
 """
 
 
@@ -65,6 +71,7 @@ def to_html(result: ScanResult) -> str:
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>",
             f"<header><h1>{escape(title)}</h1>{summary}{_legend()}</header>",
+            _index(result.stories),
             *(_story(story) for story in result.stories),
             _unstoried(result),
             f"<footer>{summary}</footer>\n</body>\n</html>\n",
@@ -83,11 +90,36 @@ def _legend() -> str:
     )
 
 
+def _index(stories: Sequence[Story]) -> str:
+    """A table of the stories, largest first, each linking to its section."""
+    if not stories:
+        return ""
+    head = "".join(
+        f"<th>{name}</th>"
+        for name in ("story", "members", "wire", "origin", "origin title", "relations")
+    )
+    rows = []
+    for entry in story_index.entries(stories):
+        link = f'<a href="#{entry.anchor}">{escape(entry.story.id)}</a>'
+        cells = (entry.wire, entry.origin, entry.origin_title, entry.relations)
+        rest = "".join(f"<td>{escape(c)}</td>" for c in cells)
+        rows.append(
+            f'<tr data-story="{escape(entry.story.id)}"><td>{link}</td>'
+            f'<td class="n">{entry.size}</td>{rest}</tr>'
+        )
+    return (
+        f'<nav class="index" id="index"><h2>Index of stories ({len(stories)}, largest '
+        f'first)</h2><table class="stories"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></nav>"
+    )
+
+
 def _story(story: Story) -> str:
     members = origin_first(story)
     parts = [
-        f'<section class="story" data-story="{escape(story.id)}">',
-        f"<h2>Story {escape(story.id)} · {len(members)} members</h2>",
+        f'<section class="story" id="{story_index.anchor(story)}" data-story="{escape(story.id)}">',
+        f"<h2>Story {escape(story.id)} · {len(members)} members "
+        '<a class="up" href="#index">index</a></h2>',
         _provenance(story, members),
     ]
     if story.ledger is None:

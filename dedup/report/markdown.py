@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from dedup.report import story_index
 from dedup.report.terminal import score_text, summary_line
 from dedup.stories.ledger import FactDivergence, LedgerSentence, MemberLedger
 from dedup.stories.results import ScanResult, Story, StoryMember
@@ -33,8 +34,9 @@ def origin_first(story: Story) -> tuple[StoryMember, ...]:
 
 
 def to_markdown(result: ScanResult) -> str:
-    """The whole scan as one Markdown document, ending with the summary line."""
-    lines = ["# dedup report", ""]
+    """The whole scan as one Markdown document: the counts, an index of the stories
+    (largest first) linking to each, the stories, and the summary line again."""
+    lines = ["# dedup report", "", summary_line(result), "", *_index(result.stories)]
     for story in result.stories:
         lines += _story(story)
     lines += _unstoried(result)
@@ -42,10 +44,29 @@ def to_markdown(result: ScanResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _index(stories: Sequence[Story]) -> list[str]:
+    """A table of the stories, largest first, each linking to its section."""
+    if not stories:
+        return []
+    lines = [
+        "## Index of stories",
+        "",
+        "| story | members | wire | origin | origin title | relations |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for entry in story_index.entries(stories):
+        link = f"[{escape(entry.story.id)}](#{entry.anchor})"
+        cells = (entry.wire, entry.origin, entry.origin_title, entry.relations)
+        lines.append(f"| {link} | {entry.size} | " + " | ".join(map(escape, cells)) + " |")
+    return [*lines, ""]
+
+
 def _story(story: Story) -> list[str]:
-    """Heading, provenance, members table, fact divergences, then each member."""
+    """Anchor, heading, provenance, members table, fact divergences, then each member."""
     wire = escape(story.wire) if story.wire else "none named"
     lines = [
+        f'<a id="{story_index.anchor(story)}"></a>',
+        "",
         f"## Story {escape(story.id)} · wire: {wire} · origin: {escape(story.origin)}",
         "",
         f"- **Wire:** {wire}",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from rich import markup
 from rich.console import Console
 from rich.table import Table
 
+from dedup.report.story_index import largest_first
 from dedup.stories.ledger import StoryLedger
 from dedup.stories.results import ScanResult, Story, StoryMember
 
@@ -29,17 +31,41 @@ def escape(text: str) -> str:
     return markup.escape(one_line(text))
 
 
-def render_text(result: ScanResult, console: Console) -> None:
-    """Stories with their origin, wire, members and evidence, then the counts."""
-    for story in result.stories:
+def render_text(result: ScanResult, console: Console, *, limit: int = 0) -> None:
+    """The largest ``limit`` stories (0: all), largest first, with their origin, wire,
+    members and evidence; the too-short articles (as many); a line counting what was
+    left out; then the counts."""
+    stories = largest_first(result.stories)
+    shown = stories[:limit] if limit else stories
+    for story in shown:
         _story(story, console)
-    for short in result.too_short:
+    too_short = result.too_short[:limit] if limit else result.too_short
+    for short in too_short:
         name = escape(short.doc_id)
         console.print(
             f"[yellow]too short to fingerprint[/yellow]: {name} ({short.tokens} tokens)",
             highlight=False,
         )
+    left_out = _left_out(stories[len(shown) :], len(result.too_short) - len(too_short))
+    if left_out:
+        console.print(left_out, highlight=False)
     console.print(summary_line(result), highlight=False)
+
+
+def _left_out(stories: Sequence[Story], too_short: int) -> str:
+    """What ``--limit`` left out, counted, and how to see it."""
+    parts = []
+    if stories:
+        documents = sum(len(s.members) for s in stories)
+        parts.append(f"{len(stories)} smaller stories ({documents} documents)")
+    if too_short:
+        parts.append(f"{too_short} more too-short articles")
+    if not parts:
+        return ""
+    return (
+        f"not shown: {' and '.join(parts)}; --limit 0 shows all, and the json, "
+        "markdown, html and csv formats list every one"
+    )
 
 
 def _story(story: Story, console: Console) -> None:

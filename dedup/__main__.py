@@ -1,0 +1,5 @@
+"""``python -m dedup``: the ``dedup`` command."""
+
+from dedup.cli.app import main
+
+main()
