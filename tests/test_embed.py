@@ -71,6 +71,19 @@ def test_loading_leaves_the_application_logging_alone(tmp_path: Path) -> None:
     assert _run(code, tmp_path) == "0 30"  # no handler, WARNING as Python starts
 
 
+def test_without_wordllama_the_error_says_so(tmp_path: Path) -> None:
+    code = """
+import sys
+sys.modules["wordllama"] = None  # as if it were not installed
+from dedup.rewrites import embed
+try:
+    embed.embed(["Some words."])
+except embed.EmbeddingUnavailable as error:
+    print(error)
+"""
+    assert _run(code, tmp_path).startswith("sentence embeddings need wordllama")
+
+
 def test_rows_are_unit_float32_and_the_same_bytes_in_any_batch() -> None:
     rows = embed.embed(SENTENCES)
     assert rows.dtype == np.float32 and rows.shape == (3, embed.DIMENSIONS)

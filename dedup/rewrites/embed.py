@@ -48,13 +48,13 @@ class _Model:
     version: str
 
 
-@cache
-def _model() -> _Model:
-    """Load the bundled model once per process, from the installed package only."""
+def _import_wordllama() -> Any:
+    """The ``wordllama`` package, imported without the ``logging.basicConfig`` it calls
+    at import touching the application's root logger."""
     root = logging.getLogger()
     guard = None if root.handlers else logging.NullHandler()
-    if guard is not None:  # wordllama calls logging.basicConfig at import: keep the
-        root.addHandler(guard)  # application's logging as it was
+    if guard is not None:  # basicConfig does nothing when the root has a handler
+        root.addHandler(guard)
     try:
         import wordllama
     except ImportError as error:
@@ -62,12 +62,21 @@ def _model() -> _Model:
     finally:
         if guard is not None:
             root.removeHandler(guard)
-    folder = Path(wordllama.__file__).parent
+    return wordllama
+
+
+@cache
+def _model() -> _Model:
+    """Load the bundled model once per process, from the installed package only: the
+    package folder serves as the cache, its weights/ and tokenizers/ subfolders holding
+    the bundled files (the default lookup misses the tokenizer and would download)."""
+    wordllama = _import_wordllama()
     try:
-        # The package folder as the cache: its weights/ and tokenizers/ subfolders hold
-        # the bundled files (the default lookup misses the tokenizer and would download).
         inference = wordllama.WordLlama.load(
-            config=MODEL, dim=DIMENSIONS, cache_dir=folder, disable_download=True
+            config=MODEL,
+            dim=DIMENSIONS,
+            cache_dir=Path(wordllama.__file__).parent,
+            disable_download=True,
         )
     except (OSError, ValueError) as error:
         raise EmbeddingUnavailable(f"the bundled {MODEL} model did not load: {error}") from error
