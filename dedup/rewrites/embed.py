@@ -1,0 +1,139 @@
+"""Static sentence embeddings: the one module that touches ``wordllama``.
+
+WordLlama's 256-dimensional ``l2_supercat`` token vectors and their tokenizer ship inside
+its wheel, so they load from the installed package folder and nothing is downloaded: a
+sentence's vector is the mean of its token vectors, L2-normalised, and the similarity of
+two sentence sets is one matrix product. The model loads on the first call, once per
+process, never at ``import dedup``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+MODEL = "l2_supercat"
+DIMENSIONS = 256
+SIMILARITY_DECIMALS = 6
+"""Similarities are rounded to this many decimals, so that a decision taken on them does
+not hang on the last bits of a floating-point sum."""
+
+CACHE_SIZE = 8_192
+"""Sentence vectors kept by ``vectors`` (1 KB each): alignment meets each sentence of a
+story again and again."""
+
+Vectors = npt.NDArray[np.float32]
+Similarities = npt.NDArray[np.float64]
+
+_recent: OrderedDict[str, Vectors] = OrderedDict()
+
+
+class EmbeddingUnavailable(RuntimeError):
+    """The bundled model cannot be loaded (wordllama missing or its files incomplete)."""
+
+
+@dataclass(frozen=True)
+class _Model:
+    """The loaded WordLlama inference object (untyped third-party code stays in here)."""
+
+    inference: Any
+    version: str
+
+
+def _import_wordllama() -> Any:
+    """The ``wordllama`` package, imported without the ``logging.basicConfig`` it calls
+    at import touching the application's root logger."""
+    root = logging.getLogger()
+    guard = None if root.handlers else logging.NullHandler()
+    if guard is not None:  # basicConfig does nothing when the root has a handler
+        root.addHandler(guard)
+    try:
+        import wordllama
+    except ImportError as error:
+        raise EmbeddingUnavailable(f"sentence embeddings need wordllama: {error}") from error
+    finally:
+        if guard is not None:
+            root.removeHandler(guard)
+    return wordllama
+
+
+@cache
+def _model() -> _Model:
+    """Load the bundled model once per process, from the installed package only: the
+    package folder serves as the cache, its weights/ and tokenizers/ subfolders holding
+    the bundled files (the default lookup misses the tokenizer and would download)."""
+    wordllama = _import_wordllama()
+    try:
+        inference = wordllama.WordLlama.load(
+            config=MODEL,
+            dim=DIMENSIONS,
+            cache_dir=Path(wordllama.__file__).parent,
+            disable_download=True,
+        )
+    except (OSError, ValueError) as error:
+        raise EmbeddingUnavailable(f"the bundled {MODEL} model did not load: {error}") from error
+    return _Model(inference, str(wordllama.__version__))
+
+
+def model_version() -> str:
+    """``wordllama <version> <model>-<dimensions>``: what produced the vectors."""
+    return f"wordllama {_model().version} {MODEL}-{DIMENSIONS}"
+
+
+def embed(sentences: Sequence[str]) -> Vectors:
+    """One L2-normalised float32 row per sentence (a zero row for a sentence without
+    tokens). The same sentence gives the same bytes whatever batch it is in: the token
+    vectors are summed one token after another, and padding adds exact zeros."""
+    if not sentences:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    pooled = _model().inference.embed(list(sentences), norm=False)
+    raw: npt.NDArray[np.float64] = np.asarray(pooled, dtype=np.float64)
+    norms = np.linalg.norm(raw, axis=1, keepdims=True)
+    unit: npt.NDArray[np.float64] = np.divide(raw, norms, out=np.zeros_like(raw), where=norms > 0)
+    return unit.astype(np.float32)
+
+
+def vectors(sentences: Sequence[str]) -> Vectors:
+    """``embed(sentences)``, embedding in one batch only the sentences not met among the
+    last ``CACHE_SIZE`` (rows are batch-independent, so the result is the same)."""
+    missing = list(dict.fromkeys(s for s in sentences if s not in _recent))
+    for sentence, row in zip(missing, embed(missing), strict=True):
+        _recent[sentence] = row
+    rows = []
+    for sentence in sentences:
+        _recent.move_to_end(sentence)
+        rows.append(_recent[sentence])
+    while len(_recent) > CACHE_SIZE:
+        _recent.popitem(last=False)
+    if not rows:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    return np.stack(rows)
+
+
+def similarity_matrix(a: Vectors, b: Vectors | None = None) -> Similarities:
+    """Cosine similarity of every row of ``a`` with every row of ``b`` (of ``a`` with
+    itself when ``b`` is None: then exactly symmetric). Computed in float64 from the
+    float32 rows and rounded to ``SIMILARITY_DECIMALS``, so BLAS kernels and thread
+    counts cannot change a result."""
+    left = a.astype(np.float64)
+    if b is None:
+        product = left @ left.T
+        product = (product + product.T) / 2  # exact symmetry whatever the kernel
+    else:
+        product = left @ b.astype(np.float64).T
+    rounded: Similarities = np.clip(product, -1.0, 1.0).round(SIMILARITY_DECIMALS)
+    return rounded
+
+
+def cosine(a: str, b: str) -> float:
+    """The rounded cosine similarity of two sentences."""
+    vectors = embed([a, b])
+    return float(similarity_matrix(vectors[:1], vectors[1:])[0, 0])

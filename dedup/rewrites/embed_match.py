@@ -1,0 +1,136 @@
+"""Sentence matcher with embeddings: the lexical matcher's features plus the cosine of
+the two sentences' static embeddings, in one logistic model.
+
+The lexical features (``match.FEATURES``) come in directed pairs (n-gram precision and
+recall, words left unmatched on either side); here each pair enters as its minimum and
+maximum, and the sentences are put in a fixed order first, so the score is exactly the
+same either way round. The weights are fitted on the MSRP *train* split only
+(``benchmarks/train_embed_matcher.py``) and ship as JSON (``dedup/data/embed_matcher.json``).
+The interface is ``SentenceMatcher``'s, so alignment can use either.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from dedup.rewrites import embed
+from dedup.rewrites.match import FEATURES, features
+
+DIRECTED = {
+    "ngram1": ("p1", "r1"),
+    "ngram2": ("p2", "r2"),
+    "ngram3": ("p3", "r3"),
+    "ngram4": ("p4", "r4"),
+    "log_unmatched": ("log_unmatched_a", "log_unmatched_b"),
+}
+"""Feature pairs that swap when the sentences swap, by the name they go by here."""
+_PAIRED = {name for pair in DIRECTED.values() for name in pair}
+_UNDIRECTED = tuple(name for name in FEATURES if name not in _PAIRED)
+COMBINED_FEATURES = (
+    *(f"{name}_{kind}" for name in DIRECTED for kind in ("min", "max")),
+    *_UNDIRECTED,
+    "cosine",
+)
+_INDEX = {name: i for i, name in enumerate(FEATURES)}
+PROBABILITY_DECIMALS = 6
+"""Probabilities are rounded before any threshold is applied (see ``embed``)."""
+
+
+def ordered(a: str, b: str) -> tuple[str, str]:
+    """The two sentences in a fixed order (difflib's ratio depends on the order)."""
+    return (a, b) if a <= b else (b, a)
+
+
+def combined_features(lexical: Sequence[float], cosine: float) -> list[float]:
+    """``COMBINED_FEATURES`` from a ``match.features`` vector and the embedding cosine."""
+    out: list[float] = []
+    for a, b in DIRECTED.values():
+        x, y = lexical[_INDEX[a]], lexical[_INDEX[b]]
+        out += [min(x, y), max(x, y)]
+    out += [lexical[_INDEX[name]] for name in _UNDIRECTED]
+    out.append(cosine)
+    return out
+
+
+def pair_features(a: str, b: str) -> list[float]:
+    """The combined feature vector of a sentence pair (the same for ``b, a``)."""
+    first, second = ordered(a, b)
+    rows = embed.vectors([first, second])
+    cosine = float(embed.similarity_matrix(rows[:1], rows[1:])[0, 0])
+    return combined_features(features(first, second), cosine)
+
+
+@dataclass(frozen=True)
+class EmbeddingMatcher:
+    """Standardise the combined features, apply logistic weights. ``threshold`` is the
+    paraphrase decision (best cross-validated accuracy on the training split);
+    ``align_threshold`` is lower (95 % of training paraphrases reach it), as for
+    ``SentenceMatcher``."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+    align_threshold: float
+
+    def __post_init__(self) -> None:
+        sizes = {len(self.mean), len(self.scale), len(self.weights)}
+        if sizes != {len(COMBINED_FEATURES)}:
+            raise ValueError(
+                f"embedding matcher needs {len(COMBINED_FEATURES)} features, got {sizes}"
+            )
+        if any(s <= 0 for s in self.scale):
+            raise ValueError("embedding matcher scales must be positive")
+        for name in ("threshold", "align_threshold"):
+            if not 0.0 < getattr(self, name) < 1.0:
+                raise ValueError(f"{name} must be in (0, 1), got {getattr(self, name)}")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EmbeddingMatcher:
+        if data.get("features") != list(COMBINED_FEATURES):
+            raise ValueError("embedding matcher weights were fitted on another feature list")
+        return cls(
+            mean=tuple(map(float, data["mean"])),
+            scale=tuple(map(float, data["scale"])),
+            weights=tuple(map(float, data["weights"])),
+            bias=float(data["bias"]),
+            threshold=float(data["threshold"]),
+            align_threshold=float(data["align_threshold"]),
+        )
+
+    @classmethod
+    def default(cls) -> EmbeddingMatcher:
+        """The matcher shipped with the package (``dedup/data/embed_matcher.json``)."""
+        text = resources.files("dedup").joinpath("data/embed_matcher.json").read_text("utf-8")
+        return cls.from_dict(json.loads(text))
+
+    def prepare(self, sentences: Sequence[str]) -> None:
+        """Embed sentences about to be compared in one batch (faster than one by one)."""
+        embed.vectors(sentences)
+
+    def probability(self, a: str, b: str, *, score_cutoff: float = 0.0) -> float:
+        """Probability that ``a`` and ``b`` are paraphrases, the same either way round;
+        0.0 when it is below ``score_cutoff``."""
+        found = self.from_features(pair_features(a, b))
+        return found if found >= score_cutoff else 0.0
+
+    def from_features(self, vector: Sequence[float]) -> float:
+        """The rounded probability of one ``COMBINED_FEATURES`` vector."""
+        z = self.bias + sum(
+            w * (x - m) / s
+            for w, x, m, s in zip(self.weights, vector, self.mean, self.scale, strict=True)
+        )
+        return round(1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z)))), PROBABILITY_DECIMALS)
+
+    def aligns(self, a: str, b: str) -> bool:
+        """Close enough to align in a report (looser than ``is_paraphrase``)."""
+        return self.probability(a, b) >= self.align_threshold
+
+    def is_paraphrase(self, a: str, b: str) -> bool:
+        return self.probability(a, b) >= self.threshold
