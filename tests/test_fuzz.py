@@ -37,7 +37,7 @@ from dedup.index import indexer
 from dedup.index.backends import open_store
 from dedup.index.store import StoreError
 from dedup.ingest import decode, records
-from dedup.ingest.document import Document, Skipped
+from dedup.ingest.document import Document, Notice, Skipped
 from dedup.ingest.reader import iter_documents
 from dedup.report import serialise
 from dedup.report.html import to_html
@@ -209,8 +209,8 @@ def test_any_bytes_give_documents_or_named_skips(data: bytes, suffix: str) -> No
             assert item.text.strip()
             for value in (item.id, item.text, item.title, item.date, item.source, item.url):
                 assert value is None or well_formed(value)
-        else:
-            assert isinstance(item, Skipped) and item.reason
+        else:  # a skipped input, or a notice about one (dates it cannot read)
+            assert isinstance(item, Skipped | Notice) and item.reason
             assert well_formed(item.message())
 
 
