@@ -19,8 +19,10 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html.entities import codepoint2name
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,7 @@ from dedup.index.backends import open_store
 from dedup.index.store import StoreError
 from dedup.ingest import decode, records
 from dedup.ingest.document import Document, Notice, Skipped
+from dedup.ingest.invisible import INVISIBLE_CLASS
 from dedup.ingest.reader import iter_documents
 from dedup.report import serialise
 from dedup.report.html import to_html
@@ -392,6 +395,79 @@ def test_sentences_cover_the_text_with_true_offsets(value: str) -> None:
         for i in range(s.start, s.end):
             covered[i] = True
     assert all(covered[i] for i, ch in enumerate(value) if not ch.isspace())
+
+
+# --- disguised copies -----------------------------------------------------------------
+
+INVISIBLE = [
+    chr(code)
+    for code in (*range(0x20000), *range(0xE0000, 0xE1000))
+    if unicodedata.category(chr(code)) == "Cf"
+] + list("\u034f\u115f\u1160\u3164\uffa0\ufe00\ufe0f\U000e0100\u180b")
+"""Format characters (category Cf) and other default-ignorable ones."""
+SPACES = [" ", "  ", "\t", "\u00a0", "\u2002", "\u2009", "\u202f", "\u205f", "\u3000", "\u2028"]
+"""What a space may become: other spaces, a tab, a line separator."""
+NAMED = {chr(code): name for code, name in codepoint2name.items()}
+edits = st.lists(
+    st.tuples(
+        st.integers(0, len(ARTICLE) - 1),
+        st.sampled_from(["invisible", "entity", "space"]),
+        st.lists(st.sampled_from(INVISIBLE), min_size=1, max_size=3).map("".join),
+        st.sampled_from(["decimal", "hex", "named"]),
+        st.sampled_from(SPACES),
+    ),
+    max_size=300,
+)
+
+
+def reference(char: str, form: str) -> str:
+    """A character reference to ``char``: by name where it has one, else by number."""
+    if form == "named" and char in NAMED:
+        return f"&{NAMED[char]};"
+    return f"&#x{ord(char):X};" if form == "hex" else f"&#{ord(char)};"
+
+
+def disguise(text: str, changes: list[tuple[int, str, str, str, str]]) -> str:
+    """``text`` with invisible characters put before some characters, some characters
+    written as character references and some spaces as other whitespace."""
+    before, written = [""] * len(text), list(text)
+    for at, kind, invisible, form, space in changes:
+        char = text[at]
+        if kind == "invisible":
+            before[at] += invisible
+        elif kind == "entity":
+            written[at] = reference(char, form)
+        elif char == " ":
+            written[at] = space
+    return "".join(b + w for b, w in zip(before, written, strict=True))
+
+
+@examples(60)
+@given(
+    changes=edits,
+    route=st.sampled_from(["txt", "json"]),
+    html=st.booleans(),
+    crlf=st.booleans(),
+)
+@example(changes=[(0, "invisible", "\u200b", "named", " ")], route="txt", html=False, crlf=True)
+def test_disguised_copies_stay_copies(
+    changes: list[tuple[int, str, str, str, str]], route: str, html: bool, crlf: bool
+) -> None:
+    """Invisible characters, character references and whitespace variants, in plain
+    text or HTML, in a file or a JSON record: the same tokens as the original, a copy."""
+    variant = disguise(ARTICLE, changes)
+    if html:
+        variant = "".join(f"<p>{part}</p>\n" for part in variant.split("\n\n"))
+    if route == "txt":
+        data = variant.replace("\n", "\r\n" if crlf else "\n").encode("utf-8")
+        found = records.from_plain_text(decode.decode_bytes(data), "v.txt", "v")
+    else:
+        found = records.from_record({"text": variant}, "v.json", "v")
+    assert isinstance(found, Document)
+    assert not re.search(f"[{INVISIBLE_CLASS}]", found.text)
+    assert tokenise(normalise(found.text)) == tokenise(normalise(ARTICLE))
+    comparison = dedup.compare(Document("original", ARTICLE), found, ScanConfig(rewrites=False))
+    assert comparison is not None and comparison.relation == "copy"
 
 
 # --- renderers ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from dedup.ingest import decode
+from dedup.ingest import decode, invisible, markup
 from dedup.ingest.document import Document, Skipped
 from dedup.ingest.headline import headline
 
@@ -28,9 +28,16 @@ _SGML_FIELDS = {
 }
 
 
+def clean_text(text: str) -> str:
+    """The text as dedup reads it: its markup decoded (``markup``: evident HTML to its
+    text, character references) and its invisible characters removed (``invisible``)."""
+    return invisible.strip_invisible(markup.decode_markup(text))
+
+
 def from_plain_text(text: str, location: str, doc_id: str) -> Document | Skipped:
-    """A .txt or .md file is one article, titled by its first line when that reads as
-    a headline (``dedup.ingest.headline``)."""
+    """A .txt or .md file is one article (its markup decoded, see ``clean_text``), titled
+    by its first line when that reads as a headline (``dedup.ingest.headline``)."""
+    text = clean_text(text)
     if not text.strip():
         return Skipped(location, "empty (no text)")
     return Document(id=doc_id, text=text, title=headline(text), location=location)
@@ -38,9 +45,9 @@ def from_plain_text(text: str, location: str, doc_id: str) -> Document | Skipped
 
 def from_reuters_sgml(text: str, location: str, doc_id: str) -> Iterator[Document | Skipped]:
     """Each ``<REUTERS NEWID="n">`` story of a Reuters-21578 ``.sgm`` file, id
-    ``<file id>#n``: the body with entities unescaped (``&#127;``, a lost character,
-    becomes a space) and its " Reuter" sign-off kept; title and date from their tags.
-    Title-only stories (no ``<BODY>``) are skipped with that reason."""
+    ``<file id>#n``: the body cleaned (``clean_text``: entities decoded, ``&#127;``, a lost
+    character, a space) and its " Reuter" sign-off kept; title and date from their
+    tags. Title-only stories (no ``<BODY>``) are skipped with that reason."""
     stories = list(_SGML_STORY.finditer(text))
     if not stories:
         yield Skipped(location, "no <REUTERS> stories in this .sgm file")
@@ -53,7 +60,7 @@ def from_reuters_sgml(text: str, location: str, doc_id: str) -> Iterator[Documen
         if newid is None or body is None:
             yield Skipped(where, "no NEWID" if newid is None else "no <BODY> (title-only story)")
             continue
-        text = html_entities.unescape(body.group(1).replace("&#127;", " "))
+        text = clean_text(body.group(1).replace("&#127;", " "))
         if not text.strip():
             yield Skipped(where, "empty (no text in <BODY>)")
             continue
@@ -84,14 +91,15 @@ def from_html(html: str, location: str, doc_id: str) -> Document | Skipped:
     except (ValueError, RecursionError, MemoryError) as err:
         return Skipped(location, f"HTML could not be parsed: {err}")
     text = getattr(found, "text", None) if found is not None else None
-    if not text or not str(text).strip():
+    text = invisible.strip_invisible(str(text)) if text else None
+    if not text or not text.strip():
         return Skipped(location, "no article text found in HTML")
     title = getattr(found, "title", None)
     date = getattr(found, "date", None)
     return Document(
         id=doc_id,
-        text=str(text),
-        title=str(title) if title else None,
+        text=text,
+        title=invisible.strip_invisible(str(title)) if title else None,
         date=str(date) if date else None,
         location=location,
     )
@@ -99,12 +107,14 @@ def from_html(html: str, location: str, doc_id: str) -> Document | Skipped:
 
 def from_record(obj: Any, location: str, fallback_id: str) -> Document | Skipped:
     """One JSON article object: ``text`` required; ``id``, ``title``, ``date``,
-    ``source``, ``url`` optional. Ids may be strings or integers (kept as text)."""
+    ``source``, ``url`` optional. Ids may be strings or integers (kept as text). The
+    text and title have their markup decoded (see ``clean_text``)."""
     if not isinstance(obj, dict):
         return Skipped(location, f"not a JSON object (got {type(obj).__name__})")
     text = obj.get("text")
     if not isinstance(text, str):
         return Skipped(location, "record has no string field 'text'")
+    text = clean_text(_valid_unicode(text))
     if not text.strip():
         return Skipped(location, "empty (no text)")
     raw_id = obj.get("id")
@@ -122,7 +132,9 @@ def from_record(obj: Any, location: str, fallback_id: str) -> Document | Skipped
         if value is not None and not isinstance(value, str | int | float):
             return Skipped(location, f"field {name!r} must be a string")
         extra[name] = None if value is None else _valid_unicode(str(value))
-    return Document(id=doc_id, text=_valid_unicode(text), location=location, **extra)
+    if extra["title"]:
+        extra["title"] = clean_text(extra["title"])
+    return Document(id=doc_id, text=text, location=location, **extra)
 
 
 def _valid_unicode(value: str) -> str:

@@ -3,7 +3,9 @@
 NFKC folds compatibility forms (the seeds contain non-breaking spaces and curly
 quotes), case-folding removes case; tokens are runs of letters and digits, and each
 character of a script written without spaces (Han, kana, Thai, ...) is a token of its
-own, so that word n-grams become character n-grams there.
+own, so that word n-grams become character n-grams there. Invisible characters
+(``ingest.invisible``: zero-width and other format characters, joiners, variation
+selectors) are never part of a token and never split one.
 
 The regex defines the tokens; bytes operations reach the same tokens faster. No
 ASCII character but a letter or digit is ever part of a token, so the UTF-8 text is
@@ -11,7 +13,8 @@ cut at every other ASCII byte with one ``translate`` (those bytes become spaces)
 one ``split``: pieces that are pure ASCII are tokens as they stand, and only the few
 pieces holding other characters (accents, "£5m", curly apostrophes) go through the
 regex. ASCII text, most news copy, needs no NFKC and is lower-cased by the same
-``translate``.
+``translate``. Invisible characters are not ASCII either: they are looked for in those
+few pieces only, not in the whole text.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ import operator
 import re
 import string
 import unicodedata
+from functools import partial
 from itertools import compress, count
+
+from dedup.ingest.invisible import strip_invisible
 
 _NO_SPACE_SCRIPTS = (
     "\u0e00-\u0e7f"  # Thai
@@ -45,6 +51,7 @@ def _ascii_table(fold_case: bool) -> bytes:
 
 
 _KEEP_ALNUM = _ascii_table(fold_case=False)
+_visible = partial(strip_invisible, joiners=False)
 _FOLD_ALNUM = _ascii_table(fold_case=True)
 
 
@@ -54,7 +61,8 @@ def normalise(text: str) -> str:
 
 
 def tokenise(normalised: str) -> list[str]:
-    """Word tokens of normalised text; punctuation and whitespace are dropped."""
+    """Word tokens of normalised text; punctuation, whitespace and invisible characters
+    are dropped."""
     if normalised.isascii():  # case is kept, as by the regex
         return normalised.encode("ascii").translate(_KEEP_ALNUM).decode("ascii").split()
     return list(map(bytes.decode, _encoded_tokens(normalised)))
@@ -74,13 +82,13 @@ def _encoded_tokens(normalised: str) -> list[bytes]:
     try:
         encoded = normalised.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates: never part of a token
-        return list(map(str.encode, TOKEN_RE.findall(normalised)))
+        return list(map(str.encode, TOKEN_RE.findall(_visible(normalised))))
     pieces = encoded.translate(_KEEP_ALNUM).split()
     tokens: list[bytes] = []
     start = 0
     for mixed in compress(count(), map(operator.not_, map(bytes.isascii, pieces))):
         tokens += pieces[start:mixed]
-        tokens += map(str.encode, TOKEN_RE.findall(pieces[mixed].decode("utf-8")))
+        tokens += map(str.encode, TOKEN_RE.findall(_visible(pieces[mixed].decode("utf-8"))))
         start = mixed + 1
     tokens += pieces[start:]
     return tokens
