@@ -175,6 +175,7 @@ def _stories(corpus: Corpus, pairs: Sequence[Pair]) -> tuple[Story, ...]:
         dates={doc: corpus.members[doc].date for doc in graph},
         credited=lambda doc: bool(evidence(doc)),
         coverage=coverage,
+        text_hash=lambda doc: grouping.text_hash(corpus.documents[doc].text),
     )
     found = grouping.stars(graph, hints)
     return tuple(grouping.assemble(star, graph, corpus.members, evidence) for star in found)
