@@ -41,7 +41,8 @@ def rewrite_pairs(
     in ``jobs`` processes. The representatives are ordered by their texts' hash, so
     that where candidates rank equal, content decides which are verified, not names."""
     fps = corpus.fingerprints
-    reps = sorted((group[0] for group in pairing.identical_groups(fps)), key=lambda p: fps[p].exact)
+    groups = pairing.identical_groups(fps, corpus.twin_order)
+    reps = sorted((group[0] for group in groups), key=lambda p: fps[p].exact)
     chosen = _rewrite_candidates(corpus, reps, known, config, fingerprinter, jobs)
     hashes = [corpus.fact_hashes[p] for p in reps]
     corpus.common_facts = candidates.common_facts(hashes, config)

@@ -12,7 +12,6 @@ stay apart.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -63,11 +62,6 @@ class OriginHints:
     that the origin never depends on the documents' names."""
 
 
-def text_hash(text: str) -> str:
-    """The SHA-256 of a text (UTF-8; lone surrogates kept), in hex: the origin's tie-break."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def stars(graph: Mapping[str, Mapping[str, Pair]], hints: OriginHints) -> list[Star]:
     """Cut every connected piece of ``graph`` into stars around chosen origins."""
     uf = UnionFind()
@@ -110,18 +104,30 @@ def _choose_origin(
     credited = [d for d in central if hints.credited(d)]
     held = {d: round(math.fsum(hints.coverage(d, p) for p in partners[d]), 6) for d in central}
     best = max(held[d] for d in credited or central)
-    tied = [d for d in credited or central if held[d] == best]
-    doc = min(tied, key=lambda d: (hints.text_hash(d), d))
+    doc, tie = _break_tie([d for d in credited or central if held[d] == best], hints)
     covers = (
         f"relates directly to the most members ({len(partners[doc])}) and holds "
-        f"{held[doc] / len(partners[doc]):.0%} of what they report"
+        f"{held[doc] / len(partners[doc]):.0%} of what they report{tie}"
     )
-    if len(tied) > 1:
-        others = f"{len(tied) - 1} other member" + ("s" if len(tied) > 2 else "")
-        covers += f" (tied with {others}: the lowest SHA-256 of the text breaks the tie)"
     if credited:
         return doc, f"credits the wire explicitly, {covers}; no dates tell which came first"
     return doc, f"{covers}; no dates or wire credits tell which came first"
+
+
+def _break_tie(tied: list[str], hints: OriginHints) -> tuple[str, str]:
+    """The one of ``tied`` whose text hashes lowest (of identical texts, which only
+    their names tell apart, the first id), and how the tie was broken, or ''."""
+    hashes = {d: hints.text_hash(d) for d in tied}
+    doc = min(tied, key=lambda d: (hashes[d], d))
+    rivals = len(tied) - 1
+    if not rivals:
+        return doc, ""
+    same = sum(1 for d in tied if hashes[d] == hashes[doc]) - 1
+    others = f"{rivals} other member" + ("s" if rivals > 1 else "")
+    if same == rivals:
+        return doc, f" (tied with {others}, all of identical text: the first id breaks the tie)"
+    rule = "the lowest SHA-256 of the text" + (", then the first id," if same else "")
+    return doc, f" (tied with {others}: {rule} breaks the tie)"
 
 
 def story_wire(evidence: Mapping[str, tuple[WireEvidence, ...]]) -> str | None:
