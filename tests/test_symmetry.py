@@ -216,7 +216,9 @@ def _ledger(story: dedup.Story, text: Mapping[str, str]) -> Iterator[tuple[Any, 
 
 def _scan(docs: list[dedup.Document]) -> dict[str, Any]:
     labels = {d.id: f"{d.date}|{d.source}|{d.text}" for d in docs}
-    return _view(dedup.scan_documents(docs), labels)
+    result = dedup.scan_documents(docs)
+    assert all(p.a < p.b for p in result.pairs)
+    return _view(result, labels)
 
 
 def test_which_of_identical_texts_the_tiers_compare_does_not_depend_on_names() -> None:
