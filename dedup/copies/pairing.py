@@ -124,8 +124,8 @@ def find_pairs(
     for members in identical_groups(fingerprints, first):
         head = fingerprints[members[0]]
         for other in members[1:]:
-            first, second = sorted((head.doc_id, fingerprints[other].doc_id))
-            yield Pair(first, second, 1.0, 1.0, "copy")
+            low, high = sorted((head.doc_id, fingerprints[other].doc_id))
+            yield Pair(low, high, 1.0, 1.0, "copy")
         signature = get(members[0]).signature
         index.add(len(representatives), band_keys(signature, index.bands, index.rows))
         representatives.append(members[0])
