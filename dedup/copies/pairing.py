@@ -113,7 +113,7 @@ def find_pairs(
     full: Callable[[int], Fingerprint] | None = None,
     first: TwinOrder | None = None,
 ) -> Iterator[Pair]:
-    """Every verified pair: exact copies (linked to their group's first id) and the
+    """Every verified pair: exact copies (linked to their group's representative) and the
     LSH candidates between distinct texts that pass verification. ``full(position)``
     gives a fingerprint with its shingle set and signature when ``fingerprints`` keep
     them elsewhere (a scan keeps them on disk); ``first`` orders identical texts
