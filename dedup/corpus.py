@@ -17,11 +17,11 @@ from dedup.config import ScanConfig
 from dedup.fingerprint.fingerprinter import Fingerprint, TooShort
 from dedup.fingerprint.shingle import U32, U64
 from dedup.fingerprint.spool import ArraySpool, Spool
-from dedup.ingest.document import Document, Item, Notice, Skipped, without_notices
+from dedup.ingest.document import Document, Item, Notice, Skipped, text_hash, without_notices
 from dedup.rewrites import candidates
 from dedup.rewrites.article import Article
 from dedup.stories.results import Member
-from dedup.text import boilerplate, salience, sentences
+from dedup.text import boilerplate, dates, salience, sentences
 from dedup.text.salience import SalientTerms
 
 Progress = Callable[[int], None]
@@ -84,6 +84,15 @@ class Corpus:
         in memory they were ~1.6 KB an article (~160 MB at 100,000 articles)."""
         shingles, signature = self.arrays[position]
         return replace(self.fingerprints[position], shingles=shingles, signature=signature)
+
+    def twin_order(self, position: int) -> tuple[str, ...]:
+        """What chooses the representative of identical texts (the least), by content
+        alone: the earliest date (undated last), the SHA-256 of the raw text, the
+        source. The representative is what the tiers compare, so its name must not
+        choose it: identical Reuters-21578 stories carry different dates."""
+        doc = self.documents[self.fingerprints[position].doc_id]
+        when = dates.parse_date(doc.date)
+        return ("0" + when.isoformat() if when else "1"), text_hash(doc.text), doc.source or ""
 
     def close(self) -> None:
         """Remove the spools' files."""

@@ -16,7 +16,7 @@ from dedup.copies.pairing import Pair
 from dedup.corpus import Corpus, Progress, StageTimer, fingerprint_all
 from dedup.fingerprint.fingerprinter import Fingerprinter, TooShort
 from dedup.ingest import reader
-from dedup.ingest.document import Item
+from dedup.ingest.document import Item, text_hash
 from dedup.rewrites import tier
 from dedup.rewrites.match import SentenceMatcher
 from dedup.stories import grouping, ledger, wire
@@ -69,10 +69,10 @@ def _run(
     config = fingerprinter.config
     fingerprint_all(items, corpus, config, timer, jobs, progress)
     with timer.stage("copies"):
-        pairs = list(pairing.find_pairs(corpus.fingerprints, config, full=corpus.fingerprint))
+        pairs = _copy_pairs(corpus, config)
     with timer.stage("boilerplate"):
         if _set_aside_repeated_lines(corpus, pairs, fingerprinter):
-            pairs = list(pairing.find_pairs(corpus.fingerprints, config, full=corpus.fingerprint))
+            pairs = _copy_pairs(corpus, config)
         corpus.line_keys = []  # used up: ~1 KB an article of Python ints
         fingerprinter.clear_caches()  # its cached shingle sets and signatures
     if config.rewrites:
@@ -80,7 +80,8 @@ def _run(
             pairs += tier.rewrite_pairs(corpus, pairs, config, fingerprinter, jobs)
     with timer.stage("stories"):
         fps = corpus.fingerprints
-        groups = [[fps[p].doc_id for p in g] for g in pairing.identical_groups(fps)]
+        identical = pairing.identical_groups(fps, corpus.twin_order)
+        groups = [[fps[p].doc_id for p in g] for g in identical]
         pairs = pairing.expand_identical(pairs, groups)
         found = _stories(corpus, pairs)
     if config.ledger:
@@ -101,6 +102,15 @@ def _run(
         timings=timer.seconds,
         notices=tuple(corpus.notices),
     )
+
+
+def _copy_pairs(corpus: Corpus, config: ScanConfig) -> list[Pair]:
+    """Tier 1's verified pairs, identical texts represented as the rewrite tier and the
+    stories will represent them (``Corpus.twin_order``)."""
+    found = pairing.find_pairs(
+        corpus.fingerprints, config, full=corpus.fingerprint, first=corpus.twin_order
+    )
+    return list(found)
 
 
 def _set_aside_repeated_lines(
@@ -175,6 +185,7 @@ def _stories(corpus: Corpus, pairs: Sequence[Pair]) -> tuple[Story, ...]:
         dates={doc: corpus.members[doc].date for doc in graph},
         credited=lambda doc: bool(evidence(doc)),
         coverage=coverage,
+        text_hash=lambda doc: text_hash(corpus.documents[doc].text),
     )
     found = grouping.stars(graph, hints)
     return tuple(grouping.assemble(star, graph, corpus.members, evidence) for star in found)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from difflib import SequenceMatcher
 from importlib import resources
 
 import pytest
@@ -11,11 +12,16 @@ from benchmarks import corpora
 from dedup.rewrites.align import matchable
 from dedup.rewrites.embed_match import COMBINED_FEATURES, EmbeddingMatcher, pair_features
 from dedup.rewrites.match import FEATURES, SentenceMatcher, features
+from dedup.text.normalise import normalise, tokenise
 from dedup.text.sentences import split
 
 A = "Russian troops have entered an air base in Niger where US forces are stationed."
 B = "Russian military personnel entered a Niger air base where US troops are stationed."
 C = "Shares of the chipmaker fell 4 percent after it cut its sales forecast for the year."
+
+
+def _ratio(a: list[str], b: list[str]) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def _shipped() -> dict[str, object]:
@@ -61,8 +67,10 @@ def test_the_score_is_exactly_the_same_either_way_round() -> None:
         "Workplace Messaging is $29, Workplace Team Collaboration is $89, and "
         "Collaborative Learning is $35."
     )
-    ratio = FEATURES.index("alignment_ratio")
-    assert features(x, y)[ratio] != features(y, x)[ratio]
+    tx, ty = tokenise(normalise(x)), tokenise(normalise(y))
+    assert _ratio(tx, ty) != _ratio(ty, tx)
+    ratio = FEATURES.index("alignment_ratio")  # the features take the tokens in one order
+    assert features(x, y)[ratio] == features(y, x)[ratio]
     for a, b in ((A, B), (A, C), (x, y)):
         assert pair_features(a, b) == pair_features(b, a)
         assert matcher.probability(a, b) == matcher.probability(b, a)
@@ -89,9 +97,11 @@ def _sentence(prefix: str, words: str) -> str:
 
 
 def test_a_cross_outlet_paraphrase_the_lexical_matcher_misses_aligns() -> None:
-    """002 and 004 on where the Russian troops are (Airbase 101 by Diori Hamani airport)."""
-    a = _sentence("002", "Airbase 101, located next to Niamey")
-    b = _sentence("004", "stationed at the 101st Air Force Base")
+    """000 and 003's headlines: Russian soldiers entered / installed in the US base. (002
+    and 004 on Airbase 101 were the example before the lexical matcher's score stopped
+    depending on the sentences' order (#17): it aligns them now, either way round.)"""
+    a = _sentence("000", "Russian soldiers entered US military base in Niger")
+    b = _sentence("003", "In Niger, Russian soldiers installed in a base")
     assert EmbeddingMatcher.default().aligns(a, b)
     lexical = SentenceMatcher.default()
     assert lexical.probability(a, b) < lexical.align_threshold

@@ -81,7 +81,7 @@ def _pair(a: str, b: str) -> Pair:
 def test_stars_do_not_chain_through_a_bridge() -> None:
     graph = neighbours([_pair("a", "b"), _pair("b", "c"), _pair("c", "d")])
     dates = {"a": "2024-05-01", "b": "2024-05-02", "c": "2024-05-03", "d": "2024-05-04"}
-    found = stars(graph, OriginHints(dates, lambda doc: False, lambda a, b: 1.0))
+    found = stars(graph, OriginHints(dates, lambda doc: False, lambda a, b: 1.0, str))
     assert [(s.origin, s.members) for s in found] == [("a", ("a", "b")), ("c", ("c", "d"))]
     assert found[0].origin_reason.startswith("earliest date")
 
@@ -90,7 +90,7 @@ def test_origin_without_dates_prefers_an_explicit_wire_credit() -> None:
     # everyone relates to everyone: the member crediting the wire is the origin
     names = ("a", "credit", "z")
     graph = neighbours([_pair(x, y) for x in names for y in names if x < y])
-    found = stars(graph, OriginHints({}, lambda doc: doc == "credit", lambda a, b: 1.0))
+    found = stars(graph, OriginHints({}, lambda doc: doc == "credit", lambda a, b: 1.0, str))
     assert found[0].origin == "credit" and found[0].members == names
     assert "credits the wire" in found[0].origin_reason
 
@@ -99,13 +99,13 @@ def test_a_credit_does_not_cost_the_story_a_member() -> None:
     # the credited member relates to fewer members than the hub: taking it as the
     # origin would leave x and y out, so the hub is the origin
     graph = neighbours([_pair("hub", "x"), _pair("hub", "y"), _pair("credit", "hub")])
-    found = stars(graph, OriginHints({}, lambda doc: doc == "credit", lambda a, b: 1.0))
+    found = stars(graph, OriginHints({}, lambda doc: doc == "credit", lambda a, b: 1.0, str))
     assert [(s.origin, s.members) for s in found] == [("hub", ("credit", "hub", "x", "y"))]
 
 
 def test_origin_without_dates_or_credits_holds_most_of_the_others() -> None:
     graph = neighbours([_pair("hub", "x"), _pair("hub", "y"), _pair("hub", "z")])
-    (star,) = stars(graph, OriginHints({}, lambda doc: False, lambda a, b: 1.0))
+    (star,) = stars(graph, OriginHints({}, lambda doc: False, lambda a, b: 1.0, str))
     assert star.origin == "hub" and star.members == ("hub", "x", "y", "z")
 
 
@@ -113,7 +113,7 @@ def test_between_equally_connected_members_the_one_holding_most_is_origin() -> N
     # src and a both relate to three others; src holds all of what they report
     pairs = [_pair("src", x) for x in "abc"] + [_pair("a", x) for x in "bc"]
     holds = {("src", x): 1.0 for x in "abc"}
-    hints = OriginHints({}, lambda doc: False, lambda h, o: holds.get((h, o), 0.3))
+    hints = OriginHints({}, lambda doc: False, lambda h, o: holds.get((h, o), 0.3), str)
     found = stars(neighbours(pairs), hints)
     assert found[0].origin == "src"
     assert found[0].members == ("a", "b", "c", "src")

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from dedup.rewrites.verify import RewriteEvidence
 
 Relation = Literal["copy", "near-copy", "rewrite"]
+TwinOrder = Callable[[int], tuple[str, ...]]
+"""Orders identical texts by position: the least is their representative."""
 RELATION_STRENGTH: dict[Relation, int] = {"copy": 3, "near-copy": 2, "rewrite": 1}
 
 
@@ -81,13 +83,21 @@ def verify(a: Fingerprint, b: Fingerprint, config: ScanConfig) -> Pair | None:
     return Pair(first, second, scores.jaccard, scores.containment, scores.relation)
 
 
-def identical_groups(fingerprints: Sequence[Fingerprint]) -> list[list[int]]:
+def identical_groups(
+    fingerprints: Sequence[Fingerprint], first: TwinOrder | None = None
+) -> list[list[int]]:
     """Positions of the fingerprints sharing each exact-text hash, each group sorted by
-    document id so that its first member (the representative) never depends on order."""
+    ``first(position)`` (a key made of the article's content: the representative, its
+    first member, is then chosen by no name), then by document id, so that the
+    representative never depends on input order."""
     groups: dict[int, list[int]] = {}
     for position, fp in enumerate(fingerprints):
         groups.setdefault(fp.exact, []).append(position)
-    return [sorted(g, key=lambda p: fingerprints[p].doc_id) for g in groups.values()]
+
+    def key(position: int) -> tuple[tuple[str, ...], str]:
+        return (first(position) if first else ()), fingerprints[position].doc_id
+
+    return [sorted(g, key=key) if len(g) > 1 else g for g in groups.values()]
 
 
 def make_index(config: ScanConfig) -> BandIndex:
@@ -101,18 +111,21 @@ def find_pairs(
     index: BandIndex | None = None,
     *,
     full: Callable[[int], Fingerprint] | None = None,
+    first: TwinOrder | None = None,
 ) -> Iterator[Pair]:
-    """Every verified pair: exact copies (linked to their group's first id) and the
+    """Every verified pair: exact copies (linked to their group's representative) and the
     LSH candidates between distinct texts that pass verification. ``full(position)``
     gives a fingerprint with its shingle set and signature when ``fingerprints`` keep
-    them elsewhere (a scan keeps them on disk)."""
+    them elsewhere (a scan keeps them on disk); ``first`` orders identical texts
+    (``identical_groups``)."""
     index = index if index is not None else make_index(config)
     get = full if full is not None else fingerprints.__getitem__
     representatives: list[int] = []
-    for members in identical_groups(fingerprints):
+    for members in identical_groups(fingerprints, first):
         head = fingerprints[members[0]]
         for other in members[1:]:
-            yield Pair(head.doc_id, fingerprints[other].doc_id, 1.0, 1.0, "copy")
+            low, high = sorted((head.doc_id, fingerprints[other].doc_id))
+            yield Pair(low, high, 1.0, 1.0, "copy")
         signature = get(members[0]).signature
         index.add(len(representatives), band_keys(signature, index.bands, index.rows))
         representatives.append(members[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -57,3 +58,9 @@ def without_notices(items: Iterable[Item], notices: list[Notice]) -> Iterator[Do
             notices.append(item)
         else:
             yield item
+
+
+def text_hash(text: str) -> str:
+    """The SHA-256 of an article's text (UTF-8, lone surrogates kept), in hex: what
+    breaks ties between articles by their content rather than their ids."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

@@ -7,7 +7,7 @@ the two sentences must share at least two content words.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -30,6 +30,10 @@ class Match:
     score: float
     kind: MatchKind
 
+    def swapped(self) -> Match:
+        """The same match seen from the other article."""
+        return Match(self.b, self.a, self.score, self.kind)
+
 
 @dataclass(frozen=True, slots=True)
 class Alignment:
@@ -47,15 +51,25 @@ class Alignment:
 
     def share_of_shorter(self) -> float:
         """Share of the shorter article's sentences that have a counterpart."""
-        if self.sentences_a <= self.sentences_b:
-            return len(self.matched_a()) / max(1, self.sentences_a)
-        return len(self.matched_b()) / max(1, self.sentences_b)
+        return self.aligned_count() / max(1, min(self.sentences_a, self.sentences_b))
 
     def aligned_count(self) -> int:
-        """Sentences of the shorter article that have a counterpart."""
-        if self.sentences_a <= self.sentences_b:
-            return len(self.matched_a())
-        return len(self.matched_b())
+        """Sentences of the shorter article that have a counterpart; of two articles
+        as long, the fewer of either's, whichever article comes first."""
+        if self.sentences_a != self.sentences_b:
+            shorter_a = self.sentences_a < self.sentences_b
+            return len(self.matched_a() if shorter_a else self.matched_b())
+        return min(len(self.matched_a()), len(self.matched_b()))
+
+    def swapped(self) -> Alignment:
+        """The alignment of the two articles taken in the other order."""
+        return Alignment(swapped(self.matches), self.sentences_b, self.sentences_a)
+
+
+def swapped(matches: Iterable[Match]) -> tuple[Match, ...]:
+    """Matches seen from the other article, in the order ``align`` gives them (by
+    the first article's sentence)."""
+    return tuple(sorted((m.swapped() for m in matches), key=lambda m: (m.a, m.b)))
 
 
 def _words(sentence: Sentence) -> tuple[str, ...]:
@@ -86,7 +100,8 @@ def align(
     score_cutoff: float | None = None,
 ) -> Alignment:
     """Pairs of matchable sentences scoring at least ``score_cutoff`` (the matcher's
-    alignment threshold by default); each ``Match`` uses the sentences' own indexes."""
+    alignment threshold by default); each ``Match`` uses the sentences' own indexes.
+    Symmetric: ``align(b, a)`` is ``align(a, b).swapped()`` (the matcher is)."""
     cutoff = matcher.align_threshold if score_cutoff is None else score_cutoff
     left, right = matchable(a), matchable(b)
     words_b = [_words(s) for s in right]
@@ -108,14 +123,20 @@ def alignment_bound(a: Sequence[Sentence], b: Sequence[Sentence]) -> tuple[int, 
     """Upper bounds on ``align(a, b, …)``'s ``aligned_count()`` and
     ``share_of_shorter()`` whatever the matcher: ``align`` only compares sentences
     sharing ``MIN_SHARED_WORDS`` content words, so a sentence without such a partner
-    never aligns. Cheap: no matcher runs."""
-    left, right = matchable(a), matchable(b)
+    never aligns. Cheap: no matcher runs. Symmetric, as ``align`` is."""
+    left = [_content(_words(s)) for s in matchable(a)]
+    right = [_content(_words(s)) for s in matchable(b)]
     if len(left) > len(right):
         left, right = right, left
-    mine = [_content(_words(s)) for s in left]
-    theirs = [_content(_words(s)) for s in right]
-    count = sum(1 for x in mine if any(len(x & y) >= MIN_SHARED_WORDS for y in theirs))
+    count = _partnered(left, right)
+    if len(left) == len(right):
+        count = min(count, _partnered(right, left))
     return count, count / max(1, len(left))
+
+
+def _partnered(mine: list[frozenset[str]], theirs: list[frozenset[str]]) -> int:
+    """How many of ``mine`` share ``MIN_SHARED_WORDS`` content words with one of ``theirs``."""
+    return sum(1 for x in mine if any(len(x & y) >= MIN_SHARED_WORDS for y in theirs))
 
 
 def _match(

@@ -73,7 +73,7 @@ def refusal(alignment: Alignment, a: Article, b: Article) -> str | None:
     """Why a pair whose evidence makes a rewrite is a look-alike all the same (the
     first rule that applies), or None. ``alignment`` holds the agreeing pairs."""
     told = lede_told(alignment, a, b)
-    reused = 0 if told else follow_up_reuse(alignment, a)
+    reused = 0 if told else follow_up_reuse(alignment, a, b)
     if reused >= FOLLOW_UP_MIN_REUSED:
         return (
             f"follow-up: {reused} background sentences reused word for word, but neither "
@@ -81,14 +81,14 @@ def refusal(alignment: Alignment, a: Article, b: Article) -> str | None:
         )
     if not told and dates.same_outlet(a.document.source, b.document.source):
         return (
-            f"follow-up: both from {a.document.source}, and neither article's lede is told "
-            "in the other"
+            f"follow-up: both from {_outlet(a, b)}, and neither article's lede is told in the other"
         )
     staged = stage_gap(a, b)
     if staged is not None:
+        first, second = sorted(staged)
         return (
-            f"preview and outcome: one article tells its event as {staged[0]}, the other as "
-            f"{staged[1]}, in its lede and throughout"
+            f"preview and outcome: one article tells its event as {first}, the other as "
+            f"{second}, in its lede and throughout"
         )
     subject = different_subjects(a, b)
     if subject is not None:
@@ -103,7 +103,7 @@ def too_far_apart(a: Article, b: Article, config: ScanConfig) -> str | None:
     one_outlet = dates.same_outlet(first.source, second.source)
     if days is None or not dates.too_far_apart(days, one_outlet, config):
         return None
-    outlet = f"both from {first.source}, " if one_outlet else ""
+    outlet = f"both from {_outlet(a, b)}, " if one_outlet else ""
     return f"follow-up: {outlet}dated {days:.1f} days apart"
 
 
@@ -135,10 +135,15 @@ def lede_told(alignment: Alignment, a: Article, b: Article) -> bool:
     )
 
 
-def follow_up_reuse(alignment: Alignment, a: Article) -> int:
-    """How many narrative sentences of ``a`` the alignment reuses word for word."""
+def follow_up_reuse(alignment: Alignment, a: Article, b: Article) -> int:
+    """How many aligned sentence pairs reuse narrative text word for word (neither
+    sentence a quotation or a capital line: whichever article comes first)."""
     return sum(
-        1 for m in alignment.matches if m.kind != "paraphrase" and narrative(a.sentences[m.a].text)
+        1
+        for m in alignment.matches
+        if m.kind != "paraphrase"
+        and narrative(a.sentences[m.a].text)
+        and narrative(b.sentences[m.b].text)
     )
 
 
@@ -151,18 +156,29 @@ def stage_gap(a: Article, b: Article) -> tuple[Stage, Stage] | None:
 
 def different_subjects(a: Article, b: Article) -> str | None:
     """A name one article opens on (its first sentence) that the other never mentions,
-    or None: a retelling says whom the news is about."""
-    for first, other in ((a, b), (b, a)):
-        opening = _opening_names(first)
-        if not opening:
-            continue
-        words = tokenise(normalise(other.document.text))
-        known = set(words)
-        acronyms = [n for n in opening if n.isupper() and len(_tokens(n)) == 1]
-        spelled = _initialisms(words) if acronyms else set()
-        if not any(_mentioned(name, known, spelled) for name in opening):
-            return opening[0]
-    return None
+    or None: a retelling says whom the news is about. Of two such names (one each
+    way), the one that sorts first, whichever article is ``a``."""
+    found = [name for name in (_unnamed_opening(a, b), _unnamed_opening(b, a)) if name]
+    return min(found) if found else None
+
+
+def _unnamed_opening(first: Article, other: Article) -> str | None:
+    """The first name ``first`` opens on when ``other`` mentions none of them."""
+    opening = _opening_names(first)
+    if not opening:
+        return None
+    words = tokenise(normalise(other.document.text))
+    known = set(words)
+    acronyms = [n for n in opening if n.isupper() and len(_tokens(n)) == 1]
+    spelled = _initialisms(words) if acronyms else set()
+    if any(_mentioned(name, known, spelled) for name in opening):
+        return None
+    return opening[0]
+
+
+def _outlet(a: Article, b: Article) -> str:
+    """The outlet two articles share, as either names it (the one that sorts first)."""
+    return min((a.document.source or "").strip(), (b.document.source or "").strip())
 
 
 def lede(article: Article) -> set[int]:

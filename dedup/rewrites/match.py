@@ -82,14 +82,19 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 def features(a: str, b: str) -> list[float]:
     """The feature vector of a sentence pair, in ``FEATURES`` order; swapping ``a``
-    and ``b`` swaps the precision/recall and unmatched pairs (see ``_swapped``)."""
+    and ``b`` swaps the precision/recall and unmatched pairs (see ``_swapped``) and
+    leaves every other feature as it was."""
     pa, pb = _profile(a), _profile(b)
     return _features(pa, pb, _alignment_ratio(pa, pb))
 
 
 def _alignment_ratio(pa: _Profile, pb: _Profile) -> float:
-    """difflib's ratio of the two token sequences: the costliest feature."""
-    return difflib.SequenceMatcher(None, pa.tokens, pb.tokens, autojunk=False).ratio()
+    """difflib's ratio of the two token sequences, the costliest feature. difflib's
+    matching blocks depend on which sequence comes first (a third of sentence pairs
+    score differently swapped), so the sequences go in a fixed order of their own:
+    the ratio of a pair does not depend on which sentence is ``a``."""
+    first, second = sorted((pa.tokens, pb.tokens))
+    return difflib.SequenceMatcher(None, first, second, autojunk=False).ratio()
 
 
 def _ratio_bound(pa: _Profile, pb: _Profile) -> float:

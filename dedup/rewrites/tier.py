@@ -38,11 +38,11 @@ def rewrite_pairs(
 ) -> list[Pair]:
     """Tier 2 over one representative of each identical text: LSH candidates, the
     cheap bound, then at most ``rewrite_max_candidates`` verifications per article,
-    in ``jobs`` processes."""
+    in ``jobs`` processes. The representatives are ordered by their texts' hash, so
+    that where candidates rank equal, content decides which are verified, not names."""
     fps = corpus.fingerprints
-    reps = sorted(
-        (group[0] for group in pairing.identical_groups(fps)), key=lambda p: fps[p].doc_id
-    )
+    groups = pairing.identical_groups(fps, corpus.twin_order)
+    reps = sorted((group[0] for group in groups), key=lambda p: fps[p].exact)
     chosen = _rewrite_candidates(corpus, reps, known, config, fingerprinter, jobs)
     hashes = [corpus.fact_hashes[p] for p in reps]
     corpus.common_facts = candidates.common_facts(hashes, config)

@@ -13,11 +13,11 @@ different subjects: ``dedup.rewrites.lookalike``) are refused whatever the evide
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dedup.config import ScanConfig
 from dedup.rewrites import lookalike
-from dedup.rewrites.align import Alignment, Match, align, alignment_bound
+from dedup.rewrites.align import Alignment, Match, align, alignment_bound, swapped
 from dedup.rewrites.article import Article
 from dedup.rewrites.match import SentenceMatcher
 from dedup.text import facts
@@ -40,6 +40,14 @@ class RewriteEvidence:
     examples: tuple[tuple[str, str], ...]
     verdict: bool
     reason: str
+
+    def swapped(self) -> RewriteEvidence:
+        """The same evidence with the two articles taken in the other order."""
+        return replace(
+            self,
+            matches=swapped(self.matches),
+            examples=tuple((second, first) for first, second in self.examples),
+        )
 
 
 def cheap_bound(a: SalientTerms, b: SalientTerms, config: ScanConfig) -> float | None:
@@ -65,7 +73,33 @@ def verify(
     of england', 'number:100') cannot tell one story from another and do not count.
     ``fact_bound``, an upper bound on the shared facts when known (from fact hashes),
     lets a pair that can reach neither route be refused before anything is aligned
-    or read; a refused pair's evidence then lists no shared facts."""
+    or read; a refused pair's evidence then lists no shared facts.
+
+    The evidence does not depend on which article is ``a``: it is worked out with
+    the two in the order of their content (``content_order``), then turned round."""
+    if content_order(b) < content_order(a):
+        found = _verify(b, a, score, matcher, config, common_facts, fact_bound)
+        return found.swapped()
+    return _verify(a, b, score, matcher, config, common_facts, fact_bound)
+
+
+def content_order(article: Article) -> tuple[str, str, str]:
+    """What orders two articles for verification: their text, then date and source
+    (never their ids), so that renaming articles changes no evidence or reason."""
+    doc = article.document
+    return doc.text, doc.date or "", doc.source or ""
+
+
+def _verify(
+    a: Article,
+    b: Article,
+    score: float,
+    matcher: SentenceMatcher,
+    config: ScanConfig,
+    common_facts: frozenset[int],
+    fact_bound: int | None,
+) -> RewriteEvidence:
+    """``verify`` with the articles in a fixed order."""
     if score < config.rewrite_min_weighted_jaccard:
         reason = "too little salient vocabulary shared"
         return _evidence(score, None, _shared(a, b, common_facts), 0, False, reason, a, b)

@@ -3,14 +3,16 @@ origin, and every member relates to the origin directly.
 
 Connected pieces of the pair graph are cut into stars: pick the origin (earliest
 date; else among the members relating directly to the most others, one with an
-explicit wire credit if there is one, holding most of its partners' content), take
-it with its direct neighbours, and repeat on what is left. An article only linked to
-the origin through another member is not pulled in, so two different stories bridged
-by one article stay apart.
+explicit wire credit if there is one, holding most of its partners' content; a tie
+left goes to the lowest hash of the text, never to the name), take it with its direct
+neighbours, and repeat on what is left. An article only linked to the origin through
+another member is not pulled in, so two different stories bridged by one article
+stay apart.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -55,6 +57,9 @@ class OriginHints:
     credited: Callable[[str], bool]
     coverage: Callable[[str, str], float]
     """Share (0-1) of the second document's salient content found in the first."""
+    text_hash: Callable[[str], str]
+    """A hash of the document's text: what breaks a tie left by everything else, so
+    that the origin never depends on the documents' names."""
 
 
 def stars(graph: Mapping[str, Mapping[str, Pair]], hints: OriginHints) -> list[Star]:
@@ -97,26 +102,45 @@ def _choose_origin(
     most = max(len(partners[d]) for d in linked)
     central = [d for d in linked if len(partners[d]) == most]
     credited = [d for d in central if hints.credited(d)]
-    held = {d: sum(hints.coverage(d, p) for p in partners[d]) for d in central}
-    doc = max(credited or central, key=lambda d: (round(held[d], 6), [-ord(c) for c in d]))
+    held = {d: round(math.fsum(hints.coverage(d, p) for p in partners[d]), 6) for d in central}
+    best = max(held[d] for d in credited or central)
+    doc, tie = _break_tie([d for d in credited or central if held[d] == best], hints)
     covers = (
         f"relates directly to the most members ({len(partners[doc])}) and holds "
-        f"{held[doc] / len(partners[doc]):.0%} of what they report"
+        f"{held[doc] / len(partners[doc]):.0%} of what they report{tie}"
     )
     if credited:
         return doc, f"credits the wire explicitly, {covers}; no dates tell which came first"
     return doc, f"{covers}; no dates or wire credits tell which came first"
 
 
+def _break_tie(tied: list[str], hints: OriginHints) -> tuple[str, str]:
+    """The one of ``tied`` whose text hashes lowest (of identical texts, which only
+    their names tell apart, the first id), and how the tie was broken, or ''."""
+    hashes = {d: hints.text_hash(d) for d in tied}
+    doc = min(tied, key=lambda d: (hashes[d], d))
+    rivals = len(tied) - 1
+    if not rivals:
+        return doc, ""
+    same = sum(1 for d in tied if hashes[d] == hashes[doc]) - 1
+    others = f"{rivals} other member" + ("s" if rivals > 1 else "")
+    if same == rivals:
+        return doc, f" (tied with {others}, all of identical text: the first id breaks the tie)"
+    rule = "the lowest SHA-256 of the text" + (", then the first id," if same else "")
+    return doc, f" (tied with {others}: {rule} breaks the tie)"
+
+
 def story_wire(evidence: Mapping[str, tuple[WireEvidence, ...]]) -> str | None:
-    """The agency most members credit explicitly (ties: the stronger evidence)."""
+    """The agency most members credit explicitly (ties: the stronger evidence, then
+    the agency's name; never the members' names)."""
     counts: dict[str, int] = {}
     for found in evidence.values():
         for agency in {e.agency for e in found}:
             counts[agency] = counts.get(agency, 0) + 1
     if not counts:
         return None
-    ranked = wire.agencies(e for found in evidence.values() for e in found)
+    everything = sorted((e for found in evidence.values() for e in found), key=lambda e: e.agency)
+    ranked = wire.agencies(everything)
     return max(counts, key=lambda a: (counts[a], -ranked.index(a)))
 
 
