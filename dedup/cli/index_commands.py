@@ -186,6 +186,7 @@ def index_stats(
         return
     print(f"index: {found['location']} ({found['backend']})")
     print(f"documents: {found['documents']}")
+    print(f"versions (groups of copies): {found['versions']}")
     print("band keys: " + ", ".join(f"{k} {v}" for k, v in found["band_keys"].items()))
     sizes = (f"{k} {'unknown' if v is None else v}" for k, v in found["bytes"].items())
     print("bytes: " + ", ".join(sizes))
