@@ -15,7 +15,8 @@ from typing import Any, Literal, Protocol, Self
 import numpy as np
 
 SCHEMA_VERSION = 4
-"""Layout version written into every index; other versions are refused.
+"""Layout version written into every index; other versions are refused, and ``dedup
+index rebuild`` makes a current index from the texts an older one holds.
 Version 3: Redis keeps band buckets as packed document numbers in sharded hashes.
 Version 4: every document's line keys and version, the lines each version holds (the
 index's learnt boilerplate); Redis keeps its data under a generation prefix."""
@@ -75,7 +76,11 @@ class StoreError(Exception):
 def version_refused(location: str, found: str) -> StoreError:
     """The refusal of an index of another schema version, saying what to do."""
     message = f"{location}: index schema version {found}, this dedup reads version {SCHEMA_VERSION}"
-    if found.isdigit() and int(found) > SCHEMA_VERSION:
+    if found.isdigit() and int(found) < SCHEMA_VERSION:
+        message += (
+            f": rebuild it from the texts it holds with `dedup index rebuild --db {location}`"
+        )
+    elif found.isdigit():
         message += " (written by a newer dedup)"
     return StoreError(message)
 
