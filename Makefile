@@ -11,7 +11,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 # the Redis index store tests (tests/redis_server.py starts one on a free port).
 SYSTEM_PACKAGES := chromium redis-server
 
-.PHONY: install demo test lint typecheck unit fuzz bench bench-scan bench-index bench-embed eval system-packages clean
+.PHONY: install demo test lint typecheck unit fuzz bench bench-scan bench-index bench-footer bench-embed eval system-packages clean
 
 install: $(STAMP)
 
@@ -69,6 +69,9 @@ bench-scan: install
 
 bench-index: install system-packages
 	$(BIN)/python -m benchmarks.index_bench
+
+bench-footer: install system-packages
+	$(BIN)/python -m benchmarks.footer_bench
 
 # The embedding matcher against the lexical one: speed on MSRP, alignments on the seeds.
 bench-embed: install

@@ -39,14 +39,15 @@ from benchmarks import synthetic
 from dedup import Document, Fingerprinter, ScanConfig, TooShort
 from dedup.index.backends import open_store
 from dedup.index.check import check
-from dedup.index.indexer import add_documents, features
+from dedup.index.indexer import add_documents
+from dedup.index.records import features
 
 BATCH = 1_000
 CHECK_P95_MS = 50.0
 NEAR_TIER_BYTES = 2_048
 COLD_RUNS = 5
 RIGHT = {"near-copy": ("copy", "near-copy"), "rewrite": ("rewrite",)}
-COMPONENTS = ("signatures", "salient_terms", "text", "metadata")
+COMPONENTS = ("signatures", "salient_terms", "text", "metadata", "line_keys")
 console = Console()
 
 
@@ -137,22 +138,26 @@ def sqlite_sizes(path: str, stats: dict[str, Any]) -> dict[str, float]:
     for tier in ("copy", "rewrite"):
         in_table = sizes["band_keys"] * keys[tier] / max(1, keys["copy"] + keys["rewrite"])
         found[f"{tier}_band_keys"] = (in_table + sizes.get(f"{tier}_keys", 0)) / docs
+    found["line_table"] = (sizes.get("line_table") or 0) / docs
     return found
 
 
 def redis_sizes(url: str, stats: dict[str, Any], baseline: int) -> dict[str, float]:
     """Bytes per article in server memory; a tier's band keys: MEMORY USAGE of all its
-    shard hashes (``dedup:b:{letter}:*``, packed document numbers), per article."""
+    shard hashes (``dedup:@{generation}:b:{letter}:*``, packed document numbers), per
+    article; the line table: the shards counting the lines each version holds."""
     docs, sizes = stats["documents"], stats["bytes"]
     tiers: dict[str, float] = {}
     with redis.Redis.from_url(url) as client:
-        for tier, letter in (("copy", "c"), ("rewrite", "r"), ("exact", "x")):
-            names = list(client.scan_iter(match=f"dedup:b:{letter}:*", count=1_000))
+        parts = [("copy", "b:c"), ("rewrite", "b:r"), ("exact", "b:x")]
+        for tier, pattern in (*parts, ("line_held", "b:ld"), ("line_count", "b:lc")):
+            names = list(client.scan_iter(match=f"dedup:*{pattern}:*", count=1_000))
             with client.pipeline(transaction=False) as pipe:
                 for name in names:
                     pipe.memory_usage(name, samples=0)
                 used = sum(size or 0 for size in pipe.execute())
             tiers[f"{tier}_band_keys"] = used / docs
+    tiers["line_table"] = tiers.pop("line_held_band_keys") + tiers.pop("line_count_band_keys")
     return {
         "total": (sizes["server_used_memory"] - baseline) / docs,
         **tiers,
@@ -250,6 +255,7 @@ def table(name: str, result: dict[str, Any]) -> Table:
         row(f"  {part.replace('_', ' ')}", f"{sizes[part]:,.0f}")
     if "exact_band_keys" in sizes:
         row("  exact-hash buckets", f"{sizes['exact_band_keys']:,.0f}")
+    row("  line table (learnt boilerplate)", f"{sizes['line_table']:,.0f}")
     row("near-dup tier (signature + copy bands)", f"{near:,.0f}", "< 2,048", near < NEAR_TIER_BYTES)
     row("warm check median", f"{warm['median_ms']:.1f} ms")
     row("warm check p95", f"{warm['p95_ms']:.1f} ms", "< 50 ms", warm["p95_ms"] < CHECK_P95_MS)

@@ -363,6 +363,7 @@ def test_stats_text(db: str, news: Path) -> None:
     assert result.exit_code == EXIT_OK
     lines = result.stdout.splitlines()
     assert "documents: 7" in lines
+    assert any(line.startswith("versions (groups of copies): ") for line in lines)
     assert any(line.startswith("band keys: copy ") for line in lines)
     assert any(line.startswith("bytes: signatures 3584,") for line in lines)  # 7 x 128 x 4
     assert "num_perm 128" in result.stdout

@@ -25,7 +25,7 @@ from dedup.config import ScanConfig
 from dedup.copies.lsh import band_keys
 from dedup.fingerprint.fingerprinter import Fingerprint, Fingerprinter
 from dedup.fingerprint.minhash import lsh_params
-from dedup.index import redis_layout, store_sqlite
+from dedup.index import records, redis_layout, store_sqlite
 from dedup.index.backends import open_store
 from dedup.index.store import SCHEMA_VERSION, IndexedDoc, Store, StoreError
 from dedup.index.store_redis import RedisStore
@@ -44,7 +44,8 @@ def make_doc(
     doc_id: str, text: str, *, date: str | None = None, added_at: float = 1.7e9
 ) -> IndexedDoc:
     """An IndexedDoc computed from real text, as the index command will compute it."""
-    tokens = FINGERPRINTER.tokens(boilerplate.split_lines(text))
+    lines = boilerplate.split_lines(text)
+    tokens = FINGERPRINTER.tokens(lines)
     found = FINGERPRINTER.fingerprint_tokens(doc_id, tokens)
     assert isinstance(found, Fingerprint)
     salient = salient_terms(tokens)
@@ -68,6 +69,8 @@ def make_doc(
         salient_hashes=salient.hashes,
         salient_weights=salient.weights,
         added_at=added_at,
+        line_keys=records.line_keys(lines),
+        version=found.exact,
     )
 
 
@@ -147,10 +150,10 @@ def test_most_shared_ranks_by_shared_band_keys(store: Store) -> None:
 def test_most_shared_ignores_keys_too_many_documents_hold(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import dedup.index.store_redis
+    import dedup.index.redis_read
     import dedup.index.store_sqlite
 
-    for module in (dedup.index.store_sqlite, dedup.index.store_redis):
+    for module in (dedup.index.store_sqlite, dedup.index.redis_read):
         monkeypatch.setattr(module, "MAX_BUCKET", 2)
     common, rare = np.array([7, 8], dtype=np.uint64), np.array([9], dtype=np.uint64)
     docs = [

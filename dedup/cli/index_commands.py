@@ -37,6 +37,7 @@ from dedup.config import ScanConfig
 from dedup.index import indexer
 from dedup.index.backends import open_store
 from dedup.index.check import DEFAULT_FAIL_ON, CheckResult, check
+from dedup.index.rebuild import rebuild
 from dedup.index.store import Store, StoreError
 from dedup.ingest.document import Document, Item
 from dedup.ingest.reader import iter_documents
@@ -186,6 +187,7 @@ def index_stats(
         return
     print(f"index: {found['location']} ({found['backend']})")
     print(f"documents: {found['documents']}")
+    print(f"versions (groups of copies): {found['versions']}")
     print("band keys: " + ", ".join(f"{k} {v}" for k, v in found["band_keys"].items()))
     sizes = (f"{k} {'unknown' if v is None else v}" for k, v in found["bytes"].items())
     print("bytes: " + ", ".join(sizes))
@@ -219,6 +221,30 @@ def index_prune(
     except ValueError as err:  # raised before the index is read
         raise fail(f"invalid --older-than {older_than!r}: {err}", EXIT_USAGE) from err
     print(f"{db}: removed {removed} documents older than {older_than}")
+
+
+@index_app.command("rebuild")
+def index_rebuild(db: Db = DEFAULT_DB, jobs: Jobs = 0, quiet: Quiet = False) -> None:
+    """Rebuild the index from the texts it holds, fingerprinted by this dedup: after an
+    upgrade (an index of an older schema version is refused until rebuilt). The old
+    index stays in place, and in use, until the new one is complete."""
+    try:
+        if quiet or not err_console.is_terminal:
+            result = rebuild(db, ScanConfig(), jobs=jobs)
+        else:
+            with _progress_bar("rebuilding") as progress:
+                result = rebuild(db, ScanConfig(), jobs=jobs, progress=progress)
+    except StoreError as err:
+        raise fail(one_line(str(err)), EXIT_OPERATIONAL) from err
+    except (sqlite3.Error, OSError) as err:
+        raise fail(one_line(f"{db}: {err}"), EXIT_OPERATIONAL) from err
+    if not quiet:
+        for short in result.too_short:
+            warn(f"{short.doc_id}: too short to index now ({short.tokens} tokens): left out")
+    print(
+        f"{db}: rebuilt {result.documents} documents from schema version "
+        f"{result.old_version}, {len(result.too_short)} too short"
+    )
 
 
 CHECK_HELP = (

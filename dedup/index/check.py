@@ -22,7 +22,9 @@ from dedup.config import ScanConfig
 from dedup.copies import pairing
 from dedup.copies.pairing import RELATION_STRENGTH, Relation, Scores
 from dedup.fingerprint.fingerprinter import Fingerprint, Fingerprinter, TooShort
-from dedup.index.indexer import Features, check_parameters, features, same_article
+from dedup.index import learnt
+from dedup.index.indexer import check_parameters, same_article
+from dedup.index.records import Features, document, features, fingerprint
 from dedup.index.store import IndexedDoc, Store
 from dedup.ingest.document import Document, Item, Notice, Skipped, without_notices
 from dedup.rewrites import candidates, verify
@@ -155,19 +157,24 @@ class _Queued(NamedTuple):
     bound: float
     stored: IndexedDoc
     scores: Scores
+    aside: frozenset[int]
 
 
 @dataclass
 class _Incoming:
-    """An incoming article and what is computed of it once for all its candidates."""
+    """An incoming article and what is computed of it once for all its candidates:
+    ``found`` with the lines the index learnt as boilerplate set aside, ``whole``
+    without (the same when it holds none)."""
 
     doc: Document
     found: Features
+    whole: Features
+    aside: frozenset[int] = frozenset()
 
     @cached_property
     def article(self) -> Article:
         """Sentences and facts, made once for all the candidates."""
-        return Article(self.doc)
+        return Article(self.doc, repeated_lines=self.aside)
 
     @cached_property
     def wire(self) -> tuple[WireEvidence, ...]:
@@ -199,7 +206,9 @@ class _Checker:
             return CheckedItem(
                 entry.id, entry.location, "too-short", (), found.tokens, reason, status
             )
-        matches = self.matches(_Incoming(entry, found))
+        incoming = self._set_aside(entry, found)
+        found = incoming.found
+        matches = self.matches(incoming)
         strongest = RELATION_STRENGTH[matches[0].relation] if matches else 0
         outcome: Outcome = "fail" if strongest >= RELATION_STRENGTH[fail_on] else "pass"
         tokens = found.fingerprint.tokens
@@ -212,23 +221,35 @@ class _Checker:
             return "new"
         return "already-indexed" if same_article(indexed[0], doc) else "update"
 
+    def _set_aside(self, doc: Document, whole: Features) -> _Incoming:
+        """The incoming article with the index's boilerplate lines set aside (one read
+        of its line keys' counts), as the scan would fingerprint it."""
+        aside = learnt.repeated(self.store, whole.line_keys, self.config)
+        found = features(doc, self.fingerprinter, aside) if aside else whole
+        if isinstance(found, TooShort):  # all but boilerplate: kept whole, as the scan does
+            return _Incoming(doc, whole, whole)
+        return _Incoming(doc, found, whole, aside)
+
     def matches(self, incoming: _Incoming) -> tuple[CheckMatch, ...]:
         """Every verified relation to an indexed document, strongest first, then by id."""
         copy_ids, rewrite_ids = self._candidate_ids(incoming)
         found: list[CheckMatch] = []
         queue: list[_Queued] = []
         wanted = copy_ids | self._best_rewrite_ids(rewrite_ids, incoming)
-        for stored in self._in_window(wanted, incoming.doc):
+        within = self._in_window(wanted, incoming.doc)
+        boilerplate = learnt.repeated(self.store, learnt.keys_of(within), self.config)
+        for stored in within:
             bound = self._bound(stored, incoming)
             if bound is None and stored.doc_id not in copy_ids:
                 continue  # found by the rewrite tier only, and it cannot be a rewrite
-            scores = self._scores(stored, incoming.found.fingerprint)
+            aside = learnt.aside(stored, boilerplate)
+            scores = self._scores(stored, aside, incoming.found.fingerprint)
             if scores is not None and scores.relation is not None:
                 reason = _copy_reason(scores, self.config)
                 found.append(self._match(stored, incoming, scores.relation, scores, reason))
             elif scores is not None and bound is not None:
                 rank = candidates.rank(_salient(stored), incoming.found.salient)
-                queue.append(_Queued(rank, bound, stored, scores))
+                queue.append(_Queued(rank, bound, stored, scores, aside))
         found += self._rewrites(queue, incoming)
         found.sort(key=lambda m: (-RELATION_STRENGTH[m.relation], m.document))
         return tuple(found)
@@ -237,8 +258,7 @@ class _Checker:
         """The verified rewrites among the ``rewrite_max_candidates`` best-ranked."""
         queue.sort(key=lambda q: (-q.rank, q.stored.doc_id))
         verified = (
-            self._rewrite_match(q.stored, incoming, q.bound, q.scores)
-            for q in queue[: self.config.rewrite_max_candidates]
+            self._rewrite_match(q, incoming) for q in queue[: self.config.rewrite_max_candidates]
         )
         return [match for match in verified if match is not None]
 
@@ -262,10 +282,14 @@ class _Checker:
 
     def _candidate_ids(self, incoming: _Incoming) -> tuple[set[str], set[str]]:
         """Ids sharing the exact hash or a copy band key, and those sharing a rewrite
-        band key only; the incoming document's own id is never its own match."""
+        band key only; the incoming document's own id is never its own match. Copy
+        candidates are looked up with and without the learnt lines: an article indexed
+        before it held them was stored with them (see ``learnt``)."""
         found = incoming.found
-        copy_ids = self.store.exact(found.fingerprint.exact)
-        copy_ids |= self.store.candidates("copy", found.copy_keys)
+        copy_ids: set[str] = set()
+        for looked_up in {id(f): f for f in (found, incoming.whole)}.values():
+            copy_ids |= self.store.exact(looked_up.fingerprint.exact)
+            copy_ids |= self.store.candidates("copy", looked_up.copy_keys)
         rewrite_ids: set[str] = set()
         if self.config.rewrites and len(found.rewrite_keys):
             ranked = self.store.most_shared("rewrite", found.rewrite_keys, REWRITE_LOOKUP)
@@ -282,13 +306,16 @@ class _Checker:
             return stored
         return [s for s in stored if not _apart(s.date, doc.date, self.window)]
 
-    def _scores(self, stored: IndexedDoc, fingerprint: Fingerprint) -> Scores | None:
-        """Exact word-shingle scores against the indexed text, fingerprinted again
-        (None when it is too short under this run's settings)."""
-        again = self.fingerprinter(Document(stored.doc_id, stored.text))
+    def _scores(
+        self, stored: IndexedDoc, aside: frozenset[int], found: Fingerprint
+    ) -> Scores | None:
+        """Exact word-shingle scores against the indexed text, fingerprinted again with
+        its learnt lines ``aside`` set aside (None when it is too short under this
+        run's settings)."""
+        again = fingerprint(Document(stored.doc_id, stored.text), self.fingerprinter, aside)
         if isinstance(again, TooShort):
             return None
-        return pairing.score(again, fingerprint, self.config)
+        return pairing.score(again, found, self.config)
 
     def _bound(self, stored: IndexedDoc, incoming: _Incoming) -> float | None:
         """The rewrite tier's cheap bound, None when the pair cannot be a rewrite (too
@@ -300,11 +327,10 @@ class _Checker:
             return None
         return verify.cheap_bound(_salient(stored), incoming.found.salient, self.config)
 
-    def _rewrite_match(
-        self, stored: IndexedDoc, incoming: _Incoming, bound: float, scores: Scores
-    ) -> CheckMatch | None:
+    def _rewrite_match(self, queued: _Queued, incoming: _Incoming) -> CheckMatch | None:
         """Align and compare facts as the scan does (the pair in id order)."""
-        indexed = Article(_document(stored))
+        stored, bound, scores = queued.stored, queued.bound, queued.scores
+        indexed = Article(document(stored), repeated_lines=queued.aside)
         first_is_indexed = stored.doc_id < incoming.doc.id
         a, b = (indexed, incoming.article) if first_is_indexed else (incoming.article, indexed)
         evidence = verify.verify(a, b, bound, self.matcher, self.config)
@@ -350,13 +376,6 @@ def _copy_reason(scores: Scores, config: ScanConfig) -> str:
 
 def _salient(stored: IndexedDoc) -> SalientTerms:
     return SalientTerms(stored.salient_hashes, stored.salient_weights)
-
-
-def _document(stored: IndexedDoc) -> Document:
-    """The indexed record as a Document (its text and metadata)."""
-    return Document(
-        stored.doc_id, stored.text, stored.title, stored.date, stored.source, stored.url
-    )
 
 
 def _apart(a: str | None, b: str | None, limit: timedelta) -> bool:

@@ -1,6 +1,6 @@
-"""The persistent index: articles turned into stored records (``IndexedDoc``), added in
-batches, removed, pruned by age, counted. Band keys of both tiers are computed here
-exactly as the scan computes them, so that ``dedup check`` finds what a scan would."""
+"""The persistent index: articles turned into stored records (``records``), added in
+batches, removed, pruned by age, counted; the index learns its boilerplate as it goes
+(``learnt``), so that ``dedup check`` finds what a scan would."""
 
 from __future__ import annotations
 
@@ -11,20 +11,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import numpy as np
-
 from dedup import workers
 from dedup.config import ScanConfig
-from dedup.copies.lsh import band_keys
-from dedup.fingerprint.fingerprinter import Fingerprint, Fingerprinter, TooShort
-from dedup.fingerprint.minhash import MinHasher, lsh_params
-from dedup.fingerprint.shingle import U64
+from dedup.fingerprint.fingerprinter import TooShort
+from dedup.index.learnt import Learner
+from dedup.index.records import aware, to_indexed
 from dedup.index.store import IndexedDoc, Store, StoreError
 from dedup.ingest import reader
 from dedup.ingest.document import Document, Item, Notice, Skipped, without_notices
-from dedup.rewrites.candidates import signature_terms
-from dedup.text import boilerplate, dates, salience
-from dedup.text.salience import SalientTerms
+from dedup.text import dates
 
 MATCHING_PARAMETERS = (
     "shingle",
@@ -47,17 +42,6 @@ class ParameterMismatch(StoreError):
     """The index was built with other signature settings than this run uses."""
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Features:
-    """What both the index and a check compute of an article: its fingerprint,
-    salient terms and band keys of both tiers."""
-
-    fingerprint: Fingerprint
-    salient: SalientTerms
-    copy_keys: U64
-    rewrite_keys: U64
-
-
 @dataclass(frozen=True, slots=True)
 class AddResult:
     """What an add did: new documents, replaced ones, ones already indexed as they are,
@@ -72,65 +56,6 @@ class AddResult:
     """Ids indexed with another text or metadata, left as they were (no ``replace``)."""
     notices: tuple[Notice, ...] = ()
     """Warnings about inputs whose articles were indexed (dates that could not be read)."""
-
-
-def copy_keys(signature: np.ndarray, config: ScanConfig) -> U64:
-    """Band keys of the copy tier, with the scan's bands and rows."""
-    return band_keys(signature, *lsh_params(config.lsh_threshold, config.num_perm))
-
-
-def rewrite_keys(salient: SalientTerms, config: ScanConfig, minhasher: MinHasher) -> U64:
-    """Band keys of the rewrite tier, from the salient-term MinHash as the scan builds
-    it (empty when the article takes no part in that tier: too few terms, a table)."""
-    terms = signature_terms(salient, np.empty(0, dtype=np.uint32))
-    if terms is None:
-        return np.empty(0, dtype=np.uint64)
-    bands, rows = lsh_params(config.rewrite_lsh_threshold, config.num_perm)
-    return band_keys(minhasher.signature(terms), bands, rows)
-
-
-def features(doc: Document, fingerprinter: Fingerprinter) -> Features | TooShort:
-    """Fingerprint, salient terms and band keys of one article (TooShort when it has
-    too few tokens to fingerprint)."""
-    tokens = fingerprinter.tokens(boilerplate.split_lines(doc.text))
-    found = fingerprinter.fingerprint_tokens(doc.id, tokens)
-    if isinstance(found, TooShort):
-        return found
-    salient = salience.salient_terms(tokens)
-    config = fingerprinter.config
-    return Features(
-        fingerprint=found,
-        salient=salient,
-        copy_keys=copy_keys(found.signature, config),
-        rewrite_keys=rewrite_keys(salient, config, fingerprinter.minhasher),
-    )
-
-
-def to_indexed(
-    doc: Document, fingerprinter: Fingerprinter, config: ScanConfig, now: datetime
-) -> IndexedDoc | TooShort:
-    """The stored record of an article, indexed at ``now`` (naive means UTC)."""
-    if fingerprinter.config != config:
-        raise ValueError("the fingerprinter was made with another config")
-    found = features(doc, fingerprinter)
-    if isinstance(found, TooShort):
-        return found
-    return IndexedDoc(
-        doc_id=doc.id,
-        text=doc.text,
-        title=doc.title,
-        date=doc.date,
-        source=doc.source,
-        url=doc.url,
-        exact=found.fingerprint.exact,
-        tokens=found.fingerprint.tokens,
-        signature=found.fingerprint.signature,
-        copy_keys=found.copy_keys,
-        rewrite_keys=found.rewrite_keys,
-        salient_hashes=found.salient.hashes,
-        salient_weights=found.salient.weights,
-        added_at=_aware(now).timestamp(),
-    )
 
 
 def location(store: Store) -> str:
@@ -200,11 +125,12 @@ def add_documents(
     jobs = workers.resolve_jobs(jobs)
     records = workers.map_ordered(_record, docs, config, jobs, lambda doc: len(doc.text))
     seen = 0
+    learner = Learner(store, config)
     while chunk := list(itertools.islice(records, batch)):
         too_short += (record for record in chunk if isinstance(record, TooShort))
         writes = tally.to_write(store, [r for r in chunk if isinstance(r, IndexedDoc)])
         if writes:  # a batch of unchanged articles writes nothing
-            store.add(writes)
+            learner.add(writes)
         seen += len(chunk)
         if progress is not None:
             progress(seen)
@@ -277,27 +203,30 @@ class _Tally:
         return list(writes.values())
 
 
-def remove(store: Store, ids: Sequence[str]) -> int:
+def remove(store: Store, ids: Sequence[str], config: ScanConfig | None = None) -> int:
     """Remove documents by id; how many were indexed."""
-    return store.remove(list(ids))
+    return Learner(store, config or ScanConfig()).remove(list(ids))
 
 
-def prune(store: Store, older_than: timedelta, now: datetime) -> int:
+def prune(
+    store: Store, older_than: timedelta, now: datetime, config: ScanConfig | None = None
+) -> int:
     """Remove documents older than ``older_than`` at ``now``: by their own date when
     it parses, else by when they were indexed. How many were removed. A ValueError,
     before anything is read, when ``older_than`` reaches back before the year 1."""
     cutoff = _cutoff(older_than, now)
     old = [doc_id for doc_id, date, added in store.dates() if _age_point(date, added) < cutoff]
     removed = 0
+    learner = Learner(store, config or ScanConfig())
     for start in range(0, len(old), _REMOVE_CHUNK):
-        removed += store.remove(old[start : start + _REMOVE_CHUNK])
+        removed += learner.remove(old[start : start + _REMOVE_CHUNK])
     return removed
 
 
 def _cutoff(older_than: timedelta, now: datetime) -> datetime:
     """``older_than`` before ``now``, as a naive UTC time."""
     try:
-        return _aware(now).astimezone(UTC).replace(tzinfo=None) - older_than
+        return aware(now).astimezone(UTC).replace(tzinfo=None) - older_than
     except OverflowError as error:
         raise ValueError(
             f"{older_than.days} days before {now:%Y-%m-%d} is before the year 1"
@@ -311,11 +240,6 @@ def _age_point(date: str | None, added_at: float) -> datetime:
     if parsed is not None:
         return parsed
     return datetime.fromtimestamp(added_at, UTC).replace(tzinfo=None)
-
-
-def _aware(now: datetime) -> datetime:
-    """``now`` with a time zone (a naive time is taken as UTC)."""
-    return now if now.tzinfo is not None else now.replace(tzinfo=UTC)
 
 
 def stats(store: Store) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 from dedup.index.store import (
     SCHEMA_VERSION,
     StoreError,
+    version_refused,
 )
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -29,9 +30,7 @@ TABLES = "SELECT name FROM sqlite_master WHERE type = 'table'"
 def check_version(path: str, value: str | None) -> None:
     """Refuse an index written by another schema version."""
     if value != str(SCHEMA_VERSION):
-        raise StoreError(
-            f"{path}: index schema version {value}, this dedup reads version {SCHEMA_VERSION}"
-        )
+        raise version_refused(path, str(value))
 
 
 def inspect(path: str) -> bool:

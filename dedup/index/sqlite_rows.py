@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import repeat
 from typing import Any
@@ -12,6 +13,9 @@ from dedup.index.codec import (
     pack_array,
     pack_text,
     to_signed,
+    to_unsigned,
+    unpack_array,
+    unpack_text,
 )
 from dedup.index.store import (
     TIERS,
@@ -30,7 +34,8 @@ CREATE TABLE IF NOT EXISTS docs(
     exact INTEGER NOT NULL, tokens INTEGER NOT NULL, signature BLOB NOT NULL,
     salient_hashes BLOB NOT NULL, salient_weights BLOB NOT NULL,
     copy_keys BLOB NOT NULL, rewrite_keys BLOB NOT NULL,
-    text BLOB NOT NULL, added_at REAL NOT NULL);
+    text BLOB NOT NULL, added_at REAL NOT NULL,
+    version INTEGER NOT NULL, line_keys BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS docs_exact ON docs(exact);
 CREATE TABLE IF NOT EXISTS bands(
     tier INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
@@ -43,11 +48,12 @@ so a lookup is one index range and no second index or rowid is stored."""
 
 DOC_COLUMNS = (
     "doc_id, title, date, source, url, exact, tokens, signature, "
-    "salient_hashes, salient_weights, copy_keys, rewrite_keys, text, added_at"
+    "salient_hashes, salient_weights, copy_keys, rewrite_keys, text, added_at, version, "
+    "line_keys"
 )
 
 
-INSERT_DOC = f"INSERT INTO docs(rowid, {DOC_COLUMNS}) VALUES ({', '.join('?' * 15)})"
+INSERT_DOC = f"INSERT INTO docs(rowid, {DOC_COLUMNS}) VALUES ({', '.join('?' * 17)})"
 
 
 INSERT_BAND = "INSERT OR IGNORE INTO bands(tier, key, doc) VALUES (?, ?, ?)"
@@ -65,10 +71,11 @@ META_BYTES = " + ".join(
 COLUMN_BYTES = (
     "SELECT SUM(LENGTH(signature)), SUM(LENGTH(salient_hashes) + LENGTH(salient_weights)),"
     f" SUM(LENGTH(text)), SUM({META_BYTES} + 24),"
-    " SUM(LENGTH(copy_keys)), SUM(LENGTH(rewrite_keys)) FROM docs"
+    " SUM(LENGTH(copy_keys)), SUM(LENGTH(rewrite_keys)), SUM(LENGTH(line_keys) + 8) FROM docs"
 )
-"""Bytes per component: the blobs, text columns plus three 8-byte numbers, and each
-tier's band keys as kept in the document rows (the band table is counted apart)."""
+"""Bytes per component: the blobs, text columns plus three 8-byte numbers, each tier's
+band keys and the line keys (with the version) as kept in the document rows (the band
+and line tables are counted apart)."""
 
 
 def chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -94,7 +101,9 @@ def doc_row(rowid: int, doc: IndexedDoc) -> tuple[Any, ...]:
     hashes = (pack_array(doc.signature, "<u4"), pack_array(doc.salient_hashes, "<u4"))
     weights = pack_array(doc.salient_weights, "<f4")
     keys = (pack_array(doc.copy_keys, "<u8"), pack_array(doc.rewrite_keys, "<u8"))
-    return (rowid, *meta, doc.tokens, *hashes, weights, *keys, pack_text(doc.text), doc.added_at)
+    text = (pack_text(doc.text), doc.added_at)
+    lines = (to_signed(doc.label), pack_array(doc.line_keys, "<u8"))
+    return (rowid, *meta, doc.tokens, *hashes, weights, *keys, *text, *lines)
 
 
 def band_rows(rowids: Iterable[int], docs: Iterable[IndexedDoc]) -> Iterator[tuple[int, ...]]:
@@ -110,3 +119,53 @@ def key_rows(
     for rowid, copy_keys, rewrite_keys in stored:
         for number, keys in ((TIERS["copy"], copy_keys), (TIERS["rewrite"], rewrite_keys)):
             yield from zip(repeat(number), signed_keys(keys), repeat(rowid))
+
+
+def decode_doc(row: tuple[Any, ...]) -> IndexedDoc:
+    """A document from its ``rowid, DOC_COLUMNS`` row (values of the wrong type, which
+    only a damaged file holds, raise TypeError)."""
+    if not all(isinstance(v, str | None) for v in row[1:6]) or row[1] is None:
+        raise TypeError("a text column holds something else")
+    return IndexedDoc(
+        doc_id=row[1],
+        title=row[2],
+        date=row[3],
+        source=row[4],
+        url=row[5],
+        exact=to_unsigned(row[6]),
+        tokens=int(row[7]),
+        signature=unpack_array(row[8], "<u4", np.uint32),
+        salient_hashes=unpack_array(row[9], "<u4", np.uint32),
+        salient_weights=unpack_array(row[10], "<f4", np.float32),
+        copy_keys=unpack_array(row[11], "<u8", np.uint64),
+        rewrite_keys=unpack_array(row[12], "<u8", np.uint64),
+        text=unpack_text(row[13]),
+        added_at=float(row[14]),
+        version=to_unsigned(row[15]),
+        line_keys=unpack_array(row[16], "<u8", np.uint64),
+    )
+
+
+def column_bytes(conn: sqlite3.Connection) -> dict[str, int | None]:
+    """Stored bytes of the document columns, by component."""
+    values = conn.execute(COLUMN_BYTES).fetchone()
+    names = (
+        "signatures",
+        "salient_terms",
+        "text",
+        "metadata",
+        "copy_keys",
+        "rewrite_keys",
+        "line_keys",
+    )
+    return {name: int(value or 0) for name, value in zip(names, values, strict=True)}
+
+
+def table_bytes(conn: sqlite3.Connection, table: str) -> int | None:
+    """Bytes of the pages of a table and its indexes (None without ``dbstat``)."""
+    sql = "SELECT SUM(pgsize) FROM dbstat WHERE name = ?"
+    try:
+        (value,) = conn.execute(sql, (table,)).fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return int(value or 0)

@@ -7,16 +7,19 @@ and JSON metadata: nothing read back is ever unpickled or evaluated.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Literal, Protocol, Self
 
 import numpy as np
 
-SCHEMA_VERSION = 3
-"""Layout version written into every index; other versions are refused, not migrated.
-Version 3: Redis keeps band buckets as packed document numbers in sharded hashes."""
+SCHEMA_VERSION = 4
+"""Layout version written into every index; other versions are refused, and ``dedup
+index rebuild`` makes a current index from the texts an older one holds.
+Version 3: Redis keeps band buckets as packed document numbers in sharded hashes.
+Version 4: every document's line keys and version, the lines each version holds (the
+index's learnt boilerplate); Redis keeps its data under a generation prefix."""
 MAX_BUCKET = 250
 """Band keys held by more documents are left out of ``most_shared``: reading a bucket
 costs its size, and on 100,000 synthetic articles a cap of 250 (rather than 1,000)
@@ -53,10 +56,33 @@ class IndexedDoc:
     """float32, aligned with ``salient_hashes``."""
     added_at: float
     """Unix seconds when the document was indexed."""
+    line_keys: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
+    """uint64 keys of its article lines as the scan counts them (sorted unique; none
+    for hard-wrapped text): what the index learns its boilerplate from."""
+    version: int | None = None
+    """The version (group of copies) it belongs to: the exact hash of the first
+    indexed copy it was found to copy; None: its own exact hash."""
+
+    @property
+    def label(self) -> int:
+        """Its version's label (uint64)."""
+        return self.exact if self.version is None else self.version
 
 
 class StoreError(Exception):
     """A storage failure, as one line naming the database (path or URL)."""
+
+
+def version_refused(location: str, found: str) -> StoreError:
+    """The refusal of an index of another schema version, saying what to do."""
+    message = f"{location}: index schema version {found}, this dedup reads version {SCHEMA_VERSION}"
+    if found.isdigit() and int(found) < SCHEMA_VERSION:
+        message += (
+            f": rebuild it from the texts it holds with `dedup index rebuild --db {location}`"
+        )
+    elif found.isdigit():
+        message += " (written by a newer dedup)"
+    return StoreError(message)
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,6 +93,21 @@ class Brief:
     date: str | None
     salient_hashes: np.ndarray
     salient_weights: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class Neighbour:
+    """What finding a new document's version needs of an indexed one."""
+
+    doc_id: str
+    label: int
+    tokens: int
+    signature: np.ndarray
+    copy_keys: np.ndarray
+
+
+Threshold = Callable[[int], int]
+"""The number of versions a line must be held by, given the versions indexed."""
 
 
 class Store(Protocol):
@@ -86,6 +127,11 @@ class Store(Protocol):
 
     def remove(self, ids: Sequence[str]) -> int:
         """Remove documents and their band keys; the number that were present."""
+        ...
+
+    def refresh(self, docs: Sequence[IndexedDoc]) -> int:
+        """Replace documents by new records of them, all or none, skipping those no
+        longer indexed or indexed again since (another ``added_at``); how many."""
         ...
 
     def get(self, ids: Sequence[str]) -> list[IndexedDoc]:
@@ -110,6 +156,19 @@ class Store(Protocol):
 
     def exact(self, hash: int) -> set[str]:
         """Ids of documents with this exact-text hash."""
+        ...
+
+    def neighbours(self, keys: np.ndarray) -> list[Neighbour]:
+        """The documents sharing at least one copy-tier band key with ``keys``."""
+        ...
+
+    def repeated_lines(self, keys: np.ndarray, threshold: Threshold) -> frozenset[int]:
+        """The line keys among ``keys`` held by at least ``threshold(versions)``
+        versions, ``versions`` being how many the index holds: one read."""
+        ...
+
+    def holding(self, keys: np.ndarray) -> list[str]:
+        """Ids of the documents holding any of these line keys."""
         ...
 
     def ids(self) -> Iterator[str]:

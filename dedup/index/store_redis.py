@@ -6,18 +6,26 @@ both band tiers, the documents' payloads and their exact-text hashes in one
 namespace, raw bytes that are never unpickled, and a document replaced together
 with its band keys in one atomic MULTI/EXEC.
 
-Layout (every key starts with the prefix):
-  meta           hash: schema_version, parameters (JSON)
-  stats          hash: running totals (band keys per tier, stored bytes per component)
+Layout: the root key ``{prefix}meta`` (hash: schema_version, generation) names the
+generation that holds the index; ``dedup index rebuild`` writes a new generation
+beside it and switches the root key in one transaction. Under ``{prefix}@{generation}:``:
+  meta           hash: parameters (JSON)
+  stats          hash: running totals (band keys per tier, stored bytes per component,
+                 versions)
   ids            set of document ids
   added          sorted set: document id scored by added_at
   next           counter: the last document number given out
   nums           hash: document number (4 bytes, little-endian) -> document id
-  doc:{id}       hash: meta (JSON: title, date, source, url, exact, tokens, added_at),
-                 num, text (zlib'd UTF-8), sig, copy, rewrite, sh, sw (little-endian arrays)
+  doc:{id}       hash: meta (JSON: title, date, source, url, exact, tokens, added_at,
+                 version), num, text (zlib'd UTF-8), sig, copy, rewrite, sh, sw, lines
+                 (little-endian arrays)
   b:{c|r|x}:{s}  hash: bucket key (8 bytes) -> the numbers of the documents holding it,
                  packed (4 bytes each); tier copy, rewrite or the exact-text hash; shard
                  {s} is the key's top ``SHARD_BITS`` bits (4 hex digits)
+  b:ld:{s}       hash: line key + version label (8 + 8 bytes) -> the numbers of that
+                 version's documents holding the line, packed
+  b:lc:{s}       hash: line key (8 bytes) -> how many versions hold it
+  v:{s}          hash: version label (8 bytes) -> how many documents it has
 
 Buckets are packed into sharded hashes rather than one set per band key: nearly every
 band key belongs to one document, and a Redis key with a one-member set costs ~150
@@ -28,119 +36,77 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import redis
 from redis.client import Pipeline
 
-from dedup.index.codec import pack_array, unpack_array
+from dedup.index.codec import unpack_array
 from dedup.index.redis_layout import (
-    EXACT_LETTER,
-    NUM,
-    TIER_LETTERS,
+    COUNTS,
+    HELD,
     Bucket,
     Fields,
     as_text,
-    decode_doc,
     doc_fields,
     doc_sizes,
     each_bucket,
+    each_line,
     num_bytes,
-    redacted,
-    unpack_numbers,
 )
+from dedup.index.redis_read import VERSION_SHARD_BITS, RedisReader
 from dedup.index.store import (
-    MAX_BUCKET,
     SCHEMA_VERSION,
-    Brief,
     IndexedDoc,
-    StoreBase,
     StoreError,
-    Tier,
     unique_docs,
+    version_refused,
 )
 
 _RETRIES = 5
-_PAGE = 500
-SHARD_BITS = 16
-"""Shards per tier: 2**16 hashes keep ~50 fields each at 100,000 articles, under
-Redis's listpack limit (128 fields, 64-byte values) up to ~200,000."""
+FIRST_GENERATION = "1"
 
 
-class RedisStore(StoreBase):
+class RedisStore(RedisReader):
     """The index in one Redis database, every key under ``prefix``."""
 
-    def __init__(self, url: str, *, create: bool = True, prefix: str = "dedup:") -> None:
-        self.url = redacted(url)
-        self.prefix = prefix
-        self._prefix = prefix.encode("utf-8")
-        try:
-            self._client = redis.Redis.from_url(
-                url, decode_responses=False, socket_connect_timeout=5, socket_timeout=30
-            )
-        except ValueError as error:
-            raise StoreError(f"{self.url}: {error}") from error
-        with self._errors():
-            self._open(create)
+    def __init__(
+        self,
+        url: str,
+        *,
+        create: bool = True,
+        prefix: str = "dedup:",
+        generation: str | None = None,
+    ) -> None:
+        """Open the index the root key names; or, given ``generation``, that generation
+        whatever the root key says (``dedup index rebuild`` fills a new one)."""
+        super().__init__(url, prefix, generation)
+        self._guarded = generation is None
+        if self._guarded:
+            with self._errors():
+                self._open(create)
 
     def _open(self, create: bool) -> None:
-        """Check the schema version; write it first for a new index when allowed."""
-        meta = self._key(b"meta")
+        """Check the schema version and read the generation; write both first for a
+        new index when allowed."""
+        meta = self._root_meta()
         version = self._client.hget(meta, "schema_version")
         if version is None:
             if not create:
                 raise StoreError(f"{self.url}: no dedup index under prefix {self.prefix!r}")
-            self._client.hsetnx(meta, "schema_version", str(SCHEMA_VERSION))
-            version = self._client.hget(meta, "schema_version")
+            with self._client.pipeline(transaction=True) as pipe:
+                pipe.hsetnx(meta, "schema_version", str(SCHEMA_VERSION))
+                pipe.hsetnx(meta, "generation", FIRST_GENERATION)
+                pipe.execute()
+        version, generation = self._client.hmget(meta, ["schema_version", "generation"])
         found = as_text(version or b"")
         if found != str(SCHEMA_VERSION):
-            raise StoreError(
-                f"{self.url}: index schema version {found}, this dedup reads version "
-                f"{SCHEMA_VERSION}"
-            )
-
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        """Redis failures as StoreErrors naming the URL."""
-        try:
-            yield
-        except redis.ConnectionError as error:
-            raise StoreError(f"{self.url}: cannot connect: {error}") from error
-        except redis.TimeoutError as error:
-            raise StoreError(f"{self.url}: timed out: {error}") from error
-        except redis.RedisError as error:
-            raise StoreError(f"{self.url}: {error}") from error
-
-    def _key(self, *parts: bytes) -> bytes:
-        return self._prefix + b"".join(parts)
-
-    def _doc_key(self, doc_id: str) -> bytes:
-        return self._key(b"doc:", doc_id.encode("utf-8"))
-
-    def _buckets(self, letter: bytes, keys: np.ndarray) -> list[Bucket]:
-        """Shard hash and field of each bucket key (uint64) of a tier."""
-        base = self._key(b"b:", letter, b":")
-        packed = pack_array(keys, "<u8")
-        values = np.frombuffer(packed, dtype="<u8")
-        shards = (values >> np.uint64(64 - SHARD_BITS)).tolist()
-        return [
-            (base + b"%04x" % shard, packed[i : i + 8])
-            for i, shard in zip(range(0, len(packed), 8), shards, strict=True)
-        ]
-
-    def _band_buckets(self, tier: Tier, keys: np.ndarray) -> list[Bucket]:
-        return self._buckets(TIER_LETTERS[tier], keys)
-
-    def _exact_bucket(self, exact: int) -> Bucket:
-        return self._buckets(EXACT_LETTER, np.array([exact], dtype=np.uint64))[0]
-
-    def parameters(self) -> dict[str, Any] | None:
-        with self._errors():
-            value = self._client.hget(self._key(b"meta"), "parameters")
-        return None if value is None else dict(json.loads(value))
+            raise version_refused(self.url, found)
+        if generation is None:
+            raise StoreError(f"{self.url}: damaged index: no generation in {meta!r}")
+        self.generation = as_text(generation)
 
     def set_parameters(self, params: dict[str, Any]) -> None:
         with self._errors():
@@ -154,31 +120,53 @@ class RedisStore(StoreBase):
     def remove(self, ids: Sequence[str]) -> int:
         return self._replace(list(dict.fromkeys(ids)), []) if ids else 0
 
-    def _replace(self, old_ids: Sequence[str], new: Sequence[IndexedDoc]) -> int:
+    def refresh(self, docs: Sequence[IndexedDoc]) -> int:
+        batch = unique_docs(docs)
+        return self._replace([doc.doc_id for doc in batch], batch, current=True) if batch else 0
+
+    def _replace(
+        self, old_ids: Sequence[str], new: Sequence[IndexedDoc], *, current: bool = False
+    ) -> int:
         """Delete the documents ``old_ids`` that exist, then store ``new``, in one
-        MULTI/EXEC; retried when another client changes one of them meanwhile."""
+        MULTI/EXEC; retried when another client changes one of them meanwhile.
+        ``current``: only documents still indexed with their ``added_at`` are replaced."""
         with self._errors():
             for _ in range(_RETRIES):
                 try:
-                    return self._attempt(old_ids, new)
+                    return self._attempt(old_ids, new, current)
                 except redis.WatchError:
                     continue
         raise StoreError(f"{self.url}: gave up: other writers kept changing the same documents")
 
-    def _attempt(self, old_ids: Sequence[str], new: Sequence[IndexedDoc]) -> int:
-        """One optimistic try: WATCH the documents, read them, queue, EXEC."""
+    def _attempt(self, old_ids: Sequence[str], new: Sequence[IndexedDoc], current: bool) -> int:
+        """One optimistic try: WATCH the documents (and the root key, which a rebuild
+        switches), read them, queue, EXEC."""
         watched = [self._doc_key(doc_id) for doc_id in old_ids]
         # Numbers are given out before the transaction: a retry wastes them, harmlessly.
         first = int(self._client.incrby(self._key(b"next"), len(new))) - len(new) + 1 if new else 0
         with self._client.pipeline(transaction=True) as pipe:
-            pipe.watch(*watched)  # type: ignore[no-untyped-call]
+            pipe.watch(*watched, self._root_meta())  # type: ignore[no-untyped-call]
+            self._check_generation()
             old = [(i, f) for i, f in zip(old_ids, self._load(watched), strict=True) if f]
+            if current:
+                stamps = {i: json.loads(f[b"meta"])["added_at"] for i, f in old}
+                new = [doc for doc in new if stamps.get(doc.doc_id) == doc.added_at]
+                old = [(i, f) for i, f in old if i in {doc.doc_id for doc in new}]
             pipe.multi()
             totals = self._queue_removals(pipe, old)
             totals.update(self._queue_additions(pipe, new, first))
             self._queue_totals(pipe, totals)
             pipe.execute()
-        return len(old)
+        return len(new) if current else len(old)
+
+    def _check_generation(self) -> None:
+        """Refuse to write a generation a rebuild has replaced since the index was opened."""
+        if self._guarded:
+            now = self._client.hget(self._root_meta(), "generation")
+            if now is None or as_text(now) != self.generation:
+                raise StoreError(
+                    f"{self.url}: the index was rebuilt while this command ran; run it again"
+                )
 
     def _load(self, keys: Sequence[bytes]) -> list[Fields]:
         """The hash fields of these document keys ({} for missing ones), in one round trip."""
@@ -197,6 +185,20 @@ class RedisStore(StoreBase):
             *self._band_buckets("rewrite", rewrite_keys),
         ]
 
+    def _line_names(self, label: int, keys: np.ndarray) -> list[bytes]:
+        """The hashes a document's lines are counted in: its version's, then each line's
+        ``b:ld`` and ``b:lc`` shards."""
+        shard = b"%03x" % (label >> (64 - VERSION_SHARD_BITS))
+        held, counts = self._line_buckets(HELD, keys), self._line_buckets(COUNTS, keys)
+        pairs = [name for h, c in zip(held, counts, strict=True) for name in (h[0], c[0])]
+        return [self._key(b"v:", shard), self._key(b"stats"), *pairs]
+
+    def _queue_lines(self, pipe: Pipeline, op: str, fields: Fields, number: bytes) -> None:
+        """Queue ADD or REM of a stored document's lines and version."""
+        label = int(json.loads(fields[b"meta"])["version"])
+        keys = unpack_array(fields[b"lines"], "<u8", np.uint64)
+        each_line(pipe, op, self._line_names(label, keys), label, number, keys)
+
     def _queue_removals(self, pipe: Pipeline, old: list[tuple[str, Fields]]) -> Counter[str]:
         """Queue the deletion of stored documents and their keys; minus what they held."""
         totals: Counter[str] = Counter()
@@ -213,6 +215,7 @@ class RedisStore(StoreBase):
             copy_keys = unpack_array(fields[b"copy"], "<u8", np.uint64)
             rewrite_keys = unpack_array(fields[b"rewrite"], "<u8", np.uint64)
             each_bucket(pipe, "REM", self._all_buckets(exact, copy_keys, rewrite_keys), number)
+            self._queue_lines(pipe, "REM", fields, number)
             totals.subtract(doc_sizes(member, fields))
         return totals
 
@@ -232,6 +235,7 @@ class RedisStore(StoreBase):
             pipe.hset(self._key(b"nums"), packed, member)
             buckets = self._all_buckets(doc.exact, doc.copy_keys, doc.rewrite_keys)
             each_bucket(pipe, "ADD", buckets, packed)
+            self._queue_lines(pipe, "ADD", fields, packed)
             totals.update(doc_sizes(member, fields))
         pipe.sadd(self._key(b"ids"), *members)
         pipe.zadd(self._key(b"added"), {m: d.added_at for m, d in zip(members, docs, strict=True)})
@@ -242,127 +246,6 @@ class RedisStore(StoreBase):
         for name, amount in totals.items():
             if amount:
                 pipe.hincrby(self._key(b"stats"), name, amount)
-
-    def get(self, ids: Sequence[str]) -> list[IndexedDoc]:
-        with self._errors(), self._client.pipeline(transaction=True) as pipe:
-            for doc_id in ids:
-                pipe.hgetall(self._doc_key(doc_id))
-            found = pipe.execute()
-        return [decode_doc(i, dict(f)) for i, f in zip(ids, found, strict=True) if f]
-
-    def brief(self, ids: Sequence[str]) -> list[Brief]:
-        with self._errors(), self._client.pipeline(transaction=False) as pipe:
-            for doc_id in ids:
-                pipe.hmget(self._doc_key(doc_id), [b"meta", b"sh", b"sw"])
-            found = pipe.execute()
-        return [
-            Brief(
-                doc_id,
-                json.loads(meta)["date"],
-                unpack_array(hashes, "<u4", np.uint32),
-                unpack_array(weights, "<f4", np.float32),
-            )
-            for doc_id, (meta, hashes, weights) in zip(ids, found, strict=True)
-            if meta is not None
-        ]
-
-    def candidates(self, tier: Tier, keys: np.ndarray) -> set[str]:
-        buckets = self._band_buckets(tier, keys)
-        with self._errors():
-            numbers = unpack_numbers(self._values(buckets))
-            return {name for name in self._names(np.unique(numbers)) if name is not None}
-
-    def most_shared(self, tier: Tier, keys: np.ndarray, limit: int) -> list[str]:
-        buckets = self._band_buckets(tier, keys)
-        with self._errors():
-            with self._client.pipeline(transaction=False) as pipe:
-                for name, field in buckets:
-                    pipe.hstrlen(name, field)
-                sizes = pipe.execute()
-            small = [b for b, size in zip(buckets, sizes, strict=True) if size <= MAX_BUCKET * NUM]
-            numbers, counts = np.unique(unpack_numbers(self._values(small)), return_counts=True)
-            order = np.lexsort((numbers, -counts))[:limit]  # most shared, then first added
-            names = self._names(numbers[order])
-        shared = (-counts[order]).tolist()
-        ranked = sorted((n, name) for n, name in zip(shared, names, strict=True) if name)
-        return [doc_id for _, doc_id in ranked]
-
-    def exact(self, hash: int) -> set[str]:
-        with self._errors():
-            numbers = unpack_numbers(self._values([self._exact_bucket(hash)]))
-            return {name for name in self._names(np.unique(numbers)) if name is not None}
-
-    def _values(self, buckets: Sequence[Bucket]) -> list[bytes | None]:
-        """The packed values of these buckets, one HMGET per shard, in one round trip."""
-        fields: dict[bytes, list[bytes]] = {}
-        for name, field in buckets:
-            fields.setdefault(name, []).append(field)
-        if not fields:
-            return []
-        with self._client.pipeline(transaction=False) as pipe:
-            for name, wanted in fields.items():
-                pipe.hmget(name, wanted)
-            return [value for values in pipe.execute() for value in values]
-
-    def _names(self, numbers: np.ndarray) -> list[str | None]:
-        """The ids of these document numbers, in their order (None for a document
-        removed meanwhile)."""
-        if not len(numbers):
-            return []
-        packed = [num_bytes(n) for n in numbers.tolist()]
-        found = self._client.hmget(self._key(b"nums"), packed)
-        return [None if name is None else as_text(name) for name in found]
-
-    def ids(self) -> Iterator[str]:
-        for page in self._added():
-            yield from (member.decode("utf-8") for member, _ in page)
-
-    def dates(self) -> Iterator[tuple[str, str | None, float]]:
-        for page in self._added():
-            yield from self._dated(page)
-
-    def _added(self) -> Iterator[list[tuple[bytes, float]]]:
-        """``(doc_id, added_at)`` pages of the ``added`` sorted set, by rank: unlike
-        SSCAN/ZSCAN, no member comes twice (barring concurrent writes)."""
-        start = 0
-        while True:
-            with self._errors():
-                key, stop = self._key(b"added"), start + _PAGE - 1
-                page: list[Any] = list(self._client.zrange(key, start, stop, withscores=True))
-            if not page:
-                return
-            yield [(bytes(member), float(score)) for member, score in page]
-            start += len(page)
-
-    def _dated(self, page: list[tuple[bytes, float]]) -> Iterator[tuple[str, str | None, float]]:
-        """``(doc_id, date, added_at)`` for a page of the ``added`` sorted set."""
-        with self._errors(), self._client.pipeline(transaction=False) as pipe:
-            for member, _ in page:
-                pipe.hget(self._key(b"doc:", member), "meta")
-            metas = pipe.execute()
-        for (member, added_at), meta in zip(page, metas, strict=True):
-            if meta is not None:
-                yield member.decode("utf-8"), json.loads(meta)["date"], added_at
-
-    def stats(self) -> dict[str, Any]:
-        with self._errors():
-            documents = int(self._client.scard(self._key(b"ids")))
-            totals = {
-                as_text(k): int(v) for k, v in self._client.hgetall(self._key(b"stats")).items()
-            }
-            memory = self._client.info("memory")
-        sizes: dict[str, int | None] = {
-            name: totals.get(f"bytes:{name}", 0)
-            for name in ("signatures", "salient_terms", "text", "metadata")
-        }
-        sizes.update(band_keys=None, total=None, server_used_memory=int(memory["used_memory"]))
-        return {
-            "backend": "redis",
-            "location": self.url,
-            "documents": documents,
-            "band_keys": {tier: totals.get(f"band_keys:{tier}", 0) for tier in TIER_LETTERS},
-            "bytes": sizes,
-        }
 
     def close(self) -> None:
         self._client.close()

@@ -1,10 +1,12 @@
 """SQLite backend of the persistent index: one file, stdlib ``sqlite3``, WAL mode.
 
-Layout: ``dedup_meta(key, value)`` holds ``schema_version`` and ``parameters`` (JSON);
-``docs`` holds one row per article (arrays as raw little-endian blobs, text as zlib'd
-UTF-8); ``bands`` holds one ``(tier, key, doc)`` row per band key, the uint64 key kept
-as the int64 of the same bits. Several processes may write: each ``add`` is one
-``BEGIN IMMEDIATE`` transaction and writers wait for one another (``busy_timeout``).
+Layout: ``dedup_meta(key, value)`` holds ``schema_version``, ``parameters`` (JSON) and
+the number of ``versions``; ``docs`` holds one row per article (arrays as raw
+little-endian blobs, text as zlib'd UTF-8); ``bands`` holds one ``(tier, key, doc)`` row
+per band key, the uint64 key kept as the int64 of the same bits; ``line_docs`` and
+``versions`` count the lines the index learns its boilerplate from (``sqlite_lines``).
+Several processes may write: each ``add`` is one ``BEGIN IMMEDIATE`` transaction and
+writers wait for one another (``busy_timeout``).
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ from typing import Any
 
 import numpy as np
 
+from dedup.index import sqlite_lines
 from dedup.index.codec import (
     to_signed,
     to_unsigned,
     unpack_array,
-    unpack_text,
 )
 from dedup.index.sqlite_file import (
     BUSY_SECONDS,
@@ -35,7 +37,6 @@ from dedup.index.sqlite_file import (
     unless_damaged,
 )
 from dedup.index.sqlite_rows import (
-    COLUMN_BYTES,
     DELETE_BAND,
     DOC_COLUMNS,
     INSERT_BAND,
@@ -43,10 +44,13 @@ from dedup.index.sqlite_rows import (
     SCHEMA,
     band_rows,
     chunks,
+    column_bytes,
+    decode_doc,
     doc_row,
     key_rows,
     marks,
     signed_keys,
+    table_bytes,
 )
 from dedup.index.store import (
     MAX_BUCKET,
@@ -54,8 +58,10 @@ from dedup.index.store import (
     TIERS,
     Brief,
     IndexedDoc,
+    Neighbour,
     StoreBase,
     StoreError,
+    Threshold,
     Tier,
     unique_docs,
 )
@@ -115,7 +121,7 @@ class SqliteStore(StoreBase):
             tables = {row[0] for row in self._conn.execute(TABLES)}
             if tables and "dedup_meta" not in tables:
                 raise StoreError(f"{self.path}: not a dedup index (no dedup_meta table)")
-            for statement in SCHEMA.split(";"):
+            for statement in (SCHEMA + sqlite_lines.TABLES).split(";"):
                 if statement.strip():
                     self._conn.execute(statement)
             self._conn.execute(
@@ -168,11 +174,30 @@ class SqliteStore(StoreBase):
         if not batch:
             return
         with self._write():
-            self._delete(self._rowids([doc.doc_id for doc in batch]))
-            (top,) = self._conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM docs").fetchone()
-            rowids = range(top + 1, top + 1 + len(batch))
-            self._conn.executemany(INSERT_DOC, map(doc_row, rowids, batch))
-            self._conn.executemany(INSERT_BAND, band_rows(rowids, batch))
+            self._put(batch)
+
+    @guarded
+    def refresh(self, docs: Sequence[IndexedDoc]) -> int:
+        batch = unique_docs(docs)
+        with self._write():
+            current = set()
+            for part in chunks([doc.doc_id for doc in batch]):
+                sql = f"SELECT doc_id, added_at FROM docs WHERE doc_id IN ({marks(part)})"
+                current.update(self._conn.execute(sql, part).fetchall())
+            kept = [doc for doc in batch if (doc.doc_id, doc.added_at) in current]
+            self._put(kept)
+        return len(kept)
+
+    def _put(self, batch: Sequence[IndexedDoc]) -> None:
+        """Replace or insert documents with their band keys and lines (in a transaction)."""
+        if not batch:
+            return
+        self._delete(self._rowids([doc.doc_id for doc in batch]))
+        (top,) = self._conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM docs").fetchone()
+        rowids = range(top + 1, top + 1 + len(batch))
+        self._conn.executemany(INSERT_DOC, map(doc_row, rowids, batch))
+        self._conn.executemany(INSERT_BAND, band_rows(rowids, batch))
+        sqlite_lines.add(self._conn, list(map(sqlite_lines.stored, batch, rowids)))
 
     @guarded
     def remove(self, ids: Sequence[str]) -> int:
@@ -193,12 +218,21 @@ class SqliteStore(StoreBase):
     def _delete(self, rowids: Sequence[int]) -> None:
         """Delete documents and their band rows (named by the keys in their rows)."""
         for part in chunks(rowids):
-            sql = f"SELECT rowid, copy_keys, rewrite_keys FROM docs WHERE rowid IN ({marks(part)})"
+            sql = (
+                "SELECT rowid, copy_keys, rewrite_keys, version, line_keys FROM docs "
+                f"WHERE rowid IN ({marks(part)})"
+            )
+            rows = self._conn.execute(sql, part).fetchall()
             stored = [
                 (rowid, unpack_array(c, "<u8", np.uint64), unpack_array(r, "<u8", np.uint64))
-                for rowid, c, r in self._conn.execute(sql, part)
+                for rowid, c, r, _, _ in rows
             ]
             self._conn.executemany(DELETE_BAND, key_rows(stored))
+            lines = [
+                (rowid, to_unsigned(v), unpack_array(k, "<u8", np.uint64))
+                for rowid, _, _, v, k in rows
+            ]
+            sqlite_lines.remove(self._conn, lines)
             self._conn.execute(f"DELETE FROM docs WHERE rowid IN ({marks(part)})", part)
 
     @guarded
@@ -209,7 +243,7 @@ class SqliteStore(StoreBase):
                 sql = f"SELECT rowid, {DOC_COLUMNS} FROM docs WHERE doc_id = ?"
                 row = self._conn.execute(sql, (doc_id,)).fetchone()
                 if row is not None:
-                    found.append(self._doc(row))
+                    found.append(decode_doc(row))
         return found
 
     @guarded
@@ -229,28 +263,6 @@ class SqliteStore(StoreBase):
                         unpack_array(weights, "<f4", np.float32),
                     )
         return [found[i] for i in ids if i in found]
-
-    def _doc(self, row: tuple[Any, ...]) -> IndexedDoc:
-        """A document from its ``docs`` row (values of the wrong type, which only a
-        damaged file holds, raise TypeError)."""
-        if not all(isinstance(v, str | None) for v in row[1:6]) or row[1] is None:
-            raise TypeError("a text column holds something else")
-        return IndexedDoc(
-            doc_id=row[1],
-            title=row[2],
-            date=row[3],
-            source=row[4],
-            url=row[5],
-            exact=to_unsigned(row[6]),
-            tokens=int(row[7]),
-            signature=unpack_array(row[8], "<u4", np.uint32),
-            salient_hashes=unpack_array(row[9], "<u4", np.uint32),
-            salient_weights=unpack_array(row[10], "<f4", np.float32),
-            copy_keys=unpack_array(row[11], "<u8", np.uint64),
-            rewrite_keys=unpack_array(row[12], "<u8", np.uint64),
-            text=unpack_text(row[13]),
-            added_at=float(row[14]),
-        )
 
     @guarded
     def candidates(self, tier: Tier, keys: np.ndarray) -> set[str]:
@@ -302,6 +314,22 @@ class SqliteStore(StoreBase):
         rows = self._conn.execute("SELECT doc_id FROM docs WHERE exact = ?", (to_signed(hash),))
         return {row[0] for row in rows}
 
+    @guarded
+    def neighbours(self, keys: np.ndarray) -> list[Neighbour]:
+        with self._read():
+            return sqlite_lines.neighbours(self._conn, keys)
+
+    @guarded
+    def repeated_lines(self, keys: np.ndarray, threshold: Threshold) -> frozenset[int]:
+        # No read transaction: a write between the two reads moves the threshold by a
+        # version at most, and the check's latency counts (two statements fewer).
+        return sqlite_lines.repeated(self._conn, keys, threshold)
+
+    @guarded
+    def holding(self, keys: np.ndarray) -> list[str]:
+        with self._read():
+            return sqlite_lines.holding(self._conn, keys)
+
     def ids(self) -> Iterator[str]:
         return (row[0] for row in self._pages("doc_id"))
 
@@ -329,32 +357,20 @@ class SqliteStore(StoreBase):
         with self._read():
             (documents,) = self._conn.execute("SELECT COUNT(*) FROM docs").fetchone()
             tiers = dict(self._conn.execute("SELECT tier, COUNT(*) FROM bands GROUP BY tier"))
-            sizes = self._column_bytes()
-            sizes["band_keys"] = self._band_bytes()
+            sizes = column_bytes(self._conn)
+            sizes["band_keys"] = table_bytes(self._conn, "bands")
+            sizes["line_table"] = table_bytes(self._conn, "line_docs")
+            versions = sqlite_lines.versions(self._conn)
         files = (self.path, self.path + "-wal")
         sizes["total"] = sum(os.path.getsize(name) for name in files if os.path.exists(name))
         return {
             "backend": "sqlite",
             "location": self.path,
             "documents": documents,
+            "versions": versions,
             "band_keys": {name: tiers.get(number, 0) for name, number in TIERS.items()},
             "bytes": sizes,
         }
-
-    def _column_bytes(self) -> dict[str, int | None]:
-        """Stored bytes of the document columns, by component."""
-        values = self._conn.execute(COLUMN_BYTES).fetchone()
-        names = ("signatures", "salient_terms", "text", "metadata", "copy_keys", "rewrite_keys")
-        return {name: int(value or 0) for name, value in zip(names, values, strict=True)}
-
-    def _band_bytes(self) -> int | None:
-        """Bytes of the pages of the band table and its indexes (None without ``dbstat``)."""
-        sql = "SELECT SUM(pgsize) FROM dbstat WHERE name = 'bands'"
-        try:
-            (value,) = self._conn.execute(sql).fetchone()
-        except sqlite3.OperationalError:
-            return None
-        return int(value or 0)
 
     def close(self) -> None:
         self._conn.close()
