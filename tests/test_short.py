@@ -5,10 +5,14 @@ output the same whatever ``--jobs`` or the input order."""
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
+import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 from wordfreq import top_n_list
@@ -16,6 +20,7 @@ from wordfreq import top_n_list
 import dedup
 from dedup.cli.app import EXIT_OK, app
 from dedup.copies import short
+from dedup.report import compare_report
 from dedup.text import boilerplate
 
 ROTTERDAM = (
@@ -81,6 +86,9 @@ def test_the_cli_reports_the_near_copy_with_its_edit_similarity(
     assert near["scores"]["edit_similarity"] == 0.928571
     text = CliRunner().invoke(app, ["scan", str(tmp_path)])
     assert text.exit_code == EXIT_OK and "edit similarity 0.93" in text.stdout
+    table = CliRunner().invoke(app, ["scan", str(tmp_path), "--format", "csv"]).stdout
+    rows = {row["relation"]: row for row in csv.DictReader(io.StringIO(table))}
+    assert rows["near-copy"]["edit_similarity"] == "0.928571"
 
 
 def test_five_tokens_are_enough_and_four_too_short() -> None:
@@ -101,6 +109,19 @@ def test_compare_sees_the_near_copy() -> None:
     other = dedup.Document("c", ROTTERDAM.replace("Monday", "Tuesday"))
     apart = dedup.compare(dedup.Document("a", ROTTERDAM), other)
     assert apart is not None and apart.relation is None and apart.edit_similarity is None
+
+
+def test_dedup_compare_shows_the_short_route_rule(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(ROTTERDAM, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(STOPPED, encoding="utf-8")
+    args = ["compare", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]
+    result = CliRunner().invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == EXIT_OK, result.output
+    found = json.loads(result.stdout)
+    jsonschema.validate(found, compare_report.schema())
+    assert found["relation"] == "near-copy" and found["copy_tier"]["edit_similarity"] == 0.928571
+    assert "short items 0.93 alike" in found["copy_tier"]["rule"]
+    assert "short items 0.93 alike" in CliRunner().invoke(app, args).stdout
 
 
 def test_the_route_can_be_turned_off() -> None:
