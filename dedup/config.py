@@ -50,7 +50,8 @@ class ScanConfig:
     repeated_line_groups: int = 5
     repeated_line_share: float = 0.002
     """A line found in at least this many separate stories or lone articles (and
-    this share of them) is the corpus's own boilerplate and is set aside."""
+    this share of them) is the corpus's own boilerplate and is set aside. The short
+    route also sets aside, from its comparison, lines found in this many short items."""
     rewrites: bool = True
     """Run the rewrite tier (salient-term LSH, sentence alignment, shared facts)."""
     rewrite_lsh_threshold: float = 0.06
