@@ -9,6 +9,7 @@ import csv
 import io
 import itertools
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -214,6 +215,20 @@ def test_fifty_unrelated_items_sharing_lines_group_nothing() -> None:
     # counts their lines.)
     kept = dedup.ScanConfig(repeated_line_groups=1000)
     assert len(list(short.find_pairs(items(texts), kept))) >= 0.95 * 50 * 49 / 2
+
+
+def test_a_figure_in_a_shared_line_still_counts() -> None:
+    """Two dividends of other amounts, each amount's line shared by five notices: set
+    aside from the comparison, the rest is identical, but the figures still differ."""
+    forms = ["Qtly div 25 cts vs 25 cts prior", "Qtly div ten cts vs ten cts prior"]
+    texts = [f"{form}\nPay May {day}\nRecord April 2" for form in forms for day in range(1, 6)]
+    texts += [f"{form}\nPay April 30\nRecord April 16" for form in forms]
+    first, second = items(texts)[-2:]
+    aside = frozenset(map(boilerplate.line_key, forms))
+    first, second = replace(first, shared=aside), replace(second, shared=aside)
+    assert first.tokens == second.tokens
+    assert short.verify(first, second, dedup.ScanConfig()) is None
+    assert scan(*texts, rewrites=False).pairs == ()
 
 
 def test_a_bucket_larger_than_the_bound_gives_no_candidates() -> None:
