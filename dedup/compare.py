@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dedup.config import ScanConfig
-from dedup.copies import pairing
-from dedup.copies.pairing import Scores
-from dedup.fingerprint.fingerprinter import Fingerprinter, TooShort
+from dedup.copies import pairing, short
+from dedup.copies.pairing import Pair, Scores
+from dedup.fingerprint.fingerprinter import Fingerprint, Fingerprinter, TooShort
 from dedup.ingest.document import Document
 from dedup.rewrites import verify
 from dedup.rewrites.article import Article
@@ -43,6 +43,8 @@ class Comparison:
     aligned: tuple[AlignedSentence, ...] = ()
     """Every sentence pair the rewrite tier aligned (those with contradicting figures
     set aside), in the first article's order: the evidence side by side."""
+    edit_similarity: float | None = None
+    """Token edit similarity when the short route found the near-copy."""
 
     @property
     def strength(self) -> float:
@@ -59,19 +61,24 @@ def compare(a: Document, b: Document, config: ScanConfig | None = None) -> Compa
     """Score two articles as a scan would (None if either is too short)."""
     config = config or ScanConfig()
     fingerprinter = Fingerprinter(config)
-    ta = fingerprinter.tokens(boilerplate.split_lines(a.text))
-    tb = fingerprinter.tokens(boilerplate.split_lines(b.text))
+    la, lb = boilerplate.split_lines(a.text), boilerplate.split_lines(b.text)
+    ta, tb = fingerprinter.tokens(la), fingerprinter.tokens(lb)
     fa, fb = fingerprinter.fingerprint_tokens(a.id, ta), fingerprinter.fingerprint_tokens(b.id, tb)
     if isinstance(fa, TooShort) or isinstance(fb, TooShort):
         return None
     scores = pairing.score(fa, fb, config)
+    found = None if scores.relation else _short_pair((fa, a, la), (fb, b, lb), fingerprinter)
+    if found is not None:
+        scores = Scores(found.jaccard, found.containment, found.relation)
+    edit = found.edit_similarity if found is not None else None
     if not config.rewrites:
-        return Comparison(scores, None, scores.relation)
+        return Comparison(scores, None, scores.relation, edit_similarity=edit)
     bound = salience.weighted_jaccard(salience.salient_terms(ta), salience.salient_terms(tb))
     article_a, article_b = Article(a), Article(b)
     evidence = verify.verify(article_a, article_b, bound, SentenceMatcher.default(), config)
     relation = scores.relation or ("rewrite" if evidence.verdict else None)
-    return Comparison(scores, evidence, relation, _aligned(evidence, article_a, article_b))
+    aligned = _aligned(evidence, article_a, article_b)
+    return Comparison(scores, evidence, relation, aligned, edit)
 
 
 def _aligned(
@@ -84,3 +91,18 @@ def _aligned(
         )
         for m in sorted(evidence.matches, key=lambda m: (m.a, m.b))
     )
+
+
+def _short_pair(
+    a: tuple[Fingerprint, Document, list[boilerplate.Line]],
+    b: tuple[Fingerprint, Document, list[boilerplate.Line]],
+    fingerprinter: Fingerprinter,
+) -> Pair | None:
+    """The short route's near-copy of two short articles (fingerprint, document, lines);
+    None when either is longer."""
+    if not all(short.is_short(side[0].tokens, fingerprinter.config) for side in (a, b)):
+        return None
+    first, second = (
+        short.item(fp, doc.text, lines, fingerprinter.tokens) for fp, doc, lines in (a, b)
+    )
+    return short.verify(first, second, fingerprinter.config)

@@ -30,15 +30,28 @@ class ScanConfig:
     near_containment: float = 0.8
     """Share of the shorter article's shingles found in the longer one that also
     makes a ``near-copy`` (trimmed or extended copies)."""
-    min_tokens: int = 10
+    min_tokens: int = 5
     """Articles with fewer tokens (after boilerplate is set aside) are too short to
     fingerprint: they are reported, never grouped."""
+    copy_min_tokens: int = 10
+    """Articles with fewer tokens have too few word shingles (at most five) for their
+    Jaccard or containment to mean anything: the copy tier pairs them only as
+    identical texts, and the short route compares them."""
+    short_max_tokens: int = 30
+    """Articles of ``min_tokens`` to this many tokens (headlines, alerts, wire flashes)
+    are also compared by the short route (``copies.short``), which sees the one-word
+    edit that word 5-shingles miss below about 30 tokens; 0 turns it off."""
+    short_similarity: float = 0.8
+    """Normalised token edit similarity (RapidFuzz Indel: 1 - edits / total tokens) at
+    or above which two short items with the same figures and names are a
+    ``near-copy``: one substituted word in five."""
     max_doc_bytes: int = 20_000_000
     """Larger inputs are skipped with a message rather than read."""
     repeated_line_groups: int = 5
     repeated_line_share: float = 0.002
     """A line found in at least this many separate stories or lone articles (and
-    this share of them) is the corpus's own boilerplate and is set aside."""
+    this share of them) is the corpus's own boilerplate and is set aside. The short
+    route also sets aside, from its comparison, lines found in this many short items."""
     rewrites: bool = True
     """Run the rewrite tier (salient-term LSH, sentence alignment, shared facts)."""
     rewrite_lsh_threshold: float = 0.06
@@ -90,6 +103,7 @@ class ScanConfig:
             "rewrite_fact_df_share",
             "rewrite_min_weighted_jaccard",
             "rewrite_min_aligned_share",
+            "short_similarity",
         ):
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
@@ -98,6 +112,8 @@ class ScanConfig:
             raise ValueError("near_jaccard must not exceed copy_jaccard")
         if self.min_tokens < 1:
             raise ValueError(f"min_tokens must be at least 1, got {self.min_tokens}")
+        if self.copy_min_tokens < 1 or self.short_max_tokens < 0:
+            raise ValueError("copy_min_tokens must be at least 1 and short_max_tokens >= 0")
         if self.rewrite_max_candidates < 1:
             raise ValueError("rewrite_max_candidates must be at least 1")
         if self.rewrite_min_facts < 0 or self.rewrite_min_aligned < 1:

@@ -1,7 +1,8 @@
 """The scan pipeline as named stages run in one place, each timed:
 ingest -> fingerprint (``corpus``) -> copies (tier 1: word-shingle LSH + exact
-verification) -> boilerplate (lines repeated across the corpus) -> rewrites (tier 2,
-``rewrites.tier``: salient-term LSH + alignment and shared facts) -> stories -> ledger."""
+verification) -> boilerplate (lines repeated across the corpus) -> short (near-copies
+among headlines and alerts, ``copies.short``) -> rewrites (tier 2, ``rewrites.tier``:
+salient-term LSH + alignment and shared facts) -> stories -> ledger."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import replace
 
 from dedup import workers
 from dedup.config import ScanConfig
-from dedup.copies import pairing
+from dedup.copies import pairing, short
 from dedup.copies.cluster import UnionFind
 from dedup.copies.pairing import Pair
 from dedup.corpus import Corpus, Progress, StageTimer, fingerprint_all
@@ -75,6 +76,9 @@ def _run(
             pairs = _copy_pairs(corpus, config)
         corpus.line_keys = []  # used up: ~1 KB an article of Python ints
         fingerprinter.clear_caches()  # its cached shingle sets and signatures
+    if config.short_max_tokens:
+        with timer.stage("short"):
+            pairs += _short_pairs(corpus, pairs, fingerprinter)
     if config.rewrites:
         with timer.stage("rewrites"):
             pairs += tier.rewrite_pairs(corpus, pairs, config, fingerprinter, jobs)
@@ -137,6 +141,23 @@ def _set_aside_repeated_lines(
             _refingerprint(corpus, position, fingerprinter, repeated)
             changed = True
     return changed
+
+
+def _short_pairs(corpus: Corpus, known: Sequence[Pair], fingerprinter: Fingerprinter) -> list[Pair]:
+    """The short route over one representative of each identical text of at most
+    ``short_max_tokens`` tokens, the corpus's repeated lines set aside; pairs the copy
+    tier found keep that tier's verdict."""
+    config = fingerprinter.config
+    items = []
+    for group in pairing.identical_groups(corpus.fingerprints):
+        if corpus.fingerprints[group[0]].tokens <= config.short_max_tokens:
+            fp = corpus.fingerprint(group[0])
+            text = corpus.documents[fp.doc_id].text
+            lines = boilerplate.split_lines(text)
+            items.append(short.item(fp, text, lines, fingerprinter.tokens))
+    found = {(pair.a, pair.b) for pair in known}
+    pairs = short.find_pairs(items, config, corpus.repeated)
+    return [pair for pair in pairs if (pair.a, pair.b) not in found]
 
 
 def _refingerprint(

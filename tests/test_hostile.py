@@ -508,7 +508,7 @@ def test_a_folder_of_100000_tiny_files_loses_none(tmp_path: Path) -> None:
     for number in range(100_000):
         name = os.path.join(root, f"{number % 100:02d}", f"{number:06d}.txt")
         descriptor = os.open(name, os.O_WRONLY | os.O_CREAT, 0o644)
-        os.write(descriptor, f"Brief {number}: nothing to report.\n".encode())
+        os.write(descriptor, f"Brief {number}: nothing.\n".encode())
         os.close(descriptor)
     write(root / "original.txt", ARTICLE)
     write(root / "copy.txt", ARTICLE)

@@ -119,9 +119,9 @@ def test_too_few_rare_terms_give_no_rewrite_keys() -> None:
 
 def test_short_text_is_too_short() -> None:
     record = indexer.to_indexed(
-        Document("tiny", "Just five words here now."), Fingerprinter(CONFIG), CONFIG, NOW
+        Document("tiny", "Just four words here."), Fingerprinter(CONFIG), CONFIG, NOW
     )
-    assert isinstance(record, TooShort) and record.tokens == 5
+    assert isinstance(record, TooShort) and record.tokens == 4
 
 
 # --- durations ---------------------------------------------------------------------------

@@ -31,7 +31,8 @@ RELATION_STRENGTH: dict[Relation, int] = {"copy": 3, "near-copy": 2, "rewrite": 
 @dataclass(frozen=True, slots=True)
 class Pair:
     """A verified edge between two documents (``a < b``) with its exact word-shingle
-    scores, and the rewrite tier's evidence when that tier found it."""
+    scores, the rewrite tier's evidence when that tier found it, and the token edit
+    similarity when the short route (``copies.short``) found it."""
 
     a: str
     b: str
@@ -39,6 +40,7 @@ class Pair:
     containment: float
     relation: Relation
     rewrite: RewriteEvidence | None = None
+    edit_similarity: float | None = None
 
 
 def jaccard_and_containment(a: U32, b: U32) -> tuple[float, float]:
@@ -66,11 +68,14 @@ class Scores:
 
 
 def score(a: Fingerprint, b: Fingerprint, config: ScanConfig) -> Scores:
-    """Exact Jaccard and containment of two fingerprints (rounded to 6 places)."""
+    """Exact Jaccard and containment of two fingerprints (rounded to 6 places); below
+    ``copy_min_tokens`` only identical texts make a relation."""
     if a.exact == b.exact:
         return Scores(1.0, 1.0, "copy")
     jaccard, containment = jaccard_and_containment(a.shingles, b.shingles)
     jaccard, containment = round(jaccard, 6), round(containment, 6)
+    if min(a.tokens, b.tokens) < config.copy_min_tokens:
+        return Scores(jaccard, containment, None)
     return Scores(jaccard, containment, classify(jaccard, containment, config))
 
 

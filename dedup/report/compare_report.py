@@ -61,9 +61,11 @@ def _document(doc: Document) -> dict[str, Any]:
 
 def _copy_tier(found: Comparison, config: ScanConfig) -> dict[str, Any]:
     scores = found.scores
+    short = {} if found.edit_similarity is None else {"edit_similarity": found.edit_similarity}
     return {
         "jaccard": scores.jaccard,
         "containment": scores.containment,
+        **short,
         "relation": scores.relation,
         "rule": copy_rule(found, config),
     }
@@ -109,6 +111,11 @@ def copy_rule(found: Comparison, config: ScanConfig) -> str:
         if s.jaccard >= config.copy_jaccard:
             return f"copy: Jaccard {j} >= {config.copy_jaccard}"
         return "copy: identical texts"
+    if found.edit_similarity is not None:
+        return (
+            f"near-copy: short items {found.edit_similarity:.2f} alike token by token (needs "
+            f"{config.short_similarity}), the same figures and names"
+        )
     near = f"Jaccard >= {config.near_jaccard} or containment >= {config.near_containment}"
     if s.relation == "near-copy":
         return f"near-copy: Jaccard {j}, containment {c} (needs {near})"

@@ -144,6 +144,8 @@ def scores(pair: Pair | None) -> dict[str, float | int]:
     if pair is None:
         return {}
     out: dict[str, float | int] = {"jaccard": pair.jaccard, "containment": pair.containment}
+    if pair.edit_similarity is not None:
+        out["edit_similarity"] = pair.edit_similarity
     if pair.rewrite is not None:
         out["weighted_jaccard"] = pair.rewrite.weighted_jaccard
         out["aligned_sentences"] = pair.rewrite.aligned
@@ -160,6 +162,8 @@ def pair_dict(pair: Pair) -> dict[str, Any]:
         "jaccard": pair.jaccard,
         "containment": pair.containment,
     }
+    if pair.edit_similarity is not None:
+        out["edit_similarity"] = pair.edit_similarity
     if pair.rewrite is not None:
         ev = pair.rewrite
         out["evidence"] = {

@@ -139,7 +139,10 @@ def score_text(member: StoryMember) -> str:
         return (
             f"salient {ev.weighted_jaccard:.2f}, {ev.aligned} aligned, {len(ev.shared_facts)} facts"
         )
-    return f"jaccard {pair.jaccard:.2f}, containment {pair.containment:.2f}"
+    scores = f"jaccard {pair.jaccard:.2f}, containment {pair.containment:.2f}"
+    if pair.edit_similarity is not None:
+        return f"edit similarity {pair.edit_similarity:.2f}, {scores}"
+    return scores
 
 
 def _wire(member: StoryMember, agency: str | None) -> str:

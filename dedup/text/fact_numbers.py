@@ -22,6 +22,8 @@ _CURRENCY = {"$": "usd", "us$": "usd", "dlrs": "usd", "dlr": "usd", "dollars": "
              "¥": "jpy", "yen": "jpy"}  # fmt: skip
 _PLURALS = frozenset("people personnel men women children police staff".split())
 _NUM_WORDS = {*_SMALL, "hundred", "dozen", "thousand", "million", "billion", "trillion"}
+NUMBER_WORDS = frozenset(_NUM_WORDS)
+"""Words that write a number (lower case): "one" to "ninety", "hundred" ... "trillion"."""
 _NUM_WORD = "|".join(sorted(_NUM_WORDS, key=lambda w: (-len(w), w)))
 _NUMBER_STARTS = frozenset(w for v in (*_NUM_WORDS, "a", "an") for w in (v, v.title()))
 _NUMBER = re.compile(  # tried only where a token starts with a digit or a number word
