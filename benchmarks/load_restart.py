@@ -124,6 +124,7 @@ def scenario(
     batch: int = 5,
 ) -> RestartResult:
     """Run the scenario with its own server and files in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
     articles = Articles()
     add_ids = [article_id("cli", n) for n in range(adding)]
     add_input = write_jsonl(folder / "add.jsonl", articles, [(i, i) for i in add_ids])
@@ -212,7 +213,8 @@ def _run(command: list[str]) -> CliRun:
 
 
 def _shown(command: list[str]) -> str:
-    return " ".join(command[3:5])
+    """``index add`` or ``check``: the subcommand after ``python -m dedup``."""
+    return "index add" if command[3] == "index" else command[3]
 
 
 def _held(url: str) -> set[str]:
