@@ -38,7 +38,7 @@ from benchmarks import corpora, load_restart, synthetic
 from benchmarks.load_run import LoadResult, run
 from benchmarks.redis_process import RedisServer
 
-console = Console()
+console = Console(width=160)
 KINDS = ("new", "copy", "indexed")
 
 
@@ -116,7 +116,7 @@ def table(rows: list[dict[str, Any]]) -> Table:
     out = Table(title="index under load")
     for column in ("backend", "roles", "checks/s", "p50 ms", "p95 ms", "p99 ms", "adds/s"):
         out.add_column(column, justify="right")
-    for column in ("errors", "misses", "verified", "load avg"):
+    for column in ("errors", "misses", "verified", "load avg (1 min)"):
         out.add_column(column, justify="right")
     for r in rows:
         latency = r["latency_ms"]
@@ -129,7 +129,7 @@ def table(rows: list[dict[str, Any]]) -> Table:
             str(r["errors"]),
             str(r["misses"]),
             "ok" if r["verification"]["ok"] else "FAILED",
-            r["load_average_after"],
+            r["load_average_before"].split()[0],
         )
     return out
 

@@ -38,6 +38,7 @@ class CliRun:
     """One ``dedup`` command: its arguments after ``dedup``, exit code and output."""
 
     command: str
+    db: str
     exit_code: int
     stdout: str
     stderr: str
@@ -93,7 +94,7 @@ def _in_flight_problems(run: CliRun, result: RestartResult) -> list[str]:
     if (
         run.exit_code == 3
         and len(lines) == 1
-        and lines[0].startswith(f"dedup: error: {result.url}: ")
+        and lines[0].startswith(f"dedup: error: {run.db}: cannot connect: ")
         and run.stdout == ""
     ):
         return []
@@ -131,18 +132,20 @@ def scenario(
     probes = [(article_id("seed", n % seeded), f"probe-{n:06d}") for n in range(checking)]
     check_input = write_jsonl(folder / "check.jsonl", articles, probes)
     check_again = write_jsonl(folder / "check-again.jsonl", articles, probes[:AGAIN])
-    add = dedup("index", "add", add_input, "--batch", batch, "--jobs", 1, "--quiet")
     with RedisServer(folder / "redis") as server:
-        add += ["--db", server.url]
-        check = dedup("check", check_input, "--db", server.url, "--format", "json")
         seed_ids = seed(server.url, articles, seeded)
-        commands = [add, check, check]
+        add = dedup("index", "add", add_input, "--batch", batch, "--jobs", 1, "--quiet")
+        add += ["--db", server.url]
+        commands = [
+            [*add[:-1], f"{server.url}?client_name=add"],
+            *(_check(check_input, f"{server.url}?client_name=check{n}") for n in (1, 2)),
+        ]
         running = [
             subprocess.Popen(c, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             for c in commands
         ]
         try:
-            added_before = _until_busy(server.url, seeded + 3 * batch, len(running), running)
+            added_before = _until_busy(server.url, seeded + 3 * batch, running)
             server.stop()
             stopped = time.monotonic()
             if quick:
@@ -161,8 +164,7 @@ def scenario(
         kept = [doc_id for doc_id in add_ids if doc_id in held]
         whole = kept == add_ids[: len(kept)] and len(kept) % batch == 0
         after_restart = verify(server.url, articles, [*seed_ids, *kept], sample=10, every_key=True)
-        again = dedup("check", check_again, "--db", server.url, "--format", "json")
-        next_runs = tuple(_run(c) for c in (add, again))
+        next_runs = (_run(add), _run(_check(check_again, server.url)))
         after_next = verify(server.url, articles, [*seed_ids, *add_ids], sample=10)
     return RestartResult(
         quick,
@@ -179,19 +181,22 @@ def scenario(
     )
 
 
-def _until_busy(
-    url: str, documents: int, clients: int, running: list[subprocess.Popen[bytes]]
-) -> int:
-    """Wait until the index holds ``documents`` and ``clients`` commands are
-    connected; the number of documents then."""
+def _check(path: Path, db: str) -> list[str]:
+    return dedup("check", path, "--db", db, "--format", "json")
+
+
+def _until_busy(url: str, documents: int, running: list[subprocess.Popen[bytes]]) -> int:
+    """Wait until the index holds ``documents`` and every command is connected (each
+    names its connection: ``client_name`` in its URL); the documents then."""
+    names = {b"add", b"check1", b"check2"}
     deadline = time.monotonic() + WAIT_SECONDS
     with redis.Redis.from_url(url) as client:
         while time.monotonic() < deadline:
             if any(p.poll() is not None for p in running):
                 raise RuntimeError("a command ended before the server was stopped")
             held = int(client.scard(PREFIX + b"ids"))
-            connected = int(client.info("clients")["connected_clients"]) - 1
-            if held >= documents and connected >= clients:
+            connected = {c["name"].encode() for c in client.client_list()}
+            if held >= documents and names <= connected:
                 return held
             time.sleep(0.01)
     raise RuntimeError("the commands did not get going")
@@ -200,21 +205,20 @@ def _until_busy(
 def _finish(command: list[str], process: subprocess.Popen[bytes], since: float) -> CliRun:
     stdout, stderr = process.communicate(timeout=WAIT_SECONDS)
     seconds = time.monotonic() - since
-    return CliRun(_shown(command), process.returncode, stdout.decode(), stderr.decode(), seconds)
+    return _ran(command, process.returncode, stdout, stderr, seconds)
 
 
 def _run(command: list[str]) -> CliRun:
     began = time.monotonic()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, timeout=WAIT_SECONDS * 5)
-    seconds = time.monotonic() - began
-    return CliRun(
-        _shown(command), done.returncode, done.stdout.decode(), done.stderr.decode(), seconds
-    )
+    return _ran(command, done.returncode, done.stdout, done.stderr, time.monotonic() - began)
 
 
-def _shown(command: list[str]) -> str:
-    """``index add`` or ``check``: the subcommand after ``python -m dedup``."""
-    return "index add" if command[3] == "index" else command[3]
+def _ran(command: list[str], code: int, stdout: bytes, stderr: bytes, seconds: float) -> CliRun:
+    """A finished command: ``index add`` or ``check``, its ``--db``, what it did."""
+    shown = "index add" if command[3] == "index" else command[3]
+    db = command[command.index("--db") + 1]
+    return CliRun(shown, db, code, stdout.decode(), stderr.decode(), seconds)
 
 
 def _held(url: str) -> set[str]:

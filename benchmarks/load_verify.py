@@ -182,11 +182,18 @@ def _redis_entries(url: str) -> tuple[Tally, int]:
     numbers: Counter[bytes] = Counter()
     with redis.Redis.from_url(url) as client:
         named = set(client.hkeys(prefix + b"nums"))
-        for key in client.scan_iter(match=prefix + b"b:*", count=1000):
-            tier = letters[key[len(prefix) + 2 : len(prefix) + 3]]
-            for value in client.hvals(key):
-                packed = [value[i : i + 4] for i in range(0, len(value), 4)]
-                counts[tier] += len(packed)
-                numbers.update(packed)
+        keys = list(client.scan_iter(match=prefix + b"b:*", count=1000))
+        for start in range(0, len(keys), 1000):
+            page = keys[start : start + 1000]
+            with client.pipeline(transaction=False) as pipe:
+                for key in page:
+                    pipe.hvals(key)
+                values = pipe.execute()
+            for key, held in zip(page, values, strict=True):
+                tier = letters[key[len(prefix) + 2 : len(prefix) + 3]]
+                for value in held:
+                    packed = [value[i : i + 4] for i in range(0, len(value), 4)]
+                    counts[tier] += len(packed)
+                    numbers.update(packed)
     orphans = sum(count for number, count in numbers.items() if number not in named)
     return {tier: counts[tier] for tier in (*TIERS, "exact")}, orphans
