@@ -11,7 +11,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 # the Redis index store tests (tests/redis_server.py starts one on a free port).
 SYSTEM_PACKAGES := chromium redis-server
 
-.PHONY: install demo test lint typecheck unit fuzz bench bench-scan bench-index bench-footer bench-embed eval system-packages clean
+.PHONY: install demo test lint typecheck unit fuzz bench bench-scan bench-index bench-footer bench-embed bench-load eval system-packages clean
 
 install: $(STAMP)
 
@@ -76,6 +76,12 @@ bench-footer: install system-packages
 # The embedding matcher against the lexical one: speed on MSRP, alignments on the seeds.
 bench-embed: install
 	$(BIN)/python -m benchmarks.embed_bench
+
+# 8 checker and 2 writer processes on one index for 60 s, SQLite then Redis (a
+# redis-server of its own), then Redis restarted under running commands: checks/s,
+# latency percentiles, adds/s, errors, and the index verified afterwards.
+bench-load: install system-packages
+	$(BIN)/python -m benchmarks.load_bench $(LOAD_BENCH_ARGS)
 
 eval: install
 	$(BIN)/python -m benchmarks.quality
