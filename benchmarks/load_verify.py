@@ -27,7 +27,7 @@ from dedup.index.store import TIERS, IndexedDoc, Store
 
 Tally = dict[str, int]
 PREFIX = b"dedup:"
-"""``RedisStore``'s key prefix."""
+"""``RedisStore``'s key prefix; its root ``meta`` names the generation holding the index."""
 
 
 @dataclass(frozen=True)
@@ -173,14 +173,20 @@ def _sqlite_entries(path: str) -> tuple[Tally, int]:
     return {tier: int(rows.get(number, 0)) for tier, number in TIERS.items()}, int(orphans)
 
 
+def generation_prefix(client: redis.Redis) -> bytes:
+    """The key prefix of the generation in use (the root ``meta`` names it)."""
+    generation = client.hget(PREFIX + b"meta", "generation")
+    return PREFIX + b"@" + (generation or b"") + b":"
+
+
 def _redis_entries(url: str) -> tuple[Tally, int]:
     """Packed document numbers in the bucket hashes per tier; numbers that ``nums``
     does not name (the exact-hash buckets included)."""
-    prefix = PREFIX
     letters = {b"c": "copy", b"r": "rewrite", b"x": "exact"}
     counts: Counter[str] = Counter()
     numbers: Counter[bytes] = Counter()
     with redis.Redis.from_url(url) as client:
+        prefix = generation_prefix(client)
         named = set(client.hkeys(prefix + b"nums"))
         keys = list(client.scan_iter(match=prefix + b"b:*", count=1000))
         for start in range(0, len(keys), 1000):
@@ -190,7 +196,9 @@ def _redis_entries(url: str) -> tuple[Tally, int]:
                     pipe.hvals(key)
                 values = pipe.execute()
             for key, held in zip(page, values, strict=True):
-                tier = letters[key[len(prefix) + 2 : len(prefix) + 3]]
+                tier = letters.get(key[len(prefix) + 2 : len(prefix) + 3])
+                if tier is None:  # the line counts' shards (b:l:), not document buckets
+                    continue
                 for value in held:
                     packed = [value[i : i + 4] for i in range(0, len(value), 4)]
                     counts[tier] += len(packed)
