@@ -30,6 +30,13 @@ PREFIX = b"dedup:"
 """``RedisStore``'s key prefix."""
 
 
+def data_prefix(client: redis.Redis) -> bytes:
+    """Where a Redis index's keys start: under the generation its root key names
+    (schema 4 on), else right under the prefix."""
+    generation = client.hget(PREFIX + b"meta", "generation")
+    return PREFIX if generation is None else PREFIX + b"@" + bytes(generation) + b":"
+
+
 @dataclass(frozen=True)
 class Verification:
     """The index against what the writers were told, and its own consistency."""
@@ -176,13 +183,13 @@ def _sqlite_entries(path: str) -> tuple[Tally, int]:
 def _redis_entries(url: str) -> tuple[Tally, int]:
     """Packed document numbers in the bucket hashes per tier; numbers that ``nums``
     does not name (the exact-hash buckets included)."""
-    prefix = PREFIX
     letters = {b"c": "copy", b"r": "rewrite", b"x": "exact"}
     counts: Counter[str] = Counter()
     numbers: Counter[bytes] = Counter()
     with redis.Redis.from_url(url) as client:
+        prefix = data_prefix(client)
         named = set(client.hkeys(prefix + b"nums"))
-        keys = list(client.scan_iter(match=prefix + b"b:*", count=1000))
+        keys = list(client.scan_iter(match=prefix + b"b:[crx]:*", count=1000))
         for start in range(0, len(keys), 1000):
             page = keys[start : start + 1000]
             with client.pipeline(transaction=False) as pipe:
