@@ -23,7 +23,7 @@ import redis
 
 from benchmarks.load_articles import Articles, article_id
 from benchmarks.load_run import seed
-from benchmarks.load_verify import Verification, generation_prefix, verify
+from benchmarks.load_verify import Verification, data_prefix, verify
 from benchmarks.redis_process import RedisServer
 from dedup.index.backends import open_store
 
@@ -194,7 +194,7 @@ def _until_busy(url: str, documents: int, running: list[subprocess.Popen[bytes]]
         while time.monotonic() < deadline:
             if any(p.poll() is not None for p in running):
                 raise RuntimeError("a command ended before the server was stopped")
-            held = int(client.scard(generation_prefix(client) + b"ids"))
+            held = int(client.scard(data_prefix(client) + b"ids"))
             connected = {c["name"].encode() for c in client.client_list()}
             if held >= documents and names <= connected:
                 return held

@@ -27,7 +27,14 @@ from dedup.index.store import TIERS, IndexedDoc, Store
 
 Tally = dict[str, int]
 PREFIX = b"dedup:"
-"""``RedisStore``'s key prefix; its root ``meta`` names the generation holding the index."""
+"""``RedisStore``'s key prefix."""
+
+
+def data_prefix(client: redis.Redis) -> bytes:
+    """Where a Redis index's keys start: under the generation its root key names
+    (schema 4 on), else right under the prefix."""
+    generation = client.hget(PREFIX + b"meta", "generation")
+    return PREFIX if generation is None else PREFIX + b"@" + bytes(generation) + b":"
 
 
 @dataclass(frozen=True)
@@ -173,12 +180,6 @@ def _sqlite_entries(path: str) -> tuple[Tally, int]:
     return {tier: int(rows.get(number, 0)) for tier, number in TIERS.items()}, int(orphans)
 
 
-def generation_prefix(client: redis.Redis) -> bytes:
-    """The key prefix of the generation in use (the root ``meta`` names it)."""
-    generation = client.hget(PREFIX + b"meta", "generation")
-    return PREFIX + b"@" + (generation or b"") + b":"
-
-
 def _redis_entries(url: str) -> tuple[Tally, int]:
     """Packed document numbers in the bucket hashes per tier; numbers that ``nums``
     does not name (the exact-hash buckets included)."""
@@ -186,9 +187,9 @@ def _redis_entries(url: str) -> tuple[Tally, int]:
     counts: Counter[str] = Counter()
     numbers: Counter[bytes] = Counter()
     with redis.Redis.from_url(url) as client:
-        prefix = generation_prefix(client)
+        prefix = data_prefix(client)
         named = set(client.hkeys(prefix + b"nums"))
-        keys = list(client.scan_iter(match=prefix + b"b:*", count=1000))
+        keys = list(client.scan_iter(match=prefix + b"b:[crx]:*", count=1000))
         for start in range(0, len(keys), 1000):
             page = keys[start : start + 1000]
             with client.pipeline(transaction=False) as pipe:
@@ -196,9 +197,7 @@ def _redis_entries(url: str) -> tuple[Tally, int]:
                     pipe.hvals(key)
                 values = pipe.execute()
             for key, held in zip(page, values, strict=True):
-                tier = letters.get(key[len(prefix) + 2 : len(prefix) + 3])
-                if tier is None:  # the line counts' shards (b:l:), not document buckets
-                    continue
+                tier = letters[key[len(prefix) + 2 : len(prefix) + 3]]
                 for value in held:
                     packed = [value[i : i + 4] for i in range(0, len(value), 4)]
                     counts[tier] += len(packed)

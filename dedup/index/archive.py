@@ -2,7 +2,9 @@
 and the time each was added, from an index of this schema version or any earlier one
 (every version so far keeps them the same way: a ``docs`` row in SQLite, a ``doc:{id}``
 hash beside an ``added`` sorted set in Redis). Nothing else of the old index is read:
-its fingerprints are what the rebuild replaces."""
+its fingerprints are what the rebuild replaces. Texts stored before ingest cleaned
+them (markup decoded, invisible characters removed) are cleaned as ingest cleans
+them now, so that they read as the articles checked against them."""
 
 from __future__ import annotations
 
@@ -16,8 +18,11 @@ from dedup.index.codec import unpack_text
 from dedup.index.sqlite_file import unless_damaged
 from dedup.index.store import SCHEMA_VERSION, StoreError
 from dedup.ingest.document import Document
+from dedup.ingest.records import clean_text
 
 PAGE = 500
+CLEANED_SINCE = 4
+"""The schema version from which stored texts and titles are cleaned at ingest."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +33,24 @@ class Archived:
     added_at: float
 
 
-def sqlite_articles(conn: sqlite3.Connection, path: str) -> Iterator[Archived]:
-    """Every article of an index file, a page at a time in row order (what a damaged
-    file makes a read raise: one StoreError naming it)."""
+def _document(
+    version: int,
+    doc_id: str,
+    text: str,
+    title: str | None,
+    rest: tuple[str | None, str | None, str | None],
+    location: str,
+) -> Document:
+    """The stored article as a Document (date, source, URL in ``rest``), its text and
+    title cleaned when an index of ``version`` stored them as read."""
+    if version < CLEANED_SINCE:
+        text, title = clean_text(text), None if title is None else clean_text(title)
+    return Document(doc_id, text, title, *rest, location=location)
+
+
+def sqlite_articles(conn: sqlite3.Connection, path: str, version: int) -> Iterator[Archived]:
+    """Every article of an index file of schema ``version``, a page at a time in row
+    order (what a damaged file makes a read raise: one StoreError naming it)."""
     last = 0
     sql = (
         "SELECT rowid, doc_id, title, date, source, url, text, added_at FROM docs "
@@ -46,8 +66,13 @@ def sqlite_articles(conn: sqlite3.Connection, path: str) -> Iterator[Archived]:
                 raise StoreError(f"{path}: damaged index: rows out of order")
             page = [
                 Archived(
-                    Document(
-                        doc_id, unpack_text(text), title, date, source, url, f"{path}#{doc_id}"
+                    _document(
+                        version,
+                        doc_id,
+                        unpack_text(text),
+                        title,
+                        (date, source, url),
+                        f"{path}#{doc_id}",
                     ),
                     float(added_at),
                 )
@@ -57,9 +82,9 @@ def sqlite_articles(conn: sqlite3.Connection, path: str) -> Iterator[Archived]:
         last = top
 
 
-def redis_articles(client: Any, prefix: bytes, url: str) -> Iterator[Archived]:
-    """Every article under a Redis index's key ``prefix``, a page at a time in the
-    order they were added."""
+def redis_articles(client: Any, prefix: bytes, url: str, version: int) -> Iterator[Archived]:
+    """Every article under a Redis index's key ``prefix`` (of schema ``version``), a
+    page at a time in the order they were added."""
     start = 0
     while page := client.zrange(prefix + b"added", start, start + PAGE - 1, withscores=True):
         with client.pipeline(transaction=False) as pipe:
@@ -70,16 +95,10 @@ def redis_articles(client: Any, prefix: bytes, url: str) -> Iterator[Archived]:
             if meta is None:  # removed while we read
                 continue
             doc_id, found = member.decode("utf-8"), json.loads(meta)
+            rest = (found.get("date"), found.get("source"), found.get("url"))
+            title, where = found.get("title"), f"{url}#{doc_id}"
             yield Archived(
-                Document(
-                    doc_id,
-                    unpack_text(text),
-                    found.get("title"),
-                    found.get("date"),
-                    found.get("source"),
-                    found.get("url"),
-                    f"{url}#{doc_id}",
-                ),
+                _document(version, doc_id, unpack_text(text), title, rest, where),
                 float(added_at),
             )
         start += len(page)

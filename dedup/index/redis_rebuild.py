@@ -61,7 +61,7 @@ def _rebuild(client: redis.Redis, url: str, fill: Fill, renew: Callable[[], None
         with client.pipeline(transaction=True) as switch:
             switch.watch(meta, old + b"ids", old + b"added")  # type: ignore[no-untyped-call]
             with RedisStore(url, generation=new) as target:
-                fill(_renewing(redis_articles(client, old, shown), renew), target)
+                fill(_renewing(redis_articles(client, old, shown, version), renew), target)
             switch.multi()
             switch.hset(meta, mapping={"schema_version": SCHEMA_VERSION, "generation": new})
             switch.hdel(meta, "parameters")  # where versions before 4 kept them

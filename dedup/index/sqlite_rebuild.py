@@ -38,7 +38,7 @@ def rebuild(path: str, fill: Fill) -> int:
     staging = path + ".rebuild"
     with _claimed(path, staging):
         try:
-            _build(path, staging, fill)
+            _build(path, staging, fill, version)
             _sync(staging)
             os.replace(staging, path)
             _sync(os.path.dirname(os.path.abspath(path)))
@@ -64,15 +64,16 @@ def _version(path: str) -> str | None:
     return read_version(path)
 
 
-def _build(path: str, staging: str, fill: Fill) -> None:
-    """Fill the staging index from one snapshot of the old; fold the old file's log in."""
+def _build(path: str, staging: str, fill: Fill, version: int) -> None:
+    """Fill the staging index from one snapshot of the old (of schema ``version``);
+    fold the old file's log in."""
     source = _connect(path)
     try:
         with unless_damaged(path):
             before = source.execute("PRAGMA data_version").fetchone()
             source.execute("BEGIN")
         with SqliteStore(staging, create=True) as target:
-            fill(sqlite_articles(source, path), target)
+            fill(sqlite_articles(source, path, version), target)
         with unless_damaged(path):
             source.rollback()
             changed = source.execute("PRAGMA data_version").fetchone() != before
