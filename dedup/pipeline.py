@@ -147,9 +147,8 @@ def _refingerprint(
 def _ledger(state: tuple[Corpus, SentenceMatcher], story: Story) -> ledger.StoryLedger:
     """One story's sentence ledger (runs in a worker process)."""
     corpus, matcher = state
-    articles = {m.document: corpus.article(m.document) for m in story.members}
     docs = [m.document for m in story.members]
-    return ledger.build(story.origin, docs, story.pairs, articles, matcher)
+    return ledger.build(story.origin, docs, corpus.article, matcher)
 
 
 def _stories(corpus: Corpus, pairs: Sequence[Pair]) -> tuple[Story, ...]:

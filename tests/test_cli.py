@@ -106,7 +106,7 @@ def test_parameters_reach_the_report(corpus: Path, validate: Validate) -> None:
 def test_json_is_byte_identical_across_runs(corpus: Path) -> None:
     first = run(corpus, "--format", "json").stdout_bytes
     assert run(corpus, "--format", "json").stdout_bytes == first
-    assert b'"schema_version": 3' in first
+    assert b'"schema_version": 4' in first
 
 
 def test_json_does_not_depend_on_the_order_of_root_arguments(
