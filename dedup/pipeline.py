@@ -5,12 +5,13 @@ verification) -> boilerplate (lines repeated across the corpus) -> rewrites (tie
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 
 from dedup import workers
 from dedup.config import ScanConfig
-from dedup.copies import pairing
+from dedup.copies import finder, pairing
 from dedup.copies.cluster import UnionFind
 from dedup.copies.pairing import Pair
 from dedup.corpus import Corpus, Progress, StageTimer, fingerprint_all
@@ -22,6 +23,7 @@ from dedup.rewrites.match import SentenceMatcher
 from dedup.stories import grouping, ledger, wire
 from dedup.stories.results import ScanResult, Story
 from dedup.text import boilerplate, salience
+from dedup.text.dates import parse_date
 
 
 def scan(
@@ -69,20 +71,22 @@ def _run(
     config = fingerprinter.config
     fingerprint_all(items, corpus, config, timer, jobs, progress)
     with timer.stage("copies"):
-        pairs = list(pairing.find_pairs(corpus.fingerprints, config, full=corpus.fingerprint))
+        copies = _copies(corpus, config)
     with timer.stage("boilerplate"):
-        if _set_aside_repeated_lines(corpus, pairs, fingerprinter):
-            pairs = list(pairing.find_pairs(corpus.fingerprints, config, full=corpus.fingerprint))
+        if _set_aside_repeated_lines(corpus, copies.pairs, fingerprinter):
+            copies = _copies(corpus, config)
         corpus.line_keys = []  # used up: ~1 KB an article of Python ints
         fingerprinter.clear_caches()  # its cached shingle sets and signatures
+    pairs = copies.pairs
     if config.rewrites:
         with timer.stage("rewrites"):
-            pairs += tier.rewrite_pairs(corpus, pairs, config, fingerprinter, jobs)
+            found_rewrites = tier.rewrite_pairs(
+                corpus, pairs, config, fingerprinter, jobs, followers=copies.leaders
+            )
+            pairs = sorted([*pairs, *found_rewrites], key=lambda p: (p.a, p.b))
     with timer.stage("stories"):
-        fps = corpus.fingerprints
-        groups = [[fps[p].doc_id for p in g] for g in pairing.identical_groups(fps)]
-        pairs = pairing.expand_identical(pairs, groups)
-        found = _stories(corpus, pairs)
+        found = _stories(corpus, pairs, copies.leaders, config)
+        pairs = _with_story_pairs(pairs, found)
     if config.ledger:
         with timer.stage("ledger"):
             matcher = SentenceMatcher.default()
@@ -100,6 +104,26 @@ def _run(
         members=tuple(corpus.members[doc] for doc in sorted(corpus.members)),
         timings=timer.seconds,
     )
+
+
+def _copies(corpus: Corpus, config: ScanConfig) -> finder.Copies:
+    """The copy tier, with each group of near-identical texts led by its earliest."""
+    members = corpus.members
+
+    def first(doc: str) -> tuple[bool, datetime, str]:
+        when = parse_date(members[doc].date)
+        return (when is None, when or datetime.min, doc)
+
+    return finder.find_copies(corpus.fingerprints, config, full=corpus.fingerprint, first=first)
+
+
+def _with_story_pairs(pairs: Sequence[Pair], stories: Iterable[Story]) -> list[Pair]:
+    """The verified pairs and the stories' own (followers' pairs with their origin)."""
+    found = {(p.a, p.b): p for p in pairs}
+    for story in stories:
+        for pair in story.pairs:
+            found.setdefault((pair.a, pair.b), pair)
+    return [found[key] for key in sorted(found)]
 
 
 def _set_aside_repeated_lines(
@@ -151,7 +175,9 @@ def _ledger(state: tuple[Corpus, SentenceMatcher], story: Story) -> ledger.Story
     return ledger.build(story.origin, docs, corpus.article, matcher)
 
 
-def _stories(corpus: Corpus, pairs: Sequence[Pair]) -> tuple[Story, ...]:
+def _stories(
+    corpus: Corpus, pairs: Sequence[Pair], leaders: Mapping[str, str], config: ScanConfig
+) -> tuple[Story, ...]:
     graph = grouping.neighbours(pairs)
     cache: dict[str, tuple[wire.WireEvidence, ...]] = {}
 
@@ -174,5 +200,18 @@ def _stories(corpus: Corpus, pairs: Sequence[Pair]) -> tuple[Story, ...]:
         credited=lambda doc: bool(evidence(doc)),
         coverage=coverage,
     )
-    found = grouping.stars(graph, hints)
+
+    def relate(origin: str, follower: str, via: Pair) -> Pair | None:
+        """A follower's own pair with the origin: its copy-tier scores, the relation
+        they support, else its leader's rewrite relation (near-identical texts)."""
+        fa, fb = (corpus.fingerprint(position[d]) for d in sorted((origin, follower)))
+        scores = pairing.score(fa, fb, config)
+        if scores.relation is None and via.rewrite is None:
+            return None
+        relation = scores.relation or "rewrite"
+        rewrite = via.rewrite if relation == "rewrite" else None
+        return Pair(fa.doc_id, fb.doc_id, scores.jaccard, scores.containment, relation, rewrite)
+
+    followers = grouping.Followers(leaders, relate)
+    found = grouping.stars(graph, hints, followers)
     return tuple(grouping.assemble(star, graph, corpus.members, evidence) for star in found)

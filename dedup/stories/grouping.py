@@ -7,12 +7,17 @@ explicit wire credit if there is one, holding most of its partners' content), ta
 it with its direct neighbours, and repeat on what is left. An article only linked to
 the origin through another member is not pulled in, so two different stories bridged
 by one article stay apart.
+
+Identical and near-identical texts are paired with their group's leader only
+(``copies.finder``): they follow it. A leader's partners are its followers, the
+texts it pairs with and their followers; a follower of another leader joins the
+origin's star when ``Followers.relate`` finds its own relation to the origin.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dedup.copies.cluster import UnionFind, story_id
 from dedup.copies.pairing import RELATION_STRENGTH, Pair
@@ -24,11 +29,34 @@ from dedup.text.dates import parse_date
 
 @dataclass(frozen=True, slots=True)
 class Star:
-    """An origin and its members (origin included), with why the origin was chosen."""
+    """An origin and its members (origin included), with why the origin was chosen;
+    ``links`` holds the pairs with the origin that the pair graph does not."""
 
     origin: str
     members: tuple[str, ...]
     origin_reason: str
+    links: Mapping[str, Pair] = field(default_factory=dict)
+
+
+def _unrelated(origin: str, follower: str, via: Pair) -> Pair | None:
+    return None
+
+
+@dataclass(frozen=True)
+class Followers:
+    """Texts that follow a group leader (``leaders``: text -> its leader), and how a
+    follower of another leader relates to an origin: ``relate(origin, follower,
+    origin's pair with that leader)`` gives its pair, or None to leave it out."""
+
+    leaders: Mapping[str, str] = field(default_factory=dict)
+    relate: Callable[[str, str, Pair], Pair | None] = _unrelated
+
+    def of(self) -> dict[str, list[str]]:
+        """Each leader's followers, sorted."""
+        found: dict[str, list[str]] = {}
+        for doc, leader in sorted(self.leaders.items()):
+            found.setdefault(leader, []).append(doc)
+        return found
 
 
 def neighbours(pairs: Iterable[Pair]) -> dict[str, dict[str, Pair]]:
@@ -57,17 +85,23 @@ class OriginHints:
     """Share (0-1) of the second document's salient content found in the first."""
 
 
-def stars(graph: Mapping[str, Mapping[str, Pair]], hints: OriginHints) -> list[Star]:
+def stars(
+    graph: Mapping[str, Mapping[str, Pair]],
+    hints: OriginHints,
+    followers: Followers | None = None,
+) -> list[Star]:
     """Cut every connected piece of ``graph`` into stars around chosen origins."""
+    follow = followers or Followers()
     uf = UnionFind()
     for doc, partners in graph.items():
         for other in partners:
             uf.union(doc, other)
+    cut = _Cutter(graph, hints, follow)
     found: list[Star] = []
     for component in uf.groups():
         remaining = set(component)
         while len(remaining) >= 2:
-            star = _next_star(remaining, graph, hints)
+            star = cut.next_star(remaining)
             if star is None:
                 break
             found.append(star)
@@ -75,15 +109,46 @@ def stars(graph: Mapping[str, Mapping[str, Pair]], hints: OriginHints) -> list[S
     return sorted(found, key=lambda s: s.members[0])
 
 
-def _next_star(
-    remaining: set[str], graph: Mapping[str, Mapping[str, Pair]], hints: OriginHints
-) -> Star | None:
-    partners = {d: sorted(n for n in graph.get(d, {}) if n in remaining) for d in remaining}
-    linked = sorted(d for d in remaining if partners[d])
-    if not linked:
-        return None
-    origin, reason = _choose_origin(linked, partners, hints)
-    return Star(origin, tuple(sorted([origin, *partners[origin]])), reason)
+class _Cutter:
+    """Stars one at a time out of what is left of a connected piece."""
+
+    def __init__(
+        self, graph: Mapping[str, Mapping[str, Pair]], hints: OriginHints, follow: Followers
+    ) -> None:
+        self.graph, self.hints, self.follow = graph, hints, follow
+        self.followers = follow.of()
+
+    def next_star(self, remaining: set[str]) -> Star | None:
+        """The star of the origin chosen among the texts that lead (or whose leader
+        is gone), with its partners and the followers of the leaders among them."""
+        leaders = self.follow.leaders
+        heads = [d for d in remaining if leaders.get(d) not in remaining]
+        partners = {d: self._partners(d, remaining) for d in heads}
+        linked = sorted(d for d in heads if partners[d])
+        if not linked:
+            return None
+        origin, reason = _choose_origin(linked, partners, self.hints)
+        links: dict[str, Pair] = {}
+        direct = self.graph[origin]
+        for doc in partners[origin]:
+            if doc not in direct:  # a follower of a leader the origin pairs with
+                pair = self.follow.relate(origin, doc, direct[leaders[doc]])
+                if pair is not None:
+                    links[doc] = pair
+        members = [origin, *(d for d in partners[origin] if d in direct or d in links)]
+        return Star(origin, tuple(sorted(members)), reason, links)
+
+    def _partners(self, doc: str, remaining: set[str]) -> list[str]:
+        """The texts ``doc`` pairs with, and the followers of those that lead."""
+        direct = [n for n in self.graph.get(doc, {}) if n in remaining]
+        seen = set(direct)
+        behind = [
+            f
+            for n in direct
+            for f in self.followers.get(n, ())
+            if f in remaining and f != doc and f not in seen
+        ]
+        return sorted([*direct, *behind])
 
 
 def _choose_origin(
@@ -132,7 +197,7 @@ def assemble(
     crediting = tuple(d for d in star.members if any(e.agency == agency for e in found[d]))
     story_members = []
     for doc in star.members:
-        pair = None if doc == star.origin else graph[star.origin][doc]
+        pair = None if doc == star.origin else star.links.get(doc) or graph[star.origin][doc]
         credits = any(e.agency == agency for e in found[doc])
         story_members.append(
             StoryMember(
@@ -150,6 +215,7 @@ def assemble(
         for p in graph[doc].values()
         if p.a in inside and p.b in inside
     }
+    pairs.update(((p.a, p.b), p) for p in star.links.values())
     return Story(
         id=story_id(star.members),
         origin=star.origin,
