@@ -19,10 +19,11 @@ matcher comparisons, after which its remaining new sentences are left unaligned
 
 from __future__ import annotations
 
-import heapq
-from collections import Counter
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from dedup.rewrites.align import MIN_SHARED_WORDS, MatchKind, align
 from dedup.rewrites.match import SentenceMatcher
@@ -32,9 +33,9 @@ from dedup.text.sentences import Sentence
 MAX_WORDINGS = 4
 """Wordings of a group a new sentence is compared with: its first ones (in small
 stories every member's; in large ones the group's first few variants)."""
-MAX_CANDIDATES = 16
+MAX_CANDIDATES = 10
 """Wordings a new sentence is given to the matcher with, those sharing most words first."""
-MAX_COSINE_CANDIDATES = 64
+MAX_COSINE_CANDIDATES = 48
 """Wordings a new sentence is compared with by the in-story cosine (which is cheap),
 those sharing most terms first."""
 MAX_POSTINGS = 5_000
@@ -88,8 +89,8 @@ class SentenceGroups:
         """(sentence text, wording text) of every match made by comparison: where
         facts may diverge (identical texts never do)."""
         self._wordings: list[tuple[int, Sentence]] = []  # (group, sentence)
-        self._words: dict[str, list[int]] = {}  # content word -> wordings
-        self._term_index: dict[str, list[int]] = {}  # story term -> wordings
+        self._words: dict[str, array[int]] = {}  # content word -> wordings
+        self._term_index: dict[str, array[int]] = {}  # story term -> wordings
         self._placed: dict[str, Placement] = {}  # by exact text
 
     def place(self, doc: str, sentences: Sequence[Sentence]) -> dict[int, Placement | None]:
@@ -156,17 +157,20 @@ class SentenceGroups:
         return list(matches.values()), used
 
     def _candidates(
-        self, index: dict[str, list[int]], keys: Iterable[str], least: int, most: int
+        self, index: dict[str, array[int]], keys: Iterable[str], least: int, most: int
     ) -> list[int]:
         """Wordings sharing at least ``least`` of ``keys``, most first (then the
         earliest), at most ``most`` of them."""
-        shared: Counter[int] = Counter()
-        for key in keys:
-            posting = index.get(key, ())
-            if len(posting) <= MAX_POSTINGS:
-                shared.update(posting)
-        ranked = heapq.nsmallest(most, ((-n, w) for w, n in shared.items() if n >= least))
-        return [w for _, w in ranked]
+        postings = [p for p in map(index.get, keys) if p and len(p) <= MAX_POSTINGS]
+        if not postings:
+            return []
+        hits = np.concatenate([np.frombuffer(p, dtype=np.int64) for p in postings])
+        numbers, counts = np.unique(hits, return_counts=True)
+        kept = counts >= least
+        numbers, counts = numbers[kept], counts[kept]
+        order = np.lexsort((numbers, -counts))[:most]
+        found: list[int] = numbers[order].tolist()
+        return found
 
     def _join(self, sentence: Sentence, matches: Sequence[_Match]) -> Placement:
         """The placement of a sentence that matched: the group of its best-scoring
@@ -190,9 +194,9 @@ class SentenceGroups:
         self._wordings.append((group, sentence))
         self.groups[group].wordings.append(number)
         for word in self.terms.words(sentence.text):
-            self._words.setdefault(word, []).append(number)
+            self._words.setdefault(word, array("q")).append(number)
         for term in self.terms.terms(sentence.text):
-            self._term_index.setdefault(term, []).append(number)
+            self._term_index.setdefault(term, array("q")).append(number)
 
     def _count(self, doc: str, placements: Iterable[Placement]) -> None:
         """Count ``doc`` once in every group its sentences matched."""

@@ -14,7 +14,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from dedup.rewrites.align import content_words
 from dedup.text import facts
@@ -59,6 +59,7 @@ class StoryTerms:
         self._counts: Counter[str] = Counter()
         self._total = 0
         self._idf: dict[str, float] | None = None
+        self._mass: dict[frozenset[str], float] = {}
 
     def facts(self, text: str) -> tuple[Fact, ...]:
         """The facts a (non-boilerplate) sentence states, read once per text."""
@@ -78,7 +79,15 @@ class StoryTerms:
         """The sentence's terms, the union of its clauses' terms."""
         found = self._terms.get(text)
         if found is None:
-            parts = [_terms(part, start, self.facts(text)) for start, part in _clauses(text)]
+            figures = facts.numbers(text)
+            clauses = _clauses(text)
+            if len(clauses) == 1:  # the whole sentence: its words are read already
+                parts = [_terms(self.words(text), 0, len(text), figures)]
+            else:
+                parts = [
+                    _terms(content_words(part), start, start + len(part), figures)
+                    for start, part in clauses
+                ]
             found = self._terms[text] = frozenset().union(*parts)
             self._clauses[text] = [p for p in parts if len(p) >= MIN_CLAUSE_TERMS]
         return found
@@ -91,10 +100,14 @@ class StoryTerms:
 
     def idf(self, term: str) -> float:
         """The term's weight: the squared log of its rarity among the story's sentences."""
+        return self._weights().get(term, 0.0)
+
+    def _weights(self) -> dict[str, float]:
         if self._idf is None:
             total = max(1, self._total)
             self._idf = {t: math.log(total / n) ** 2 for t, n in self._counts.items()}
-        return self._idf.get(term, 0.0)
+            self._mass.clear()
+        return self._idf
 
     def cosine(self, a: str, b: str) -> float:
         """Best cosine of the two sentences, or of a clause of either against the
@@ -113,8 +126,17 @@ class StoryTerms:
         shared = x & y
         if not shared:
             return 0.0
-        norm = math.sqrt(sum(map(self.idf, x)) * sum(map(self.idf, y)))
-        return sum(map(self.idf, shared)) / norm if norm else 0.0
+        norm = math.sqrt(self._weight(x) * self._weight(y))
+        weights = self._weights()
+        return sum(weights.get(t, 0.0) for t in shared) / norm if norm else 0.0
+
+    def _weight(self, terms: frozenset[str]) -> float:
+        """The summed weights of a sentence's or clause's terms, kept per set."""
+        found = self._mass.get(terms)
+        if found is None:
+            weights = self._weights()
+            found = self._mass[terms] = sum(weights.get(t, 0.0) for t in terms)
+        return found
 
 
 def _clauses(text: str) -> list[tuple[int, str]]:
@@ -123,14 +145,13 @@ def _clauses(text: str) -> list[tuple[int, str]]:
     return [(i, text[i:j]) for i, j in itertools.pairwise(cuts) if text[i:j].strip()]
 
 
-def _terms(text: str, start: int, found: Sequence[Fact]) -> frozenset[str]:
-    """A clause's terms: uncommon content words folded by ``CANONICAL``, and the
-    values of the figures that start inside it."""
-    words = {
+def _terms(words: Iterable[str], start: int, end: int, figures: Sequence[Fact]) -> frozenset[str]:
+    """A clause's terms (``start``-``end`` of its sentence): its uncommon content
+    ``words`` folded by ``CANONICAL``, and the values of the figures starting in it."""
+    kept = {
         CANONICAL.get(w, w)
-        for w in content_words(text)
-        if w in CANONICAL or (zipf(w) < GENERIC_ZIPF and not w.isdigit() and w not in _NUMBER_WORDS)
+        for w in words
+        if w in CANONICAL or (not w.isdigit() and w not in _NUMBER_WORDS and zipf(w) < GENERIC_ZIPF)
     }
-    end = start + len(text)
-    numbers = {f"#{f.key}" for f in found if f.kind == "number" and start <= f.start < end}
-    return frozenset(words | numbers)
+    numbers = {f"#{f.key}" for f in figures if start <= f.start < end}
+    return frozenset(kept | numbers)
