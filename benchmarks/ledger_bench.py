@@ -4,7 +4,8 @@ Three synthetic inputs, each scanned with every tier on, with and without the le
 
 - ``copies-N``: N near-identical copies of one ~900-word article (BBC
   ``business/287.txt`` when the BBC corpus is present, else a generated one), each with
-  a few small edits (a word or figure changed, now and then a sentence dropped or added),
+  a few small edits (a word or figure changed, now and then a paragraph dropped or a
+  sentence added),
   one outlet each, dated a minute apart;
 - ``long``: one article of 50,000 short sentences and an edited copy of it (1 % of
   its sentences changed, a few dropped and added);
