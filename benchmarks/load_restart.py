@@ -23,7 +23,7 @@ import redis
 
 from benchmarks.load_articles import Articles, article_id
 from benchmarks.load_run import seed
-from benchmarks.load_verify import Verification, data_prefix, verify
+from benchmarks.load_verify import Verification, redis_space, verify
 from benchmarks.redis_process import RedisServer
 from dedup.index.backends import open_store
 
@@ -190,11 +190,12 @@ def _until_busy(url: str, documents: int, running: list[subprocess.Popen[bytes]]
     names its connection: ``client_name`` in its URL); the documents then."""
     names = {b"add", b"check1", b"check2"}
     deadline = time.monotonic() + WAIT_SECONDS
+    ids = redis_space(url) + b"ids"
     with redis.Redis.from_url(url) as client:
         while time.monotonic() < deadline:
             if any(p.poll() is not None for p in running):
                 raise RuntimeError("a command ended before the server was stopped")
-            held = int(client.scard(data_prefix(client) + b"ids"))
+            held = int(client.scard(ids))
             connected = {c["name"].encode() for c in client.client_list()}
             if held >= documents and names <= connected:
                 return held

@@ -24,17 +24,9 @@ from dedup import ScanConfig
 from dedup.index.backends import open_store
 from dedup.index.check import check
 from dedup.index.store import TIERS, IndexedDoc, Store
+from dedup.index.store_redis import RedisStore
 
 Tally = dict[str, int]
-PREFIX = b"dedup:"
-"""``RedisStore``'s key prefix."""
-
-
-def data_prefix(client: redis.Redis) -> bytes:
-    """Where a Redis index's keys start: under the generation its root key names
-    (schema 4 on), else right under the prefix."""
-    generation = client.hget(PREFIX + b"meta", "generation")
-    return PREFIX if generation is None else PREFIX + b"@" + bytes(generation) + b":"
 
 
 @dataclass(frozen=True)
@@ -180,25 +172,29 @@ def _sqlite_entries(path: str) -> tuple[Tally, int]:
     return {tier: int(rows.get(number, 0)) for tier, number in TIERS.items()}, int(orphans)
 
 
+def redis_space(url: str) -> bytes:
+    """Where the keys of the index's current generation start: ``{prefix}@{generation}:``
+    (``dedup.index.store_redis``'s layout)."""
+    with RedisStore(url, create=False) as store:
+        return f"{store.prefix}@{store.generation}:".encode()
+
+
 def _redis_entries(url: str) -> tuple[Tally, int]:
-    """Packed document numbers in the bucket hashes per tier; numbers that ``nums``
-    does not name (the exact-hash buckets included)."""
-    letters = {b"c": "copy", b"r": "rewrite", b"x": "exact"}
+    """Packed document numbers in the bucket hashes of the copy, rewrite and exact-hash
+    tiers; numbers among them that ``nums`` does not name."""
+    space = redis_space(url)
     counts: Counter[str] = Counter()
     numbers: Counter[bytes] = Counter()
     with redis.Redis.from_url(url) as client:
-        prefix = data_prefix(client)
-        named = set(client.hkeys(prefix + b"nums"))
-        keys = list(client.scan_iter(match=prefix + b"b:[crx]:*", count=1000))
-        for start in range(0, len(keys), 1000):
-            page = keys[start : start + 1000]
-            with client.pipeline(transaction=False) as pipe:
-                for key in page:
-                    pipe.hvals(key)
-                values = pipe.execute()
-            for key, held in zip(page, values, strict=True):
-                tier = letters[key[len(prefix) + 2 : len(prefix) + 3]]
-                for value in held:
+        named = set(client.hkeys(space + b"nums"))
+        for letter, tier in ((b"c", "copy"), (b"r", "rewrite"), (b"x", "exact")):
+            keys = list(client.scan_iter(match=space + b"b:" + letter + b":*", count=1000))
+            for start in range(0, len(keys), 1000):
+                with client.pipeline(transaction=False) as pipe:
+                    for key in keys[start : start + 1000]:
+                        pipe.hvals(key)
+                    values = pipe.execute()
+                for value in (value for held in values for value in held):
                     packed = [value[i : i + 4] for i in range(0, len(value), 4)]
                     counts[tier] += len(packed)
                     numbers.update(packed)
