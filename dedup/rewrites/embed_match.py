@@ -11,15 +11,13 @@ The interface is ``SentenceMatcher``'s, so alignment can use either.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from dedup.rewrites import embed
-from dedup.rewrites.match import FEATURES, features
+from dedup.rewrites.match import FEATURES, check_thresholds, features, logistic_fields, shipped
 
 DIRECTED = {
     "ngram1": ("p1", "r1"),
@@ -87,28 +85,18 @@ class EmbeddingMatcher:
             )
         if any(s <= 0 for s in self.scale):
             raise ValueError("embedding matcher scales must be positive")
-        for name in ("threshold", "align_threshold"):
-            if not 0.0 < getattr(self, name) < 1.0:
-                raise ValueError(f"{name} must be in (0, 1), got {getattr(self, name)}")
+        check_thresholds(self.threshold, self.align_threshold)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EmbeddingMatcher:
         if data.get("features") != list(COMBINED_FEATURES):
             raise ValueError("embedding matcher weights were fitted on another feature list")
-        return cls(
-            mean=tuple(map(float, data["mean"])),
-            scale=tuple(map(float, data["scale"])),
-            weights=tuple(map(float, data["weights"])),
-            bias=float(data["bias"]),
-            threshold=float(data["threshold"]),
-            align_threshold=float(data["align_threshold"]),
-        )
+        return cls(**logistic_fields(data))
 
     @classmethod
     def default(cls) -> EmbeddingMatcher:
         """The matcher shipped with the package (``dedup/data/embed_matcher.json``)."""
-        text = resources.files("dedup").joinpath("data/embed_matcher.json").read_text("utf-8")
-        return cls.from_dict(json.loads(text))
+        return cls.from_dict(shipped("embed_matcher.json"))
 
     def prepare(self, sentences: Sequence[str]) -> None:
         """Embed sentences about to be compared in one batch (faster than one by one)."""

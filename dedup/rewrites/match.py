@@ -158,28 +158,18 @@ class SentenceMatcher:
         sizes = {len(self.mean), len(self.scale), len(self.weights)}
         if sizes != {len(FEATURES)}:
             raise ValueError(f"matcher needs {len(FEATURES)} features per vector, got {sizes}")
-        for name in ("threshold", "align_threshold"):
-            if not 0.0 < getattr(self, name) < 1.0:
-                raise ValueError(f"{name} must be in (0, 1), got {getattr(self, name)}")
+        check_thresholds(self.threshold, self.align_threshold)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SentenceMatcher:
         if data.get("features") != list(FEATURES):
             raise ValueError("matcher weights were trained on a different feature list")
-        return cls(
-            mean=tuple(map(float, data["mean"])),
-            scale=tuple(map(float, data["scale"])),
-            weights=tuple(map(float, data["weights"])),
-            bias=float(data["bias"]),
-            threshold=float(data["threshold"]),
-            align_threshold=float(data["align_threshold"]),
-        )
+        return cls(**logistic_fields(data))
 
     @classmethod
     def default(cls) -> SentenceMatcher:
         """The matcher shipped with the package (``dedup/data/matcher.json``)."""
-        text = resources.files("dedup").joinpath("data/matcher.json").read_text("utf-8")
-        return cls.from_dict(json.loads(text))
+        return cls.from_dict(shipped("matcher.json"))
 
     def probability(self, a: str, b: str, *, score_cutoff: float = 0.0) -> float:
         """Probability that ``a`` and ``b`` are paraphrases (order-independent); 0.0
@@ -214,3 +204,28 @@ class SentenceMatcher:
             for w, x, m, s in zip(self.weights, vector, self.mean, self.scale, strict=True)
         )
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+def check_thresholds(threshold: float, align_threshold: float) -> None:
+    """A fitted matcher's two probability thresholds must lie strictly inside (0, 1)."""
+    for name, value in (("threshold", threshold), ("align_threshold", align_threshold)):
+        if not 0.0 < value < 1.0:
+            raise ValueError(f"{name} must be in (0, 1), got {value}")
+
+
+def logistic_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """A fitted logistic matcher's fields from its JSON: standardisation, weights,
+    bias and thresholds (shared by the lexical and the embedding matcher)."""
+    floats = ("mean", "scale", "weights")
+    return {
+        **{name: tuple(map(float, data[name])) for name in floats},
+        **{name: float(data[name]) for name in ("bias", "threshold", "align_threshold")},
+    }
+
+
+def shipped(name: str) -> dict[str, Any]:
+    """A matcher's weights as shipped in ``dedup/data/``."""
+    loaded: dict[str, Any] = json.loads(
+        resources.files("dedup").joinpath(f"data/{name}").read_text("utf-8")
+    )
+    return loaded
