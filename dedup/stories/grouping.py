@@ -20,6 +20,7 @@ from dedup.copies.cluster import UnionFind, story_id
 from dedup.copies.pairing import RELATION_STRENGTH, Pair
 from dedup.stories import wire
 from dedup.stories.results import Member, Story, StoryMember
+from dedup.stories.versions import Versions
 from dedup.stories.wire import WireEvidence
 from dedup.text.dates import parse_date
 
@@ -62,8 +63,13 @@ class OriginHints:
     that the origin never depends on the documents' names."""
 
 
-def stars(graph: Mapping[str, Mapping[str, Pair]], hints: OriginHints) -> list[Star]:
-    """Cut every connected piece of ``graph`` into stars around chosen origins."""
+def stars(
+    graph: Mapping[str, Mapping[str, Pair]], hints: OriginHints, versions: Versions | None = None
+) -> list[Star]:
+    """Cut every connected piece of ``graph`` into stars around chosen origins; a star
+    takes whole ``versions`` (copies of one text): the origin's, and every version
+    one of whose members relates directly to a member of the origin's."""
+    versions = versions or Versions({}, frozenset())
     uf = UnionFind()
     for doc, partners in graph.items():
         for other in partners:
@@ -72,7 +78,7 @@ def stars(graph: Mapping[str, Mapping[str, Pair]], hints: OriginHints) -> list[S
     for component in uf.groups():
         remaining = set(component)
         while len(remaining) >= 2:
-            star = _next_star(remaining, graph, hints)
+            star = _next_star(remaining, graph, hints, versions)
             if star is None:
                 break
             found.append(star)
@@ -81,14 +87,20 @@ def stars(graph: Mapping[str, Mapping[str, Pair]], hints: OriginHints) -> list[S
 
 
 def _next_star(
-    remaining: set[str], graph: Mapping[str, Mapping[str, Pair]], hints: OriginHints
+    remaining: set[str],
+    graph: Mapping[str, Mapping[str, Pair]],
+    hints: OriginHints,
+    versions: Versions,
 ) -> Star | None:
     partners = {d: sorted(n for n in graph.get(d, {}) if n in remaining) for d in remaining}
     linked = sorted(d for d in remaining if partners[d])
     if not linked:
         return None
     origin, reason = _choose_origin(linked, partners, hints)
-    return Star(origin, tuple(sorted([origin, *partners[origin]])), reason)
+    core = {d for d in versions.version(origin) if d in remaining} | {origin}
+    touching = {n for d in core for n in partners[d]}
+    members = {d for n in touching for d in versions.version(n) if d in remaining} | core
+    return Star(origin, tuple(sorted(members)), reason)
 
 
 def _choose_origin(
@@ -144,6 +156,17 @@ def story_wire(evidence: Mapping[str, tuple[WireEvidence, ...]]) -> str | None:
     return max(counts, key=lambda a: (counts[a], -ranked.index(a)))
 
 
+def link(doc: str, star: Star, graph: Mapping[str, Mapping[str, Pair]]) -> Pair:
+    """The pair that places a member in its story: with the origin when there is one;
+    else (a copy of a member that relates to the origin's version) its strongest pair
+    with another member."""
+    direct = graph[star.origin].get(doc)
+    if direct is not None:
+        return direct
+    inside = [graph[doc][o] for o in star.members if o != doc and o in graph[doc]]
+    return max(inside, key=lambda p: (RELATION_STRENGTH[p.relation], p.jaccard, p.a, p.b))
+
+
 def assemble(
     star: Star,
     graph: Mapping[str, Mapping[str, Pair]],
@@ -156,7 +179,7 @@ def assemble(
     crediting = tuple(d for d in star.members if any(e.agency == agency for e in found[d]))
     story_members = []
     for doc in star.members:
-        pair = None if doc == star.origin else graph[star.origin][doc]
+        pair = None if doc == star.origin else link(doc, star, graph)
         credits = any(e.agency == agency for e in found[doc])
         story_members.append(
             StoryMember(
