@@ -76,7 +76,7 @@ def compare(a: Document, b: Document, config: ScanConfig | None = None) -> Compa
     bound = salience.weighted_jaccard(salience.salient_terms(ta), salience.salient_terms(tb))
     article_a, article_b = Article(a), Article(b)
     evidence = verify.verify(article_a, article_b, bound, SentenceMatcher.default(), config)
-    relation = scores.relation or ("rewrite" if evidence.verdict else None)
+    relation = scores.relation or (evidence.relation if evidence.verdict else None)
     aligned = _aligned(evidence, article_a, article_b)
     return Comparison(scores, evidence, relation, aligned, edit)
 

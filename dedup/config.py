@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 ShingleKind = Literal["word", "char"]
+VerdictKind = Literal["fitted", "rules"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +86,16 @@ class ScanConfig:
     rewrite_min_facts: int = 3
     rewrite_min_aligned: int = 2
     rewrite_min_aligned_share: float = 0.3
+    rewrite_verdict: VerdictKind = "rules"
+    """``fitted``: the logistic verdict shipped in ``dedup/data/verdict.json`` decides
+    (``rewrite`` or ``same-story``); ``rules``: the earlier routes (same facts, retold),
+    kept for comparison."""
 
     def __post_init__(self) -> None:
+        if self.rewrite_verdict not in ("fitted", "rules"):
+            raise ValueError(
+                f"rewrite_verdict must be 'fitted' or 'rules', got {self.rewrite_verdict!r}"
+            )
         if self.shingle not in ("word", "char"):
             raise ValueError(f"shingle must be 'word' or 'char', got {self.shingle!r}")
         if not 1 <= self.shingle_size <= 64:

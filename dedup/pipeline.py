@@ -20,7 +20,7 @@ from dedup.ingest import reader
 from dedup.ingest.document import Item, text_hash
 from dedup.rewrites import tier
 from dedup.rewrites.match import SentenceMatcher
-from dedup.stories import grouping, ledger, wire
+from dedup.stories import grouping, ledger, versions, wire
 from dedup.stories.results import ScanResult, Story
 from dedup.text import boilerplate, salience
 
@@ -68,17 +68,7 @@ def _run(
 ) -> ScanResult:
     """The stages, in order, over one corpus."""
     config = fingerprinter.config
-    fingerprint_all(items, corpus, config, timer, jobs, progress)
-    with timer.stage("copies"):
-        pairs = _copy_pairs(corpus, config)
-    with timer.stage("boilerplate"):
-        if _set_aside_repeated_lines(corpus, pairs, fingerprinter):
-            pairs = _copy_pairs(corpus, config)
-        corpus.line_keys = []  # used up: ~1 KB an article of Python ints
-        fingerprinter.clear_caches()  # its cached shingle sets and signatures
-    if config.short_max_tokens:
-        with timer.stage("short"):
-            pairs += _short_pairs(corpus, pairs, fingerprinter)
+    pairs = _copy_stages(items, corpus, fingerprinter, timer, jobs, progress)
     if config.rewrites:
         with timer.stage("rewrites"):
             pairs += tier.rewrite_pairs(corpus, pairs, config, fingerprinter, jobs)
@@ -87,7 +77,7 @@ def _run(
         identical = pairing.identical_groups(fps, corpus.twin_order)
         groups = [[fps[p].doc_id for p in g] for g in identical]
         pairs = pairing.expand_identical(pairs, groups)
-        found = _stories(corpus, pairs)
+        found = _stories(corpus, pairs, config)
     if config.ledger:
         with timer.stage("ledger"):
             matcher = SentenceMatcher.default()
@@ -106,6 +96,42 @@ def _run(
         timings=timer.seconds,
         notices=tuple(corpus.notices),
     )
+
+
+def rewrite_candidates(items: Iterable[Item], config: ScanConfig, *, jobs: int = 1) -> list[Pair]:
+    """The stages up to the rewrite tier, then every rewrite candidate with its full
+    evidence and features, refused ones included (to fit and study the verdict)."""
+    fingerprinter = Fingerprinter(config)
+    corpus = Corpus()
+    try:
+        pairs = _copy_stages(items, corpus, fingerprinter, StageTimer(), jobs, None)
+        return tier.verified_candidates(corpus, pairs, config, fingerprinter, jobs, full=True)
+    finally:
+        corpus.close()
+
+
+def _copy_stages(
+    items: Iterable[Item],
+    corpus: Corpus,
+    fingerprinter: Fingerprinter,
+    timer: StageTimer,
+    jobs: int,
+    progress: Progress | None,
+) -> list[Pair]:
+    """Fingerprint, copies, boilerplate and short items: the pairs of the copy tiers."""
+    config = fingerprinter.config
+    fingerprint_all(items, corpus, config, timer, jobs, progress)
+    with timer.stage("copies"):
+        pairs = _copy_pairs(corpus, config)
+    with timer.stage("boilerplate"):
+        if _set_aside_repeated_lines(corpus, pairs, fingerprinter):
+            pairs = _copy_pairs(corpus, config)
+        corpus.line_keys = []  # used up: ~1 KB an article of Python ints
+        fingerprinter.clear_caches()  # its cached shingle sets and signatures
+    if config.short_max_tokens:
+        with timer.stage("short"):
+            pairs += _short_pairs(corpus, pairs, fingerprinter)
+    return pairs
 
 
 def _copy_pairs(corpus: Corpus, config: ScanConfig) -> list[Pair]:
@@ -184,8 +210,13 @@ def _ledger(state: tuple[Corpus, SentenceMatcher], story: Story) -> ledger.Story
     return ledger.build(story.origin, docs, story.pairs, articles, matcher)
 
 
-def _stories(corpus: Corpus, pairs: Sequence[Pair]) -> tuple[Story, ...]:
-    graph = grouping.neighbours(pairs)
+def _stories(corpus: Corpus, pairs: Sequence[Pair], config: ScanConfig) -> tuple[Story, ...]:
+    """Versions, then stars of whole versions, assembled with their wire evidence."""
+    tokens = {doc: member.tokens for doc, member in corpus.members.items()}
+    found_versions = versions.versions(pairs, config, tokens)
+    graph = grouping.neighbours(
+        p for p in pairs if not versions.bridges(p, found_versions.roundups, config)
+    )
     cache: dict[str, tuple[wire.WireEvidence, ...]] = {}
 
     def evidence(doc_id: str) -> tuple[wire.WireEvidence, ...]:
@@ -208,5 +239,5 @@ def _stories(corpus: Corpus, pairs: Sequence[Pair]) -> tuple[Story, ...]:
         coverage=coverage,
         text_hash=lambda doc: text_hash(corpus.documents[doc].text),
     )
-    found = grouping.stars(graph, hints)
+    found = grouping.stars(graph, hints, found_versions)
     return tuple(grouping.assemble(star, graph, corpus.members, evidence) for star in found)

@@ -53,6 +53,11 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
+class Verdict(StrEnum):
+    rules = "rules"
+    fitted = "fitted"
+
+
 class ShingleKind(StrEnum):
     word = "word"
     char = "char"
@@ -96,6 +101,13 @@ def scan_command(
         bool,
         typer.Option("--ledger/--no-ledger", help="Align story members sentence by sentence."),
     ] = True,
+    verdict: Annotated[
+        Verdict,
+        typer.Option(
+            help="The rewrite verdict: the hand-set routes with corpus-aware facts (rules) "
+            "or the logistic model fitted on labelled pairs (fitted, experimental)."
+        ),
+    ] = Verdict.rules,
     jobs: Jobs = 0,
     limit: Annotated[
         int,
@@ -124,6 +136,7 @@ def scan_command(
             max_doc_bytes=max_doc_bytes,
             rewrites=rewrites,
             ledger=ledger,
+            rewrite_verdict=verdict.value,
         )
     except ValueError as err:
         raise fail(str(err), EXIT_USAGE) from err

@@ -72,6 +72,7 @@ class FailOn(StrEnum):
     copy = "copy"
     near_copy = "near-copy"
     rewrite = "rewrite"
+    same_story = "same-story"
 
 
 _DEFAULT_FAIL_ON = FailOn(DEFAULT_FAIL_ON)
@@ -262,7 +263,10 @@ def check_command(
     db: Db = DEFAULT_DB,
     fail_on: Annotated[
         FailOn,
-        typer.Option(help="Fail on this relation or a stronger one (copy > near-copy > rewrite)."),
+        typer.Option(
+            help="Fail on this relation or a stronger one "
+            "(copy > near-copy > rewrite > same-story)."
+        ),
     ] = _DEFAULT_FAIL_ON,
     window: Annotated[
         str | None,

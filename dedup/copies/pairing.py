@@ -22,10 +22,15 @@ from dedup.fingerprint.shingle import U32
 if TYPE_CHECKING:
     from dedup.rewrites.verify import RewriteEvidence
 
-Relation = Literal["copy", "near-copy", "rewrite"]
+Relation = Literal["copy", "near-copy", "rewrite", "same-story"]
 TwinOrder = Callable[[int], tuple[str, ...]]
 """Orders identical texts by position: the least is their representative."""
-RELATION_STRENGTH: dict[Relation, int] = {"copy": 3, "near-copy": 2, "rewrite": 1}
+RELATION_STRENGTH: dict[Relation, int] = {
+    "copy": 4,
+    "near-copy": 3,
+    "rewrite": 2,
+    "same-story": 1,
+}
 
 
 @dataclass(frozen=True, slots=True)

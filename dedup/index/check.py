@@ -36,7 +36,7 @@ from dedup.stories.wire import WireEvidence
 from dedup.text import dates
 from dedup.text.salience import SalientTerms
 
-FailOn = Literal["copy", "near-copy", "rewrite"]
+FailOn = Literal["copy", "near-copy", "rewrite", "same-story"]
 Outcome = Literal["pass", "fail", "too-short", "not-checked"]
 IndexStatus = Literal["new", "already-indexed", "update"]
 """Whether the index holds the incoming id: no; with the same text and metadata;
@@ -134,7 +134,7 @@ def check(
     window: timedelta | None = None,
 ) -> CheckResult:
     """Check incoming articles against the index; an item fails when its strongest
-    relation is at least ``fail_on`` (copy > near-copy > rewrite). ``window`` keeps
+    relation is at least ``fail_on`` (copy > near-copy > rewrite > same-story). ``window`` keeps
     only indexed documents dated within it of the incoming one (either undated: kept).
     Too-short articles are reported, never failing; Skipped inputs are not-checked;
     Notices (dates that could not be read) are kept in the result's ``notices``."""
@@ -338,7 +338,8 @@ class _Checker:
             return None
         pairs = evidence.examples if first_is_indexed else [(y, x) for x, y in evidence.examples]
         aligned = tuple(dict.fromkeys(pairs))  # a headline repeated in the text aligns twice
-        return self._match(stored, incoming, "rewrite", scores, evidence.reason, evidence, aligned)
+        relation: Relation = "same-story" if evidence.relation == "same-story" else "rewrite"
+        return self._match(stored, incoming, relation, scores, evidence.reason, evidence, aligned)
 
     def _match(
         self,

@@ -40,7 +40,7 @@ vertical-align:top;text-align:left;border:1px solid #e6e6e6;padding:.25rem .4rem
 padding:.1rem .3rem;border-radius:3px}
 .badge{display:inline-block;padding:0 .5em;border-radius:9px;font-size:.75em;font-weight:700;
 color:#fff;background:#666}
-.origin{background:#2e7d32}.copy{background:#1565c0}.near-copy{background:#6a1b9a}
+.origin{background:#2e7d32}.copy{background:#1565c0}.near-copy{background:#6a1b9a}.same-story{background:#8d6e63}
 .rewrite{background:#ef6c00}
 table.stories{border-collapse:collapse;background:#fff;margin:.5rem 0 1rem}
 .stories th,.stories td{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;

@@ -174,6 +174,10 @@ def pair_dict(pair: Pair) -> dict[str, Any]:
             "shared_facts": list(ev.shared_facts),
             "examples": [{"a": x, "b": y} for x, y in ev.examples],
         }
+        if ev.probability is not None and ev.features is not None:
+            names = ev.features.names()
+            out["evidence"]["probability"] = ev.probability
+            out["evidence"]["features"] = dict(zip(names, ev.features.vector(), strict=True))
     return out
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from dedup.stories.results import Story
 
-RELATIONS = ("copy", "near-copy", "rewrite")
+RELATIONS = ("copy", "near-copy", "rewrite", "same-story")
 _NOT_ANCHOR = re.compile(r"[^A-Za-z0-9_-]")
 
 

@@ -96,7 +96,8 @@ def _story(story: Story, console: Console) -> None:
             )
         if member.pair is not None and member.pair.rewrite is not None:
             console.print(
-                f"  {escape(member.document)} is a rewrite: {escape(member.pair.rewrite.reason)}",
+                f"  {escape(member.document)} is a {member.relation}: "
+                f"{escape(member.pair.rewrite.reason)}",
                 highlight=False,
             )
     if story.ledger is not None:

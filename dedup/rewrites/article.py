@@ -11,12 +11,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
+import numpy as np
+
 from dedup.ingest.document import Document
-from dedup.text import boilerplate, facts, sentences
+from dedup.rewrites import embed
+from dedup.text import boilerplate, facts, quotes, sentences
 from dedup.text.fact import Fact
-from dedup.text.salience import term_hash, weight
+from dedup.text.normalise import normalise, tokenise
+from dedup.text.salience import SalientTerms, salient_terms, term_hash, weight
 from dedup.text.sentences import Sentence
 
+LEDE_SENTENCES = 3
+"""Sentences at the top of an article (boilerplate aside) that make its lede."""
 SPECIFIC_NAME_WEIGHT = 1.5
 """A one-word name is specific when rarer than zipf 3.5 (Niamey, Funaro), not when it
 is a common country or party name (Britain, Labour)."""
@@ -69,6 +75,39 @@ class Article:
         """The article's specific facts (rare names, figures of 10 or more, dated days),
         read line by line so that no sentence splitting is needed."""
         return line_fact_keys(self.lines, self.house_terms)
+
+    @cached_property
+    def salient(self) -> SalientTerms:
+        """The salient terms of the lines that are not boilerplate."""
+        tokens = [
+            token
+            for line in self.lines
+            if line.boilerplate is None
+            for token in tokenise(normalise(line.text))
+        ]
+        return salient_terms(tokens)
+
+    @cached_property
+    def content(self) -> tuple[str, ...]:
+        """The text of the sentences that are not boilerplate, in order."""
+        return tuple(s.text for s in self.sentences if s.boilerplate is None)
+
+    @cached_property
+    def vectors(self) -> np.ndarray:
+        """One unit sentence vector per content sentence (``rewrites.embed``)."""
+        return embed.vectors(list(self.content))
+
+    @cached_property
+    def lede_vector(self) -> np.ndarray:
+        """The vector of the article's lede: its first ``LEDE_SENTENCES`` content
+        sentences embedded as one text."""
+        found: np.ndarray = embed.vectors([" ".join(self.content[:LEDE_SENTENCES])])[0]
+        return found
+
+    @cached_property
+    def quotes(self) -> tuple[frozenset[str], ...]:
+        """The words of each of the article's longer quotations."""
+        return quotes.quotations(self.document.text)
 
 
 def line_fact_keys(

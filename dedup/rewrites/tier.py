@@ -8,17 +8,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from dedup import workers
 from dedup.config import ScanConfig
 from dedup.copies import pairing
+from dedup.copies.cluster import UnionFind
 from dedup.copies.lsh import MemoryBandIndex
-from dedup.copies.pairing import Pair
+from dedup.copies.pairing import Pair, Relation
 from dedup.corpus import Corpus
 from dedup.fingerprint.fingerprinter import Fingerprinter
 from dedup.fingerprint.shingle import U64
-from dedup.rewrites import candidates, verify
+from dedup.rewrites import candidates, rarity, verify
+from dedup.rewrites.features import Rarity
 from dedup.rewrites.match import SentenceMatcher
+from dedup.rewrites.rarity import Spread
 from dedup.rewrites.term_matrix import TermMatrix
+from dedup.rewrites.verdict import VerdictModel
 from dedup.text import dates
 from dedup.text.salience import SalientTerms
 
@@ -40,20 +46,56 @@ def rewrite_pairs(
     cheap bound, then at most ``rewrite_max_candidates`` verifications per article,
     in ``jobs`` processes. The representatives are ordered by their texts' hash, so
     that where candidates rank equal, content decides which are verified, not names."""
+    found = verified_candidates(corpus, known, config, fingerprinter, jobs)
+    return [pair for pair in found if pair.rewrite is not None and pair.rewrite.verdict]
+
+
+def verified_candidates(
+    corpus: Corpus,
+    known: Sequence[Pair],
+    config: ScanConfig,
+    fingerprinter: Fingerprinter,
+    jobs: int,
+    *,
+    model: VerdictModel | None = None,
+    full: bool = False,
+) -> list[Pair]:
+    """Every rewrite candidate with its evidence, refused ones included; ``full``
+    aligns and reads facts of each, whatever the bounds (to fit the verdict)."""
     fps = corpus.fingerprints
     groups = pairing.identical_groups(fps, corpus.twin_order)
     reps = sorted((group[0] for group in groups), key=lambda p: fps[p].exact)
     chosen = _rewrite_candidates(corpus, reps, known, config, fingerprinter, jobs)
     hashes = [corpus.fact_hashes[p] for p in reps]
     corpus.common_facts = candidates.common_facts(hashes, config)
+    rarity = corpus_rarity(corpus, reps, known)
     # Verified article by article (in (i, j) order, so that each worker reads and parses
     # each article about once while its article cache stays small), reported in the
     # order chosen.
     order = sorted(range(len(chosen)), key=lambda k: (chosen[k].i, chosen[k].j))
-    state = _Verifying(corpus, reps, hashes, SentenceMatcher.default(), config)
+    matcher = SentenceMatcher.default()
+    state = _Verifying(corpus, reps, hashes, matcher, config, rarity, model, full)
     verified = workers.map_shared(_verify, [chosen[k] for k in order], state, jobs)
     found = dict(zip(order, verified, strict=True))
-    return [pair for _, pair in sorted(found.items()) if pair is not None]
+    return [pair for _, pair in sorted(found.items())]
+
+
+def corpus_rarity(corpus: Corpus, reps: Sequence[int], known: Sequence[Pair]) -> Rarity:
+    """The spread of salient terms and facts over the corpus's versions: copies and
+    near-copies of one text (joined by ``known`` pairs) count once."""
+    versions = UnionFind()
+    for pair in known:
+        versions.union(pair.a, pair.b)
+    ids = [corpus.fingerprints[p].doc_id for p in reps]
+    roots = sorted({versions.find(d) for d in ids})
+    number = {root: k for k, root in enumerate(roots)}
+    groups = [number[versions.find(d)] for d in ids]
+    terms = [corpus.salient[p].hashes.astype(np.uint64) for p in reps]
+    fact_sets = [corpus.fact_hashes[p] for p in reps]
+    return Rarity(
+        Spread.of(rarity.versions_of(groups, terms)),
+        Spread.of(rarity.versions_of(groups, fact_sets)),
+    )
 
 
 def _rewrite_candidates(
@@ -136,9 +178,12 @@ class _Verifying:
     fact_hashes: list[U64]
     matcher: SentenceMatcher
     config: ScanConfig
+    rarity: Rarity
+    model: VerdictModel | None
+    full: bool
 
 
-def _verify(state: _Verifying, candidate: candidates.Candidate) -> Pair | None:
+def _verify(state: _Verifying, candidate: candidates.Candidate) -> Pair:
     """The pair of a rewrite candidate when verification finds a rewrite, else None."""
     _, bound, i, j = candidate
     corpus, config = state.corpus, state.config
@@ -148,9 +193,17 @@ def _verify(state: _Verifying, candidate: candidates.Candidate) -> Pair | None:
     hashes = state.fact_hashes
     most = candidates.shared_fact_bound(hashes[i], hashes[j], corpus.common_facts)
     evidence = verify.verify(
-        art_a, art_b, bound, state.matcher, config, corpus.common_facts, fact_bound=most
+        art_a,
+        art_b,
+        bound,
+        state.matcher,
+        config,
+        corpus.common_facts,
+        fact_bound=most,
+        rarity=state.rarity,
+        model=state.model,
+        full=state.full,
     )
-    if not evidence.verdict:
-        return None
     scores = pairing.score(fa, fb, config)
-    return Pair(fa.doc_id, fb.doc_id, scores.jaccard, scores.containment, "rewrite", evidence)
+    relation: Relation = "same-story" if evidence.relation == "same-story" else "rewrite"
+    return Pair(fa.doc_id, fb.doc_id, scores.jaccard, scores.containment, relation, evidence)

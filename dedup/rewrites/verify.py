@@ -16,14 +16,20 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from dedup.config import ScanConfig
-from dedup.rewrites import lookalike
+from dedup.rewrites import features, lookalike, rarity
 from dedup.rewrites.align import Alignment, Match, align, alignment_bound, swapped
 from dedup.rewrites.article import Article
+from dedup.rewrites.features import PairFeatures, Rarity
 from dedup.rewrites.match import SentenceMatcher
+from dedup.rewrites.verdict import Verdict, VerdictModel
 from dedup.text import facts
 from dedup.text.salience import SalientTerms, weighted_jaccard
 
 EXAMPLES = 3
+FACT_REFERENCE_WEIGHT = 4.0
+"""The corpus-aware weight (smoothed idf, ``rarity``) of a fact found in about one
+article in fifty: the event's own names, printed by most articles about it, weigh
+about 1; a name only two of them print, about 4."""
 _TOO_LITTLE = "too little shared: neither enough shared facts nor enough aligned sentences"
 
 
@@ -40,6 +46,11 @@ class RewriteEvidence:
     examples: tuple[tuple[str, str], ...]
     verdict: bool
     reason: str
+    features: PairFeatures | None = None
+    probability: float | None = None
+    """The fitted verdict's probability that the two tell one story."""
+    relation: str = "rewrite"
+    """``rewrite`` (one retells the other, or both one report) or ``same-story``."""
 
     def swapped(self) -> RewriteEvidence:
         """The same evidence with the two articles taken in the other order."""
@@ -66,6 +77,9 @@ def verify(
     common_facts: frozenset[int] = frozenset(),
     *,
     fact_bound: int | None = None,
+    rarity: Rarity | None = None,
+    model: VerdictModel | None = None,
+    full: bool = False,
 ) -> RewriteEvidence:
     """Align the two articles' sentences, set aside aligned pairs whose figures
     contradict, and decide: template copy, same facts, retold, or too little.
@@ -77,10 +91,25 @@ def verify(
 
     The evidence does not depend on which article is ``a``: it is worked out with
     the two in the order of their content (``content_order``), then turned round."""
+    if model is None and config.rewrite_verdict == "fitted":
+        model = VerdictModel.default()
+    context = _Context(matcher, config, common_facts, rarity or Rarity.english(), model, full)
     if content_order(b) < content_order(a):
-        found = _verify(b, a, score, matcher, config, common_facts, fact_bound)
-        return found.swapped()
-    return _verify(a, b, score, matcher, config, common_facts, fact_bound)
+        return _verify(b, a, score, context, fact_bound).swapped()
+    return _verify(a, b, score, context, fact_bound)
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What verification reads besides the two articles."""
+
+    matcher: SentenceMatcher
+    config: ScanConfig
+    common_facts: frozenset[int]
+    rarity: Rarity
+    model: VerdictModel | None
+    full: bool
+    """Align and read facts whatever the bounds say (to fit or explain the model)."""
 
 
 def content_order(article: Article) -> tuple[str, str, str]:
@@ -91,41 +120,68 @@ def content_order(article: Article) -> tuple[str, str, str]:
 
 
 def _verify(
-    a: Article,
-    b: Article,
-    score: float,
-    matcher: SentenceMatcher,
-    config: ScanConfig,
-    common_facts: frozenset[int],
-    fact_bound: int | None,
+    a: Article, b: Article, score: float, context: _Context, fact_bound: int | None
 ) -> RewriteEvidence:
     """``verify`` with the articles in a fixed order."""
+    config, common_facts = context.config, context.common_facts
     if score < config.rewrite_min_weighted_jaccard:
         reason = "too little salient vocabulary shared"
         return _evidence(score, None, _shared(a, b, common_facts), 0, False, reason, a, b)
     late = lookalike.too_far_apart(a, b, config)
     if late is not None:
         return _evidence(score, None, (), 0, False, late, a, b)
-    facts_possible = fact_bound is None or fact_bound >= config.rewrite_min_facts
+    exhaustive = context.full or context.model is not None
+    facts_possible = exhaustive or fact_bound is None or fact_bound >= config.rewrite_min_facts
     if not facts_possible and not _may_retell(a, b, config):
         return _evidence(score, None, (), 0, False, _TOO_LITTLE, a, b)
     shared = _shared(a, b, common_facts) if facts_possible else ()
-    aligned = align(a.sentences, b.sentences, matcher)
+    aligned = align(a.sentences, b.sentences, context.matcher)
     conflicting, with_figures = lookalike.template_conflicts(aligned, a, b)
     agreeing = Alignment(
         tuple(m for m in aligned.matches if m not in conflicting),
         aligned.sentences_a,
         aligned.sentences_b,
     )
-    accepted = _route(agreeing, len(shared), config)
+    if exhaustive and not facts_possible:
+        shared = _shared(a, b, common_facts)
+    weight = rarity.facts_weight(shared, context.rarity.facts)
+    routed = _route(agreeing, shared, weight, config)
     refused = lookalike.template(len(conflicting), with_figures)
-    if refused is None and accepted is not None:
+    if refused is None and routed is not None:
         refused = lookalike.refusal(agreeing, a, b)
-    verdict = refused is None and accepted is not None
-    reason = refused or accepted or _TOO_LITTLE
+    ruled = refused is None and routed is not None
+    found = decided = None
+    if exhaustive:
+        found = features.extract(
+            a, b, score, agreeing, shared, len(conflicting), ruled, context.rarity
+        )
+    if context.model is not None and found is not None:
+        decided = context.model.decide(found)
+        verdict = decided.same_story
+        reason = _fitted_reason(decided, context.model, refused)
+    else:
+        verdict = ruled
+        reason = refused or routed or _TOO_LITTLE
     if verdict and not facts_possible:
         shared = _shared(a, b, common_facts)  # reported with the verdict
-    return _evidence(score, agreeing, shared, len(conflicting), verdict, reason, a, b)
+    evidence = _evidence(score, agreeing, shared, len(conflicting), verdict, reason, a, b)
+    if found is None:
+        return evidence
+    if decided is None:
+        return replace(evidence, features=found)
+    relation = decided.relation if decided.same_story else "rewrite"
+    return replace(evidence, features=found, probability=decided.probability, relation=relation)
+
+
+def _fitted_reason(decided: Verdict, model: VerdictModel, refused: str | None) -> str:
+    """The fitted verdict in one line (with the look-alike rule that weighed against
+    it, if any)."""
+    if decided.same_story:
+        told = "one retells the other" if decided.relation == "rewrite" else "told independently"
+        return f"one story ({told}): fitted verdict {decided.probability:.2f}"
+    threshold = model.story.threshold
+    below = f"fitted verdict {decided.probability:.2f} below {threshold:.2f}"
+    return f"{refused} ({below})" if refused else f"too little shared: {below}"
 
 
 def _shared(a: Article, b: Article, common_facts: frozenset[int]) -> tuple[str, ...]:
@@ -163,11 +219,19 @@ def _evidence(
     )
 
 
-def _route(alignment: Alignment, shared: int, config: ScanConfig) -> str | None:
+def _route(
+    alignment: Alignment, shared: tuple[str, ...], weight: float, config: ScanConfig
+) -> str | None:
     """The route by which the evidence makes a rewrite (same facts, or retold), or
-    None; a look-alike may still overturn it."""
-    if shared >= config.rewrite_min_facts:
-        return f"same facts: {shared} shared names, figures and dates"
+    None; a look-alike may still overturn it. Shared facts count by their rarity in
+    the corpus (``rarity``): at least ``rewrite_min_facts`` of them, weighing together
+    as much as that many facts of ``FACT_REFERENCE_WEIGHT`` each."""
+    needed = config.rewrite_min_facts
+    if len(shared) >= needed and weight >= needed * FACT_REFERENCE_WEIGHT:
+        return (
+            f"same facts: {len(shared)} shared names, figures and dates "
+            f"(weighing {weight:.1f} by their rarity here)"
+        )
     aligned, share = alignment.aligned_count(), alignment.share_of_shorter()
     if aligned >= config.rewrite_min_aligned and share >= config.rewrite_min_aligned_share:
         return (

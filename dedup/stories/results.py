@@ -12,7 +12,7 @@ from dedup.ingest.document import Notice, Skipped
 from dedup.stories.ledger import StoryLedger
 from dedup.stories.wire import WireEvidence
 
-MemberRelation = Literal["origin", "copy", "near-copy", "rewrite"]
+MemberRelation = Literal["origin", "copy", "near-copy", "rewrite", "same-story"]
 
 
 @dataclass(frozen=True, slots=True)
