@@ -164,10 +164,11 @@ def msrp(split: Literal["train", "test"]) -> list[SentencePair]:
     return pairs
 
 
-def semeval() -> list[ArticlePair]:
-    """SemEval-2022 Task 8 English article pairs with text (``dev_pairs.jsonl``); rating
-    is the ``overall`` mean; document ids are the task's article ids."""
-    path = data_dir() / FOLDERS["semeval"] / "dev_pairs.jsonl"
+def semeval(path: Path | None = None) -> list[ArticlePair]:
+    """SemEval-2022 Task 8 English article pairs with text (``dev_pairs.jsonl``, or
+    another file of that shape); rating is the ``overall`` mean; document ids are the
+    task's article ids."""
+    path = path or data_dir() / FOLDERS["semeval"] / "dev_pairs.jsonl"
     pairs: list[ArticlePair] = []
     with path.open(encoding="utf-8") as handle:
         for line_no, line in enumerate(handle, start=1):
