@@ -6,12 +6,12 @@ salient-term LSH + alignment and shared facts) -> stories -> ledger."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from dedup import workers
 from dedup.config import ScanConfig
-from dedup.copies import pairing, short
+from dedup.copies import finder, pairing, short
 from dedup.copies.cluster import UnionFind
 from dedup.copies.pairing import Pair
 from dedup.corpus import Corpus, Progress, StageTimer, fingerprint_all
@@ -70,24 +70,25 @@ def _run(
     config = fingerprinter.config
     fingerprint_all(items, corpus, config, timer, jobs, progress)
     with timer.stage("copies"):
-        pairs = _copy_pairs(corpus, config)
+        copies = _copies(corpus, config)
     with timer.stage("boilerplate"):
-        if _set_aside_repeated_lines(corpus, pairs, fingerprinter):
-            pairs = _copy_pairs(corpus, config)
+        if _set_aside_repeated_lines(corpus, copies.pairs, fingerprinter):
+            copies = _copies(corpus, config)
         corpus.line_keys = []  # used up: ~1 KB an article of Python ints
         fingerprinter.clear_caches()  # its cached shingle sets and signatures
+    pairs = copies.pairs
     if config.short_max_tokens:
         with timer.stage("short"):
-            pairs += _short_pairs(corpus, pairs, fingerprinter)
+            pairs += _short_pairs(corpus, pairs, copies.leaders, fingerprinter)
     if config.rewrites:
         with timer.stage("rewrites"):
-            pairs += tier.rewrite_pairs(corpus, pairs, config, fingerprinter, jobs)
+            found_rewrites = tier.rewrite_pairs(
+                corpus, pairs, config, fingerprinter, jobs, followers=copies.leaders
+            )
+            pairs = sorted([*pairs, *found_rewrites], key=lambda p: (p.a, p.b))
     with timer.stage("stories"):
-        fps = corpus.fingerprints
-        identical = pairing.identical_groups(fps, corpus.twin_order)
-        groups = [[fps[p].doc_id for p in g] for g in identical]
-        pairs = pairing.expand_identical(pairs, groups)
-        found = _stories(corpus, pairs)
+        found = _stories(corpus, pairs, copies.leaders, config)
+        pairs = _with_story_pairs(pairs, found)
     if config.ledger:
         with timer.stage("ledger"):
             matcher = SentenceMatcher.default()
@@ -108,13 +109,21 @@ def _run(
     )
 
 
-def _copy_pairs(corpus: Corpus, config: ScanConfig) -> list[Pair]:
-    """Tier 1's verified pairs, identical texts represented as the rewrite tier and the
-    stories will represent them (``Corpus.twin_order``)."""
-    found = pairing.find_pairs(
+def _copies(corpus: Corpus, config: ScanConfig) -> finder.Copies:
+    """The copy tier, each group of identical or near-identical texts led by the least
+    in ``Corpus.twin_order`` (the earliest date, then content: never a name)."""
+    return finder.find_copies(
         corpus.fingerprints, config, full=corpus.fingerprint, first=corpus.twin_order
     )
-    return list(found)
+
+
+def _with_story_pairs(pairs: Sequence[Pair], stories: Iterable[Story]) -> list[Pair]:
+    """The verified pairs and the stories' own (followers' pairs with their origin)."""
+    found = {(p.a, p.b): p for p in pairs}
+    for story in stories:
+        for pair in story.pairs:
+            found.setdefault((pair.a, pair.b), pair)
+    return [found[key] for key in sorted(found)]
 
 
 def _set_aside_repeated_lines(
@@ -143,15 +152,20 @@ def _set_aside_repeated_lines(
     return changed
 
 
-def _short_pairs(corpus: Corpus, known: Sequence[Pair], fingerprinter: Fingerprinter) -> list[Pair]:
-    """The short route over one representative of each identical text of at most
-    ``short_max_tokens`` tokens, the corpus's repeated lines set aside; pairs the copy
-    tier found keep that tier's verdict."""
+def _short_pairs(
+    corpus: Corpus,
+    known: Sequence[Pair],
+    followers: Mapping[str, str],
+    fingerprinter: Fingerprinter,
+) -> list[Pair]:
+    """The short route over the texts of at most ``short_max_tokens`` tokens that lead
+    their group of identical or near-identical texts (``followers`` follow their leader),
+    the corpus's repeated lines set aside; pairs the copy tier found keep its verdict."""
     config = fingerprinter.config
     items = []
-    for group in pairing.identical_groups(corpus.fingerprints):
-        if corpus.fingerprints[group[0]].tokens <= config.short_max_tokens:
-            fp = corpus.fingerprint(group[0])
+    for position, listed in enumerate(corpus.fingerprints):
+        if listed.tokens <= config.short_max_tokens and listed.doc_id not in followers:
+            fp = corpus.fingerprint(position)
             text = corpus.documents[fp.doc_id].text
             lines = boilerplate.split_lines(text)
             items.append(short.item(fp, text, lines, fingerprinter.tokens))
@@ -179,12 +193,13 @@ def _refingerprint(
 def _ledger(state: tuple[Corpus, SentenceMatcher], story: Story) -> ledger.StoryLedger:
     """One story's sentence ledger (runs in a worker process)."""
     corpus, matcher = state
-    articles = {m.document: corpus.article(m.document) for m in story.members}
     docs = [m.document for m in story.members]
-    return ledger.build(story.origin, docs, story.pairs, articles, matcher)
+    return ledger.build(story.origin, docs, corpus.article, matcher, corpus.content_order)
 
 
-def _stories(corpus: Corpus, pairs: Sequence[Pair]) -> tuple[Story, ...]:
+def _stories(
+    corpus: Corpus, pairs: Sequence[Pair], leaders: Mapping[str, str], config: ScanConfig
+) -> tuple[Story, ...]:
     graph = grouping.neighbours(pairs)
     cache: dict[str, tuple[wire.WireEvidence, ...]] = {}
 
@@ -208,5 +223,22 @@ def _stories(corpus: Corpus, pairs: Sequence[Pair]) -> tuple[Story, ...]:
         coverage=coverage,
         text_hash=lambda doc: text_hash(corpus.documents[doc].text),
     )
-    found = grouping.stars(graph, hints)
+
+    def relate(origin: str, doc: str, via: Pair) -> Pair:
+        """``doc``'s own pair with the origin: its copy-tier scores and the relation
+        they support, else the relation of ``via``, the pair joining their versions."""
+        fa, fb = (corpus.fingerprint(position[d]) for d in sorted((origin, doc)))
+        scores = pairing.score(fa, fb, config)
+        if scores.relation is None:
+            return replace(
+                via,
+                a=fa.doc_id,
+                b=fb.doc_id,
+                jaccard=scores.jaccard,
+                containment=scores.containment,
+            )
+        return Pair(fa.doc_id, fb.doc_id, scores.jaccard, scores.containment, scores.relation)
+
+    followers = grouping.Followers(leaders, relate)
+    found = grouping.stars(graph, hints, followers)
     return tuple(grouping.assemble(star, graph, corpus.members, evidence) for star in found)

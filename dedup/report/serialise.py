@@ -13,10 +13,10 @@ from importlib import resources
 from typing import Any
 
 from dedup.copies.pairing import Pair
-from dedup.stories.ledger import FactDivergence, MemberLedger
+from dedup.stories.ledger import FactDivergence, MemberLedger, SentenceGroup
 from dedup.stories.results import Member, ScanResult, Story, StoryMember
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def to_dict(result: ScanResult) -> dict[str, Any]:
@@ -95,6 +95,8 @@ def _story(story: Story) -> dict[str, Any]:
         "origin_reason": story.origin_reason,
         "members": [_story_member(m, story) for m in story.members],
         "pairs": [pair_dict(p) for p in story.pairs],
+        "sentence_groups": [_group(g) for g in (story.ledger.groups if story.ledger else ())],
+        "unaligned_sentences": story.ledger.unaligned if story.ledger else 0,
         "fact_divergences": [
             _divergence(d) for d in (story.ledger.fact_divergences if story.ledger else ())
         ],
@@ -123,14 +125,23 @@ def _ledger(ledger: MemberLedger | None) -> dict[str, Any]:
                 "index": s.index,
                 "text": s.text,
                 "status": s.status,
-                "counterparts": [
-                    {"document": c.document, "index": c.index, "score": c.score, "kind": c.kind}
-                    for c in s.counterparts
-                ],
+                "group": s.group,
+                "shared_with": s.shared_with,
+                "score": s.score,
+                "kind": s.kind,
             }
             for s in ledger.sentences
         ],
         "dropped": list(ledger.dropped),
+    }
+
+
+def _group(group: SentenceGroup) -> dict[str, Any]:
+    return {
+        "id": group.id,
+        "document": group.document,
+        "index": group.index,
+        "members": group.members,
     }
 
 

@@ -5,7 +5,7 @@ forked processes that inherit the corpus. The result does not depend on ``jobs``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from dedup import workers
@@ -35,14 +35,18 @@ def rewrite_pairs(
     config: ScanConfig,
     fingerprinter: Fingerprinter,
     jobs: int,
+    followers: Collection[str] = frozenset(),
 ) -> list[Pair]:
-    """Tier 2 over one representative of each identical text: LSH candidates, the
+    """Tier 2 over the texts that no other text represents (``followers``: identical
+    and near-identical texts, which follow their group's leader): LSH candidates, the
     cheap bound, then at most ``rewrite_max_candidates`` verifications per article,
     in ``jobs`` processes. The representatives are ordered by their texts' hash, so
     that where candidates rank equal, content decides which are verified, not names."""
     fps = corpus.fingerprints
-    groups = pairing.identical_groups(fps, corpus.twin_order)
-    reps = sorted((group[0] for group in groups), key=lambda p: fps[p].exact)
+    reps = sorted(
+        (p for p, fp in enumerate(fps) if fp.doc_id not in followers),
+        key=lambda p: fps[p].exact,
+    )
     chosen = _rewrite_candidates(corpus, reps, known, config, fingerprinter, jobs)
     hashes = [corpus.fact_hashes[p] for p in reps]
     corpus.common_facts = candidates.common_facts(hashes, config)

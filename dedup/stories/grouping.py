@@ -8,13 +8,20 @@ left goes to the lowest hash of the text, never to the name), take it with its d
 neighbours, and repeat on what is left. An article only linked to the origin through
 another member is not pulled in, so two different stories bridged by one article
 stay apart.
+
+Identical and near-identical texts are paired with their group's leader only
+(``copies.finder``): a group is one version of the story, and it is never split.
+Origins are chosen among the leaders, each standing for its version (credited when
+any of its texts credits the wire), then within the chosen version by the same
+rules (date, wire credit, content held, text hash). A version's texts join the star
+of any leader that does, each related to the origin by ``Followers.relate``.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from dedup.copies.cluster import UnionFind, story_id
 from dedup.copies.pairing import RELATION_STRENGTH, Pair
@@ -26,11 +33,37 @@ from dedup.text.dates import parse_date
 
 @dataclass(frozen=True, slots=True)
 class Star:
-    """An origin and its members (origin included), with why the origin was chosen."""
+    """An origin and its members (origin included), with why the origin was chosen;
+    ``links`` holds the pairs with the origin that the pair graph does not."""
 
     origin: str
     members: tuple[str, ...]
     origin_reason: str
+    links: Mapping[str, Pair] = field(default_factory=dict)
+
+
+def inherit(origin: str, doc: str, via: Pair) -> Pair:
+    """``doc``'s pair with ``origin``: the relation and scores of ``via``, the pair
+    that joins their versions (its texts are near-identical to ``doc``'s)."""
+    a, b = sorted((origin, doc))
+    return replace(via, a=a, b=b)
+
+
+@dataclass(frozen=True)
+class Followers:
+    """Texts that follow a group leader (``leaders``: text -> its leader), and how a
+    text the pair graph does not link to the origin relates to it: ``relate(origin,
+    doc, via)``, where ``via`` is the pair joining their versions, gives its pair."""
+
+    leaders: Mapping[str, str] = field(default_factory=dict)
+    relate: Callable[[str, str, Pair], Pair] = inherit
+
+    def of(self) -> dict[str, list[str]]:
+        """Each leader's followers, sorted."""
+        found: dict[str, list[str]] = {}
+        for doc, leader in sorted(self.leaders.items()):
+            found.setdefault(leader, []).append(doc)
+        return found
 
 
 def neighbours(pairs: Iterable[Pair]) -> dict[str, dict[str, Pair]]:
@@ -62,17 +95,23 @@ class OriginHints:
     that the origin never depends on the documents' names."""
 
 
-def stars(graph: Mapping[str, Mapping[str, Pair]], hints: OriginHints) -> list[Star]:
+def stars(
+    graph: Mapping[str, Mapping[str, Pair]],
+    hints: OriginHints,
+    followers: Followers | None = None,
+) -> list[Star]:
     """Cut every connected piece of ``graph`` into stars around chosen origins."""
+    follow = followers or Followers()
     uf = UnionFind()
     for doc, partners in graph.items():
         for other in partners:
             uf.union(doc, other)
+    cut = _Cutter(graph, hints, follow)
     found: list[Star] = []
     for component in uf.groups():
         remaining = set(component)
         while len(remaining) >= 2:
-            star = _next_star(remaining, graph, hints)
+            star = cut.next_star(remaining)
             if star is None:
                 break
             found.append(star)
@@ -80,15 +119,61 @@ def stars(graph: Mapping[str, Mapping[str, Pair]], hints: OriginHints) -> list[S
     return sorted(found, key=lambda s: s.members[0])
 
 
-def _next_star(
-    remaining: set[str], graph: Mapping[str, Mapping[str, Pair]], hints: OriginHints
-) -> Star | None:
-    partners = {d: sorted(n for n in graph.get(d, {}) if n in remaining) for d in remaining}
-    linked = sorted(d for d in remaining if partners[d])
-    if not linked:
-        return None
-    origin, reason = _choose_origin(linked, partners, hints)
-    return Star(origin, tuple(sorted([origin, *partners[origin]])), reason)
+class _Cutter:
+    """Stars one at a time out of what is left of a connected piece."""
+
+    def __init__(
+        self, graph: Mapping[str, Mapping[str, Pair]], hints: OriginHints, follow: Followers
+    ) -> None:
+        self.graph, self.hints, self.follow = graph, hints, follow
+        self.followers = follow.of()
+
+    def next_star(self, remaining: set[str]) -> Star | None:
+        """The star of the origin chosen among the texts that lead (or whose leader
+        is gone), with its partners, the leaders' followers among them and its own."""
+        leaders = self.follow.leaders
+        heads = [d for d in remaining if leaders.get(d) not in remaining]
+        partners = {d: self._partners(d, remaining) for d in heads}
+        linked = sorted(d for d in heads if partners[d])
+        if not linked:
+            return None
+        versions = {d: self._version(d, remaining) for d in linked}
+        credited = replace(
+            self.hints, credited=lambda d: any(map(self.hints.credited, versions[d]))
+        )
+        head, reason = _choose_origin(linked, partners, credited)
+        others = [p for p in partners[head] if p not in versions[head] and p not in leaders]
+        origin, why = _within_version(head, versions[head], others, self.hints)
+        links: dict[str, Pair] = {}
+        for doc in [head, *partners[head]]:
+            if doc != origin and doc not in self.graph[origin]:
+                links[doc] = self.follow.relate(origin, doc, self._via(head, origin, doc))
+        return Star(origin, tuple(sorted([head, *partners[head]])), reason + why, links)
+
+    def _version(self, head: str, remaining: set[str]) -> list[str]:
+        """``head`` and the texts in ``remaining`` that follow it."""
+        return [head, *(f for f in self.followers.get(head, ()) if f in remaining)]
+
+    def _via(self, head: str, origin: str, doc: str) -> Pair:
+        """The pair that joins ``doc``'s version to ``origin``'s (both in ``head``'s
+        star): ``head``'s pair with the origin when ``doc`` is ``head``, else with
+        ``doc`` or, when ``doc`` follows another leader, with that leader."""
+        direct = self.graph[head]
+        if doc == head:
+            return direct[origin]
+        return direct[doc] if doc in direct else direct[self.follow.leaders[doc]]
+
+    def _partners(self, doc: str, remaining: set[str]) -> list[str]:
+        """The texts ``doc`` pairs with, and the followers of those that lead."""
+        direct = [n for n in self.graph.get(doc, {}) if n in remaining]
+        seen = set(direct)
+        behind = [
+            f
+            for n in direct
+            for f in self.followers.get(n, ())
+            if f in remaining and f != doc and f not in seen
+        ]
+        return sorted([*direct, *behind])
 
 
 def _choose_origin(
@@ -130,6 +215,32 @@ def _break_tie(tied: list[str], hints: OriginHints) -> tuple[str, str]:
     return doc, f" (tied with {others}: {rule} breaks the tie)"
 
 
+def _within_version(
+    head: str, version: list[str], others: list[str], hints: OriginHints
+) -> tuple[str, str]:
+    """The origin among the texts of ``head``'s version (``head``, its leader, is the
+    earliest): of those dated alike, one crediting the wire, holding most of what the
+    other versions' leaders (``others``) report, then the lowest hash of the text;
+    and why, to add to the version's reason ('' when it stands alone)."""
+    when = parse_date(hints.dates.get(head))
+    alike = [d for d in version if parse_date(hints.dates.get(d)) == when]
+    if len(alike) < 2:
+        return head, ""
+    credited = [d for d in alike if hints.credited(d)]
+    pool = credited or alike
+    held = {d: round(math.fsum(hints.coverage(d, p) for p in others), 6) for d in pool}
+    best = max(held.values())
+    doc, tie = _break_tie([d for d in pool if held[d] == best], hints)
+    rules = ["credits the wire explicitly"] if credited else []
+    if others:
+        rules.append(f"holds {best / len(others):.0%} of what the other versions report")
+    said = ", ".join(rules) or "is first by content"
+    return (
+        doc,
+        f"; of the {len(alike)} near-identical texts of its version dated alike, it {said}{tie}",
+    )
+
+
 def story_wire(evidence: Mapping[str, tuple[WireEvidence, ...]]) -> str | None:
     """The agency most members credit explicitly (ties: the stronger evidence, then
     the agency's name; never the members' names)."""
@@ -156,7 +267,7 @@ def assemble(
     crediting = tuple(d for d in star.members if any(e.agency == agency for e in found[d]))
     story_members = []
     for doc in star.members:
-        pair = None if doc == star.origin else graph[star.origin][doc]
+        pair = None if doc == star.origin else star.links.get(doc) or graph[star.origin][doc]
         credits = any(e.agency == agency for e in found[doc])
         story_members.append(
             StoryMember(
@@ -174,6 +285,7 @@ def assemble(
         for p in graph[doc].values()
         if p.a in inside and p.b in inside
     }
+    pairs.update(((p.a, p.b), p) for p in star.links.values())
     return Story(
         id=story_id(star.members),
         origin=star.origin,
