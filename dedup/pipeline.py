@@ -76,7 +76,7 @@ def _run(
             copies = _copies(corpus, config)
         corpus.line_keys = []  # used up: ~1 KB an article of Python ints
         fingerprinter.clear_caches()  # its cached shingle sets and signatures
-    pairs = copies.pairs
+    pairs = list(copies.pairs)
     if config.short_max_tokens:
         with timer.stage("short"):
             pairs += _short_pairs(corpus, pairs, copies.leaders, fingerprinter)

@@ -232,6 +232,17 @@ def test_the_origin_within_a_version_is_chosen_by_content_not_by_its_leader() ->
     assert all("a1" in (p.a, p.b) for p in star.links.values())
 
 
+def test_within_a_version_the_text_holding_most_of_the_others_is_the_origin() -> None:
+    # as when every text was paired with every other: A leads (its text hashes
+    # lowest) but a1 holds more of A than A of a1
+    hints = OriginHints(
+        {}, lambda doc: False, lambda a, b: 0.99 if a == "a1" else 0.9, {"A": "0", "a1": "1"}.get
+    )
+    [star] = stars(neighbours([_pair("A", "a1")]), hints, Followers({"a1": "A"}))
+    assert star.origin == "a1"
+    assert "it holds 99% of what the story's other texts report" in star.origin_reason
+
+
 def test_which_near_identical_copy_is_the_origin_does_not_depend_on_ids() -> None:
     # undated near-identical copies; one credits Reuters. Its id sorts last or first:
     # it is the origin either way (the group leader was the first id)

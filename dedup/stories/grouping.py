@@ -215,30 +215,44 @@ def _break_tie(tied: list[str], hints: OriginHints) -> tuple[str, str]:
     return doc, f" (tied with {others}: {rule} breaks the tie)"
 
 
+VERSION_SAMPLE = 16
+"""Texts of a version that its texts' content is weighed against (all, in versions
+this small or smaller; in larger ones, those whose texts hash lowest)."""
+
+
 def _within_version(
     head: str, version: list[str], others: list[str], hints: OriginHints
 ) -> tuple[str, str]:
     """The origin among the texts of ``head``'s version (``head``, its leader, is the
     earliest): of those dated alike, one crediting the wire, holding most of what the
-    other versions' leaders (``others``) report, then the lowest hash of the text;
-    and why, to add to the version's reason ('' when it stands alone)."""
+    story's other texts report on average (the other versions' leaders, ``others``,
+    and up to ``VERSION_SAMPLE`` of its own version), then the lowest hash of the
+    text; and why, to add to the version's reason ('' when it stands alone)."""
     when = parse_date(hints.dates.get(head))
     alike = [d for d in version if parse_date(hints.dates.get(d)) == when]
     if len(alike) < 2:
         return head, ""
     credited = [d for d in alike if hints.credited(d)]
     pool = credited or alike
-    held = {d: round(math.fsum(hints.coverage(d, p) for p in others), 6) for d in pool}
+    sample = version
+    if len(version) > VERSION_SAMPLE + 1:  # the first by content, never by name
+        sample = sorted(version, key=lambda d: (hints.text_hash(d), d))[: VERSION_SAMPLE + 1]
+    held = {d: _mean_coverage(d, [*others, *sample], hints) for d in pool}
     best = max(held.values())
     doc, tie = _break_tie([d for d in pool if held[d] == best], hints)
     rules = ["credits the wire explicitly"] if credited else []
-    if others:
-        rules.append(f"holds {best / len(others):.0%} of what the other versions report")
-    said = ", ".join(rules) or "is first by content"
+    rules.append(f"holds {best:.0%} of what the story's other texts report")
+    said = " and ".join(rules)
     return (
         doc,
         f"; of the {len(alike)} near-identical texts of its version dated alike, it {said}{tie}",
     )
+
+
+def _mean_coverage(doc: str, texts: list[str], hints: OriginHints) -> float:
+    """How much of ``texts`` (``doc`` left out) ``doc`` holds on average, rounded."""
+    found = [hints.coverage(doc, other) for other in texts if other != doc]
+    return round(math.fsum(found) / len(found), 6) if found else 0.0
 
 
 def story_wire(evidence: Mapping[str, tuple[WireEvidence, ...]]) -> str | None:
