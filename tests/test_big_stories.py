@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from dedup.copies.lsh import MemoryBandIndex
 from dedup.copies.pairing import Pair
 from dedup.copies.sketch import Sketches
 from dedup.report import serialise
+from dedup.rewrites.verify import RewriteEvidence
 from dedup.stories import sentence_groups
 from dedup.stories.grouping import Followers, OriginHints, neighbours, stars
 
@@ -241,6 +243,18 @@ def test_within_a_version_the_text_holding_most_of_the_others_is_the_origin() ->
     [star] = stars(neighbours([_pair("A", "a1")]), hints, Followers({"a1": "A"}))
     assert star.origin == "a1"
     assert "it holds 99% of what the story's other texts report" in star.origin_reason
+
+
+def test_a_follower_inherits_its_leaders_evidence_turned_to_its_side() -> None:
+    # Z leads B's version and is the rewrite of origin M; B sorts before M, Z after:
+    # B's pair (B, M) carries Z's evidence with its sides swapped
+    evidence = RewriteEvidence(0.3, 2, 0.5, ("name:x",), 0, (), (("of M", "of Z"),), True, "r")
+    pairs = [replace(_pair("M", "Z", "rewrite"), rewrite=evidence), _pair("B", "Z")]
+    hints = _hints({"M": "2024-05-01", "Z": "2024-05-02", "B": "2024-05-03"})
+    [star] = stars(neighbours(pairs), hints, Followers({"B": "Z"}))
+    link = star.links["B"]
+    assert (star.origin, link.a, link.b, link.relation) == ("M", "B", "M", "rewrite")
+    assert link.rewrite is not None and link.rewrite.examples == (("of Z", "of M"),)
 
 
 def test_which_near_identical_copy_is_the_origin_does_not_depend_on_ids() -> None:

@@ -47,9 +47,10 @@ def rewrite_pairs(
         (p for p, fp in enumerate(fps) if fp.doc_id not in followers),
         key=lambda p: fps[p].exact,
     )
-    chosen = _rewrite_candidates(corpus, reps, known, config, fingerprinter, jobs)
+    distinct = _distinct_texts(corpus)
+    chosen = _rewrite_candidates(corpus, reps, distinct, known, config, fingerprinter, jobs)
     hashes = [corpus.fact_hashes[p] for p in reps]
-    corpus.common_facts = candidates.common_facts(hashes, config)
+    corpus.common_facts = candidates.common_facts([corpus.fact_hashes[p] for p in distinct], config)
     # Verified article by article (in (i, j) order, so that each worker reads and parses
     # each article about once while its article cache stays small), reported in the
     # order chosen.
@@ -63,6 +64,7 @@ def rewrite_pairs(
 def _rewrite_candidates(
     corpus: Corpus,
     reps: list[int],
+    distinct: list[int],
     known: Sequence[Pair],
     config: ScanConfig,
     fingerprinter: Fingerprinter,
@@ -73,7 +75,7 @@ def _rewrite_candidates(
     an article. The LSH pairs and the term matrix (the tier's largest structures) are
     freed on return, before verification forks its workers."""
     rep_terms = [corpus.salient[p] for p in reps]
-    common = candidates.house_terms(rep_terms, config)
+    common = candidates.house_terms([corpus.salient[p] for p in distinct], config)
     corpus.house = frozenset(common.tolist())
     index = candidates.candidate_index(rep_terms, common, config, fingerprinter.minhasher)
     rep_ids = [corpus.fingerprints[p].doc_id for p in reps]
@@ -94,6 +96,17 @@ def _rewrite_candidates(
     return candidates.best_per_article(
         [bounded[ij] for ij in sorted(bounded)], config.rewrite_max_candidates
     )
+
+
+def _distinct_texts(corpus: Corpus) -> list[int]:
+    """One position per distinct text: what the corpus's term and fact frequencies
+    count (house terms, common facts): near-identical texts each once, as before they
+    were grouped, so that grouping them changes which pairs are verified, not how;
+    identical ones by their representative (``Corpus.twin_order``)."""
+    groups: dict[int, list[int]] = {}
+    for position, fp in enumerate(corpus.fingerprints):
+        groups.setdefault(fp.exact, []).append(position)
+    return sorted(min(g, key=corpus.twin_order) if len(g) > 1 else g[0] for g in groups.values())
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,8 @@ class Star:
 
 
 def inherit(origin: str, doc: str, via: Pair) -> Pair:
-    """``doc``'s pair with ``origin``: the relation and scores of ``via``, the pair
-    that joins their versions (its texts are near-identical to ``doc``'s)."""
+    """``doc``'s pair with ``origin``: the relation, scores and evidence of ``via``,
+    the pair that joins their versions (turned as ``doc`` and ``origin`` are)."""
     a, b = sorted((origin, doc))
     return replace(via, a=a, b=b)
 
@@ -157,11 +157,18 @@ class _Cutter:
     def _via(self, head: str, origin: str, doc: str) -> Pair:
         """The pair that joins ``doc``'s version to ``origin``'s (both in ``head``'s
         star): ``head``'s pair with the origin when ``doc`` is ``head``, else with
-        ``doc`` or, when ``doc`` follows another leader, with that leader."""
+        ``doc`` or, when ``doc`` follows another leader, with that leader; turned so
+        that its side standing for ``doc`` is the one ``doc`` takes beside ``origin``."""
         direct = self.graph[head]
         if doc == head:
-            return direct[origin]
-        return direct[doc] if doc in direct else direct[self.follow.leaders[doc]]
+            via, stand_in = direct[origin], head
+        else:
+            stand_in = doc if doc in direct else self.follow.leaders[doc]
+            via = direct[stand_in]
+        if (via.a == stand_in) == (doc < origin):
+            return via
+        rewrite = via.rewrite.swapped() if via.rewrite is not None else None
+        return replace(via, a=via.b, b=via.a, rewrite=rewrite)
 
     def _partners(self, doc: str, remaining: set[str]) -> list[str]:
         """The texts ``doc`` pairs with, and the followers of those that lead."""
