@@ -226,10 +226,14 @@ def _stories(
 
     def relate(origin: str, doc: str, via: Pair) -> Pair:
         """``doc``'s own pair with the origin: its copy-tier scores and the relation
-        they support, else the relation of ``via``, the pair joining their versions."""
+        they support, else (or when they are ``via``'s: an identical text) the relation
+        and evidence of ``via``, the pair joining their versions."""
         fa, fb = (corpus.fingerprint(position[d]) for d in sorted((origin, doc)))
         scores = pairing.score(fa, fb, config)
-        if scores.relation is None:
+        if scores.relation is None or (scores.jaccard, scores.containment) == (
+            via.jaccard,
+            via.containment,
+        ):
             return replace(
                 via,
                 a=fa.doc_id,

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import dedup
+from benchmarks import corpora
 from dedup.config import ScanConfig
 from dedup.copies import finder, pairing
 from dedup.copies.lsh import MemoryBandIndex
@@ -281,3 +282,14 @@ def test_the_ledger_bench_inputs_are_what_it_says(tmp_path: Path) -> None:
     assert (copies.members, long.members, footer.members) == (5, 2, 7)
     rows = [line for line in footer.path.read_text().splitlines() if line]
     assert len(rows) == 7 and all(ledger_bench.FOOTER.split("\n")[0] in r for r in rows)
+
+
+@pytest.mark.skipif(not corpora.available("reuters"), reason="Reuters-21578 not present")
+def test_identical_texts_relate_to_the_origin_alike() -> None:
+    # 3103 and 3122 are identical; the copy tier's LSH misses their pair with 3092
+    # (Jaccard 0.29, containment 1.0) and the rewrite tier relates 3103 to it: 3122
+    # takes 3103's relation, not a near-copy of its own
+    docs = [d for d in corpora.reuters() if d.id in ("3092", "3103", "3122")]
+    [story] = dedup.scan_documents(docs, ScanConfig(ledger=False)).stories
+    relations = {m.document: m.relation for m in story.members}
+    assert relations == {"3092": "origin", "3103": "rewrite", "3122": "rewrite"}
