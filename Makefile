@@ -11,7 +11,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 # the Redis index store tests (tests/redis_server.py starts one on a free port).
 SYSTEM_PACKAGES := chromium redis-server
 
-.PHONY: install demo test lint typecheck unit fuzz bench bench-scan bench-index bench-footer bench-embed bench-load eval system-packages clean
+.PHONY: install demo test lint typecheck unit fuzz bench bench-scan bench-index bench-footer bench-embed bench-load bench-ledger eval system-packages clean
 
 install: $(STAMP)
 
@@ -82,6 +82,11 @@ bench-embed: install
 # latency percentiles, adds/s, errors, and the index verified afterwards.
 bench-load: install system-packages
 	$(BIN)/python -m benchmarks.load_bench $(LOAD_BENCH_ARGS)
+
+# Big stories: 100 and 1,000 near-identical copies, a 50,000-sentence article and an
+# edited copy, 3,000 articles sharing a footer; each scanned with and without the ledger.
+bench-ledger: install
+	$(BIN)/python -m benchmarks.ledger_bench $(LEDGER_BENCH_ARGS)
 
 eval: install
 	$(BIN)/python -m benchmarks.quality

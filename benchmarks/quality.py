@@ -43,6 +43,7 @@ from benchmarks.quality_metrics import (
     f1_score,
     grouped_cv_accuracy,
     groups_by_key,
+    near_identical_pairs,
     ordered,
     precision_recall,
     rating_band,
@@ -51,6 +52,7 @@ from benchmarks.quality_metrics import (
     set_jaccard,
     similar_pairs,
 )
+from dedup.copies.sketch import near_identical
 from dedup.rewrites import embed
 from dedup.rewrites.embed_match import EmbeddingMatcher
 from dedup.rewrites.match import SentenceMatcher
@@ -58,6 +60,9 @@ from dedup.text.normalise import normalise, tokenise
 
 REFERENCE_JACCARD = 0.5
 """Reference pairs for copy/near-copy recall: exact word-shingle Jaccard at least this."""
+NEAR_IDENTICAL = near_identical(dedup.ScanConfig())
+"""Near-identical texts are paired with their group's leader only: two texts paired
+with one at this Jaccard or more are copies of each other (``near_identical_pairs``)."""
 DERIVED = ("cut", "light", "heavy")
 CLOUGH_ORDER = ("cut", "light", "heavy", "non")
 
@@ -165,9 +170,10 @@ def scan_rows(name: str, docs: Sequence[dedup.Document]) -> tuple[list[Row], ded
     short_pairs = expand_pairs(
         ((p.a, p.b) for p in result.pairs if p.edit_similarity is not None), exact_of
     ) - expand_pairs((), exact_of)  # the identical texts' own pairs are the copy tier's
-    reported = expand_pairs(((p.a, p.b) for p in copies), exact_of)
+    near = near_identical_pairs(((p.a, p.b, p.jaccard) for p in copies), NEAR_IDENTICAL)
+    reported = expand_pairs([*((p.a, p.b) for p in copies), *near], exact_of)
     reported_j = expand_pairs(
-        ((p.a, p.b) for p in copies if p.jaccard >= REFERENCE_JACCARD), exact_of
+        [*((p.a, p.b) for p in copies if p.jaccard >= REFERENCE_JACCARD), *near], exact_of
     )
     ref_set = set(reference)
     overall = precision_recall(reported, ref_set)

@@ -216,6 +216,22 @@ def expand_pairs(pairs: Iterable[DocPair], exact_of: Mapping[str, str]) -> set[D
     return out
 
 
+def near_identical_pairs(pairs: Iterable[tuple[str, str, float]], threshold: float) -> set[DocPair]:
+    """Document pairs implied by near-identical ones: two documents each at Jaccard
+    ``threshold`` or more from a third are within twice its distance of each other
+    (Jaccard distance is a metric), so at least ``2 * threshold - 1``: a scan pairs
+    such texts with their group's leader only (``copies.finder``)."""
+    near: dict[str, list[str]] = {}
+    for a, b, jaccard in pairs:
+        if jaccard >= threshold:
+            near.setdefault(a, []).append(b)
+            near.setdefault(b, []).append(a)
+    out: set[DocPair] = set()
+    for others in near.values():
+        out.update(ordered(x, y) for x, y in combinations(sorted(set(others)), 2))
+    return out
+
+
 def similar_pairs(
     sets: Sequence[npt.NDArray[np.uint32]], threshold: float
 ) -> dict[tuple[int, int], float]:

@@ -194,11 +194,17 @@ class Measured:
     stderr: str
 
 
-def measure(command: Sequence[str], stderr_path: Path) -> Measured:
-    """Run ``command`` (standard output discarded), wall time and memory."""
+def measure(
+    command: Sequence[str],
+    stderr_path: Path,
+    *,
+    cwd: Path = REPO,
+    env: Mapping[str, str] | None = None,
+) -> Measured:
+    """Run ``command`` (standard output discarded) in ``cwd``, wall time and memory."""
     with stderr_path.open("w+", encoding="utf-8", errors="replace") as err:
         began = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, cwd=REPO)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd, env=env)
         sampler = _TreeSampler(process.pid)
         sampler.start()
         _, status, usage = os.wait4(process.pid, 0)

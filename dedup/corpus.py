@@ -90,7 +90,11 @@ class Corpus:
         alone: the earliest date (undated last), the SHA-256 of the raw text, the
         source. The representative is what the tiers compare, so its name must not
         choose it: identical Reuters-21578 stories carry different dates."""
-        doc = self.documents[self.fingerprints[position].doc_id]
+        return self.content_order(self.fingerprints[position].doc_id)
+
+    def content_order(self, doc_id: str) -> tuple[str, ...]:
+        """``twin_order`` by document id."""
+        doc = self.documents[doc_id]
         when = dates.parse_date(doc.date)
         return ("0" + when.isoformat() if when else "1"), text_hash(doc.text), doc.source or ""
 

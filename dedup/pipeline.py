@@ -6,12 +6,12 @@ salient-term LSH + alignment and shared facts) -> stories -> ledger."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from dedup import workers
 from dedup.config import ScanConfig
-from dedup.copies import pairing, short
+from dedup.copies import finder, pairing, short
 from dedup.copies.cluster import UnionFind
 from dedup.copies.pairing import Pair
 from dedup.corpus import Corpus, Progress, StageTimer, fingerprint_all
@@ -68,16 +68,16 @@ def _run(
 ) -> ScanResult:
     """The stages, in order, over one corpus."""
     config = fingerprinter.config
-    pairs = _copy_stages(items, corpus, fingerprinter, timer, jobs, progress)
+    pairs, leaders = _copy_stages(items, corpus, fingerprinter, timer, jobs, progress)
     if config.rewrites:
         with timer.stage("rewrites"):
-            pairs += tier.rewrite_pairs(corpus, pairs, config, fingerprinter, jobs)
+            found_rewrites = tier.rewrite_pairs(
+                corpus, pairs, config, fingerprinter, jobs, followers=leaders
+            )
+            pairs = sorted([*pairs, *found_rewrites], key=lambda p: (p.a, p.b))
     with timer.stage("stories"):
-        fps = corpus.fingerprints
-        identical = pairing.identical_groups(fps, corpus.twin_order)
-        groups = [[fps[p].doc_id for p in g] for g in identical]
-        pairs = pairing.expand_identical(pairs, groups)
-        found = _stories(corpus, pairs, config)
+        found = _stories(corpus, pairs, leaders, config)
+        pairs = _with_story_pairs(pairs, found)
     if config.ledger:
         with timer.stage("ledger"):
             matcher = SentenceMatcher.default()
@@ -104,8 +104,10 @@ def rewrite_candidates(items: Iterable[Item], config: ScanConfig, *, jobs: int =
     fingerprinter = Fingerprinter(config)
     corpus = Corpus()
     try:
-        pairs = _copy_stages(items, corpus, fingerprinter, StageTimer(), jobs, None)
-        return tier.verified_candidates(corpus, pairs, config, fingerprinter, jobs, full=True)
+        pairs, leaders = _copy_stages(items, corpus, fingerprinter, StageTimer(), jobs, None)
+        return tier.verified_candidates(
+            corpus, pairs, config, fingerprinter, jobs, followers=leaders, full=True
+        )
     finally:
         corpus.close()
 
@@ -117,30 +119,40 @@ def _copy_stages(
     timer: StageTimer,
     jobs: int,
     progress: Progress | None,
-) -> list[Pair]:
-    """Fingerprint, copies, boilerplate and short items: the pairs of the copy tiers."""
+) -> tuple[list[Pair], Mapping[str, str]]:
+    """Fingerprint, copies, boilerplate and short items: the pairs of the copy tiers,
+    and each near-identical text's leader."""
     config = fingerprinter.config
     fingerprint_all(items, corpus, config, timer, jobs, progress)
     with timer.stage("copies"):
-        pairs = _copy_pairs(corpus, config)
+        copies = _copies(corpus, config)
     with timer.stage("boilerplate"):
-        if _set_aside_repeated_lines(corpus, pairs, fingerprinter):
-            pairs = _copy_pairs(corpus, config)
+        if _set_aside_repeated_lines(corpus, copies.pairs, fingerprinter):
+            copies = _copies(corpus, config)
         corpus.line_keys = []  # used up: ~1 KB an article of Python ints
         fingerprinter.clear_caches()  # its cached shingle sets and signatures
+    pairs = list(copies.pairs)
     if config.short_max_tokens:
         with timer.stage("short"):
-            pairs += _short_pairs(corpus, pairs, fingerprinter)
-    return pairs
+            pairs += _short_pairs(corpus, pairs, copies.leaders, fingerprinter)
+    return pairs, copies.leaders
 
 
-def _copy_pairs(corpus: Corpus, config: ScanConfig) -> list[Pair]:
-    """Tier 1's verified pairs, identical texts represented as the rewrite tier and the
-    stories will represent them (``Corpus.twin_order``)."""
-    found = pairing.find_pairs(
+def _copies(corpus: Corpus, config: ScanConfig) -> finder.Copies:
+    """The copy tier, each group of identical or near-identical texts led by the least
+    in ``Corpus.twin_order`` (the earliest date, then content: never a name)."""
+    return finder.find_copies(
         corpus.fingerprints, config, full=corpus.fingerprint, first=corpus.twin_order
     )
-    return list(found)
+
+
+def _with_story_pairs(pairs: Sequence[Pair], stories: Iterable[Story]) -> list[Pair]:
+    """The verified pairs and the stories' own (followers' pairs with their origin)."""
+    found = {(p.a, p.b): p for p in pairs}
+    for story in stories:
+        for pair in story.pairs:
+            found.setdefault((pair.a, pair.b), pair)
+    return [found[key] for key in sorted(found)]
 
 
 def _set_aside_repeated_lines(
@@ -169,15 +181,20 @@ def _set_aside_repeated_lines(
     return changed
 
 
-def _short_pairs(corpus: Corpus, known: Sequence[Pair], fingerprinter: Fingerprinter) -> list[Pair]:
-    """The short route over one representative of each identical text of at most
-    ``short_max_tokens`` tokens, the corpus's repeated lines set aside; pairs the copy
-    tier found keep that tier's verdict."""
+def _short_pairs(
+    corpus: Corpus,
+    known: Sequence[Pair],
+    followers: Mapping[str, str],
+    fingerprinter: Fingerprinter,
+) -> list[Pair]:
+    """The short route over the texts of at most ``short_max_tokens`` tokens that lead
+    their group of identical or near-identical texts (``followers`` follow their leader),
+    the corpus's repeated lines set aside; pairs the copy tier found keep its verdict."""
     config = fingerprinter.config
     items = []
-    for group in pairing.identical_groups(corpus.fingerprints):
-        if corpus.fingerprints[group[0]].tokens <= config.short_max_tokens:
-            fp = corpus.fingerprint(group[0])
+    for position, listed in enumerate(corpus.fingerprints):
+        if listed.tokens <= config.short_max_tokens and listed.doc_id not in followers:
+            fp = corpus.fingerprint(position)
             text = corpus.documents[fp.doc_id].text
             lines = boilerplate.split_lines(text)
             items.append(short.item(fp, text, lines, fingerprinter.tokens))
@@ -205,12 +222,13 @@ def _refingerprint(
 def _ledger(state: tuple[Corpus, SentenceMatcher], story: Story) -> ledger.StoryLedger:
     """One story's sentence ledger (runs in a worker process)."""
     corpus, matcher = state
-    articles = {m.document: corpus.article(m.document) for m in story.members}
     docs = [m.document for m in story.members]
-    return ledger.build(story.origin, docs, story.pairs, articles, matcher)
+    return ledger.build(story.origin, docs, corpus.article, matcher, corpus.content_order)
 
 
-def _stories(corpus: Corpus, pairs: Sequence[Pair], config: ScanConfig) -> tuple[Story, ...]:
+def _stories(
+    corpus: Corpus, pairs: Sequence[Pair], leaders: Mapping[str, str], config: ScanConfig
+) -> tuple[Story, ...]:
     """Versions, then stars of whole versions, assembled with their wire evidence."""
     tokens = {doc: member.tokens for doc, member in corpus.members.items()}
     found_versions = versions.versions(pairs, config, tokens)
@@ -239,5 +257,26 @@ def _stories(corpus: Corpus, pairs: Sequence[Pair], config: ScanConfig) -> tuple
         coverage=coverage,
         text_hash=lambda doc: text_hash(corpus.documents[doc].text),
     )
-    found = grouping.stars(graph, hints, found_versions)
+
+    def relate(origin: str, doc: str, via: Pair) -> Pair:
+        """``doc``'s own pair with the origin: its copy-tier scores and the relation
+        they support, else (or when they are ``via``'s: an identical text) the relation
+        and evidence of ``via``, the pair joining their versions."""
+        fa, fb = (corpus.fingerprint(position[d]) for d in sorted((origin, doc)))
+        scores = pairing.score(fa, fb, config)
+        if scores.relation is None or (scores.jaccard, scores.containment) == (
+            via.jaccard,
+            via.containment,
+        ):
+            return replace(
+                via,
+                a=fa.doc_id,
+                b=fb.doc_id,
+                jaccard=scores.jaccard,
+                containment=scores.containment,
+            )
+        return Pair(fa.doc_id, fb.doc_id, scores.jaccard, scores.containment, scores.relation)
+
+    followers = grouping.Followers(leaders, relate)
+    found = grouping.stars(graph, hints, followers, found_versions)
     return tuple(grouping.assemble(star, graph, corpus.members, evidence) for star in found)

@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 
 from dedup.text import sentences
 from dedup.text.fact import QUALIFIER_CLASSES, Fact
-from dedup.text.facts import divergences, extract, name_variant, qualifier_class, same_fact, shared
+from dedup.text.facts import (
+    divergences,
+    extract,
+    name_variant,
+    numbers,
+    qualifier_class,
+    same_fact,
+    shared,
+)
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -318,3 +326,15 @@ def test_unicode_case_folds_of_scale_words_are_not_scales() -> None:
         found = [(f.kind, f.key) for f in extract(text)]
         assert ("number", "5000") not in found and ("number", "5000000") not in found
     assert [(f.kind, f.key) for f in extract("5 thousand soldiers")] == [("number", "5000")]
+
+
+def test_numbers_alone_are_the_numbers_extract_finds() -> None:
+    """``facts.numbers`` (the ledger weighs every sentence's figures) skips names only."""
+    texts = [s.text for p in sorted(SEEDS.glob("*.txt")) for s in sentences.split(p.read_text())]
+    texts += [ABOUT, MORE_THAN, NEARLY, AROUND, APPROX, SIXTY, "On 3 May 2024, 12 ships sailed."]
+    found = 0
+    for text in texts:
+        expected = [f for f in extract(text) if f.kind == "number"]
+        assert numbers(text) == expected, text
+        found += len(expected)
+    assert found > 20

@@ -87,14 +87,22 @@ def test_troop_count_wordings_and_airport_spellings_are_fact_divergences(
             assert value.text in sentence.text
 
 
-def test_counterparts_are_mutual(seeds_ledger: StoryLedger) -> None:
+def test_sentence_groups_summarise_the_counterparts(seeds_ledger: StoryLedger) -> None:
+    groups = {g.id: g for g in seeds_ledger.groups}
+    holders: dict[int, set[str]] = {}
     for member in seeds_ledger.members:
         for sentence in member.sentences:
-            for c in sentence.counterparts:
-                back = seeds_ledger.member(c.document).sentences[c.index].counterparts
-                assert any(
-                    x.document == member.document and x.index == sentence.index for x in back
-                )
+            if sentence.group is None:
+                assert sentence.status != "shared" and sentence.shared_with == 0
+                continue
+            assert sentence.status == "shared"
+            assert sentence.shared_with == groups[sentence.group].members - 1 >= 1
+            holders.setdefault(sentence.group, set()).add(member.document)
+    assert set(holders) == set(groups)
+    for group in groups.values():  # the opener belongs to its group, unmatched
+        opener = seeds_ledger.member(group.document).sentences[group.index]
+        assert (opener.group, opener.kind, opener.score) == (group.id, None, None)
+        assert len(holders[group.id]) <= group.members <= len(seeds_ledger.members)
 
 
 BASE = [
@@ -115,8 +123,10 @@ def test_a_copy_that_adds_and_drops_a_sentence() -> None:
     assert [s.status for s in ledger_copy.sentences] == ["shared"] * 3 + ["divergent"]
     assert ledger_copy.dropped == (3,)  # the vote sentence of the origin
     assert story.ledger.member("a-origin.txt").dropped == ()
-    verbatim = ledger_copy.sentences[0].counterparts[0]
-    assert (verbatim.document, verbatim.index, verbatim.kind) == ("a-origin.txt", 0, "verbatim")
+    first = ledger_copy.sentences[0]
+    assert (first.kind, first.score, first.shared_with) == ("verbatim", 1.0, 1)
+    [group] = [g for g in story.ledger.groups if g.id == first.group]
+    assert (group.document, group.index, group.members) == ("a-origin.txt", 0, 2)
 
 
 def test_a_changed_figure_is_a_fact_divergence() -> None:

@@ -18,6 +18,7 @@ from benchmarks.quality_metrics import (
     f1_score,
     grouped_cv_accuracy,
     groups_by_key,
+    near_identical_pairs,
     ordered,
     precision_recall,
     rating_band,
@@ -229,3 +230,9 @@ def test_rating_bands_boundaries() -> None:
         RATING_BANDS[3],
         RATING_BANDS[3],
     ]
+
+
+def test_near_identical_pairs_are_implied_between_texts_near_one_leader() -> None:
+    reported = [("L", "f1", 0.97), ("L", "f2", 0.95), ("L", "x", 0.6), ("f3", "L", 0.99)]
+    assert near_identical_pairs(reported, 0.95) == {("f1", "f2"), ("f1", "f3"), ("f2", "f3")}
+    assert near_identical_pairs([("a", "b", 0.94)], 0.95) == set()

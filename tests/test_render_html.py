@@ -192,14 +192,12 @@ def test_each_dropped_origin_sentence_is_marked_in_its_row(
         assert f"lacks origin sentence {origin.attrs['data-index']}" in "".join(marker.text)
 
 
-def test_sentences_sharing_a_row_are_counterparts(page: Page, result: dedup.ScanResult) -> None:
+def test_sentences_sharing_a_row_share_a_sentence_group(
+    page: Page, result: dedup.ScanResult
+) -> None:
     for story in result.stories:
         assert story.ledger is not None
-        matches = {
-            (m.document, s.index): {(c.document, c.index) for c in s.counterparts}
-            for m in story.ledger.members
-            for s in m.sentences
-        }
+        group = {(m.document, s.index): s.group for m in story.ledger.members for s in m.sentences}
         rows: dict[int, set[tuple[str, int]]] = {}
         for e in page.find("sentence", story=story.id):
             rows.setdefault(e.row, set()).add(
@@ -207,8 +205,8 @@ def test_sentences_sharing_a_row_are_counterparts(page: Page, result: dedup.Scan
             )
         for row in rows.values():
             if len({doc for doc, _ in row}) > 1:
-                for key in row:
-                    assert matches[key] & row, (key, row)
+                assert len({group[key] for key in row}) == 1, row
+                assert None not in {group[key] for key in row}, row
 
 
 def test_fact_wordings_are_listed_and_highlighted_in_their_sentences(

@@ -206,9 +206,10 @@ def _view(result: dedup.ScanResult, text: Mapping[str, str]) -> dict[str, Any]:
 def _ledger(story: dedup.Story, text: Mapping[str, str]) -> Iterator[tuple[Any, ...]]:
     if story.ledger is None:
         return
+    groups = {g.id: (text[g.document], g.index, g.members) for g in story.ledger.groups}
     for member in story.ledger.members:
         rows = tuple(
-            (s.status, frozenset((text[c.document], c.index, c.kind) for c in s.counterparts))
+            (s.status, groups.get(s.group) if s.group is not None else None, s.shared_with, s.kind)
             for s in member.sentences
         )
         yield text[member.document], rows, member.dropped

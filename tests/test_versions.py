@@ -78,9 +78,8 @@ def test_stars_take_whole_versions() -> None:
     )
     graph = grouping.neighbours(pairs)
     tokens = dict.fromkeys(dates, 100)
-    found = grouping.stars(graph, hints, versions.versions(pairs, LIMITS, tokens))
+    found = grouping.stars(graph, hints, versions=versions.versions(pairs, LIMITS, tokens))
     assert [s.members for s in found] == [("b1", "b2", "origin")]
     without = grouping.stars(graph, hints)  # stars of documents split the two copies
     assert [s.members for s in without] == [("b1", "origin"), ("b2", "x")]
-    star = found[0]
-    assert grouping.link("b2", star, graph).relation == "copy"
+    assert found[0].links["b2"].relation == "copy"  # joined by its copy of b1

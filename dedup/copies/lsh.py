@@ -20,12 +20,14 @@ I64 = npt.NDArray[np.int64]
 
 
 def band_keys(signature: U32, bands: int, rows: int) -> U64:
-    """One 64-bit key per band: the band's values combined and mixed with its number."""
-    grid = signature[: bands * rows].astype(np.uint64).reshape(bands, rows)
-    keys = grid[:, 0].copy()
+    """One 64-bit key per band: the band's values combined and mixed with its number
+    (a signature gives ``bands`` keys; a stack of them, one row of keys each)."""
+    shape = signature.shape[:-1]
+    grid = signature[..., : bands * rows].astype(np.uint64).reshape(*shape, bands, rows)
+    keys = grid[..., 0].copy()
     for j in range(1, rows):
         keys *= MULTIPLIER
-        keys += grid[:, j]
+        keys += grid[..., j]
     keys += np.arange(bands, dtype=np.uint64)
     return fmix64(keys)
 
@@ -50,14 +52,22 @@ class BandIndex(Protocol):
 
 
 class MemoryBandIndex:
-    """Band keys in growing numpy tables; pairs found by sorting each band's column."""
+    """Band keys in growing numpy tables; pairs found by sorting each band's column.
 
-    def __init__(self, bands: int, rows: int, *, max_bucket: int = 1000) -> None:
+    Buckets larger than ``max_bucket`` give no pairs; buckets larger than ``dense``
+    (when set) give a star, their first document paired with each other one, instead
+    of every pair: a bucket that size is shared content (a footer before it is set
+    aside), and its pairs would grow with the square of the corpus."""
+
+    def __init__(
+        self, bands: int, rows: int, *, max_bucket: int = 1000, dense: int | None = None
+    ) -> None:
         if bands < 1 or rows < 1:
             raise ValueError(f"bands and rows must be positive, got {bands}x{rows}")
         self.bands = bands
         self.rows = rows
         self.max_bucket = max_bucket
+        self.dense = dense
         self.oversized_buckets = 0
         self._keys = np.empty((1024, bands), dtype=np.uint64)
         self._docs = np.empty(1024, dtype=np.int64)
@@ -127,6 +137,9 @@ class MemoryBandIndex:
         larger = shared & (sizes > 2)
         for start, size in zip(starts[larger].tolist(), sizes[larger].tolist(), strict=True):
             members = np.sort(docs[start : start + size])
+            if self.dense is not None and size > self.dense:
+                yield members[0] * width + members[1:]
+                continue
             i, j = np.triu_indices(size, k=1)
             yield members[i] * width + members[j]
 

@@ -170,63 +170,59 @@ def _facts(ledger: StoryLedger) -> str:
 
 
 def rows(origin: str, ledger: StoryLedger, members: Sequence[StoryMember]) -> list[Row]:
-    """The side-by-side rows: one per origin sentence with each member's best
-    counterparts of it, then each remaining sentence (with its counterparts in later
-    columns) after the row holding its member's previous sentence."""
+    """The side-by-side rows: one per origin sentence with each member's sentences of
+    its sentence group, then each remaining sentence (with the later columns' sentences
+    of its group) after the row holding its member's previous sentence."""
     columns = [ledger.member(m.document) for m in members]
     found = [Row((i, 0, 0), {origin: [s]}, s.index) for i, s in enumerate(columns[0].sentences)]
     position = {s.index: i for i, s in enumerate(columns[0].sentences)}
+    homes = {g.id: g.index for g in ledger.groups if g.document == origin}
     for column in columns[1:]:
         for s in column.sentences:
-            home = _home(s, origin)
+            home = homes.get(s.group) if s.group is not None else None
             if home is not None:
                 found[position[home]].cells.setdefault(column.document, []).append(s)
     return sorted([*found, *_additions(columns[1:], found)], key=lambda r: r.key)
 
 
-def _home(sentence: LedgerSentence, origin: str) -> int | None:
-    """The origin sentence this one matches best (None when it matches none)."""
-    scored = [(-c.score, c.index) for c in sentence.counterparts if c.document == origin]
-    return min(scored)[1] if scored else None
-
-
-_Where = dict[tuple[str, int], Row]
-
-
-def _additions(columns: Sequence[MemberLedger], placed: Iterable[Row]) -> list[Row]:
-    """Rows for sentences with no counterpart in the origin, in each member's order:
-    a sentence joins the row of a counterpart already placed, else the row after
-    its member's previous sentence (one row per run of such sentences)."""
+def _additions(columns: Sequence[MemberLedger], placed: Sequence[Row]) -> list[Row]:
+    """Rows for sentences whose group the origin does not open, in each member's
+    order: a sentence joins the row of its group when one is placed, else the row
+    after its member's previous sentence (one row per run of ungrouped sentences)."""
     where = {(d, s.index): r for r in placed for d, ss in r.cells.items() for s in ss}
+    groups: dict[int, Row] = {}
+    for row in placed:
+        for cell in row.cells.values():
+            for s in cell:
+                if s.group is not None:
+                    groups.setdefault(s.group, row)
     extra: list[Row] = []
     for column in columns:
         anchor = -1  # the furthest row holding one of this member's earlier sentences
         for s in column.sentences:
-            row = where.get((column.document, s.index))
-            if row is None:
-                row = _joined(s, where) or _after(column.document, s, anchor, extra)
-                row.cells.setdefault(column.document, []).append(s)
-                where[(column.document, s.index)] = row
-            anchor = max(anchor, row.key[0])
+            found = where.get((column.document, s.index))
+            if found is None:
+                joined = groups.get(s.group) if s.group is not None else None
+                found = joined if joined is not None else _after(column.document, s, anchor, extra)
+                found.cells.setdefault(column.document, []).append(s)
+                where[(column.document, s.index)] = found
+                if s.group is not None:
+                    groups.setdefault(s.group, found)
+            anchor = max(anchor, found.key[0])
     return extra
-
-
-def _joined(sentence: LedgerSentence, where: _Where) -> Row | None:
-    """The row of the first counterpart already placed, if any."""
-    found = (where.get((c.document, c.index)) for c in sentence.counterparts)
-    return next((row for row in found if row is not None), None)
 
 
 def _after(doc: str, sentence: LedgerSentence, anchor: int, extra: list[Row]) -> Row:
     """The row after row ``anchor`` for this sentence: the last added row when it and
-    this sentence are a run of ``doc``'s with no counterparts, else a new row."""
+    this sentence are a run of ``doc``'s in no group, else a new row."""
     last = extra[-1] if extra else None
     if (
         last is not None
         and list(last.cells) == [doc]
         and last.key[0] == anchor
         and last.cells[doc][-1].index == sentence.index - 1
-        and not (sentence.counterparts or last.cells[doc][-1].counterparts)
+        and sentence.group is None
+        and last.cells[doc][-1].group is None
     ):
         return last
     extra.append(Row((anchor, 1, len(extra))))
@@ -294,13 +290,17 @@ def _cell(row: Row, member: MemberLedger, marks: _Marks) -> str:
 
 
 def _sentence(doc: str, sentence: LedgerSentence, facts: Sequence[str]) -> str:
-    """A sentence with its status class and its counterparts in the tooltip."""
-    tip = "; ".join(
-        f"{c.document} s{c.index} {c.kind} {c.score:.2f}" for c in sentence.counterparts
-    )
+    """A sentence with its status class, and its sentence group in the tooltip."""
+    tip: str = sentence.status
+    if sentence.group is not None:
+        others = "member" if sentence.shared_with == 1 else "members"
+        tip = f"group {sentence.group}, shared with {sentence.shared_with} other {others}"
+        if sentence.kind is not None and sentence.score is not None:
+            tip += f" ({sentence.kind} {sentence.score:.2f})"
+    group = "" if sentence.group is None else f' data-group="{sentence.group}"'
     return (
         f'<p class="sentence {sentence.status}" data-document="{escape(doc)}" '
-        f'data-index="{sentence.index}" title="{escape(tip or sentence.status)}">'
+        f'data-index="{sentence.index}"{group} title="{escape(tip)}">'
         f'<span class="n">{sentence.index}</span>{highlight(sentence.text, facts)}</p>'
     )
 

@@ -146,6 +146,9 @@ def _member(member: StoryMember, ledger: MemberLedger, origin: MemberLedger) -> 
         f"drops {len(dropped)} of the origin's sentences; {len(boilerplate)} boilerplate lines.",
         "",
     ]
+    unaligned = sum(1 for s in ledger.sentences if s.status == "unaligned")
+    if unaligned:
+        lines += [f"{unaligned} sentences left unaligned: the member used up its comparisons.", ""]
     lines += _sentence_list("Only in this member (divergent)", divergent)
     lines += _sentence_list("Origin sentences it drops", dropped)
     if boilerplate:

@@ -121,6 +121,11 @@ def _ledger(ledger: StoryLedger, console: Console) -> None:
             f"{len(member.dropped)} of the origin's sentences dropped",
             highlight=False,
         )
+        if unaligned := sum(1 for s in member.sentences if s.status == "unaligned"):
+            console.print(
+                f"    [yellow]{unaligned} sentences left unaligned[/yellow] (comparison cap)",
+                highlight=False,
+            )
         for sentence in member.divergent():
             console.print(f"    [yellow]+[/yellow] {escape(_cut(sentence.text))}", highlight=False)
 

@@ -5,7 +5,7 @@ forked processes that inherit the corpus. The result does not depend on ``jobs``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,12 +41,14 @@ def rewrite_pairs(
     config: ScanConfig,
     fingerprinter: Fingerprinter,
     jobs: int,
+    followers: Collection[str] = frozenset(),
 ) -> list[Pair]:
-    """Tier 2 over one representative of each identical text: LSH candidates, the
+    """Tier 2 over the texts that no other text represents (``followers``: identical
+    and near-identical texts, which follow their group's leader): LSH candidates, the
     cheap bound, then at most ``rewrite_max_candidates`` verifications per article,
     in ``jobs`` processes. The representatives are ordered by their texts' hash, so
     that where candidates rank equal, content decides which are verified, not names."""
-    found = verified_candidates(corpus, known, config, fingerprinter, jobs)
+    found = verified_candidates(corpus, known, config, fingerprinter, jobs, followers=followers)
     return [pair for pair in found if pair.rewrite is not None and pair.rewrite.verdict]
 
 
@@ -57,17 +59,21 @@ def verified_candidates(
     fingerprinter: Fingerprinter,
     jobs: int,
     *,
+    followers: Collection[str] = frozenset(),
     model: VerdictModel | None = None,
     full: bool = False,
 ) -> list[Pair]:
     """Every rewrite candidate with its evidence, refused ones included; ``full``
     aligns and reads facts of each, whatever the bounds (to fit the verdict)."""
     fps = corpus.fingerprints
-    groups = pairing.identical_groups(fps, corpus.twin_order)
-    reps = sorted((group[0] for group in groups), key=lambda p: fps[p].exact)
-    chosen = _rewrite_candidates(corpus, reps, known, config, fingerprinter, jobs)
+    reps = sorted(
+        (p for p, fp in enumerate(fps) if fp.doc_id not in followers),
+        key=lambda p: fps[p].exact,
+    )
+    distinct = _distinct_texts(corpus)
+    chosen = _rewrite_candidates(corpus, reps, distinct, known, config, fingerprinter, jobs)
     hashes = [corpus.fact_hashes[p] for p in reps]
-    corpus.common_facts = candidates.common_facts(hashes, config)
+    corpus.common_facts = candidates.common_facts([corpus.fact_hashes[p] for p in distinct], config)
     rarity = corpus_rarity(corpus, reps, known)
     # Verified article by article (in (i, j) order, so that each worker reads and parses
     # each article about once while its article cache stays small), reported in the
@@ -101,6 +107,7 @@ def corpus_rarity(corpus: Corpus, reps: Sequence[int], known: Sequence[Pair]) ->
 def _rewrite_candidates(
     corpus: Corpus,
     reps: list[int],
+    distinct: list[int],
     known: Sequence[Pair],
     config: ScanConfig,
     fingerprinter: Fingerprinter,
@@ -111,7 +118,7 @@ def _rewrite_candidates(
     an article. The LSH pairs and the term matrix (the tier's largest structures) are
     freed on return, before verification forks its workers."""
     rep_terms = [corpus.salient[p] for p in reps]
-    common = candidates.house_terms(rep_terms, config)
+    common = candidates.house_terms([corpus.salient[p] for p in distinct], config)
     corpus.house = frozenset(common.tolist())
     index = candidates.candidate_index(rep_terms, common, config, fingerprinter.minhasher)
     rep_ids = [corpus.fingerprints[p].doc_id for p in reps]
@@ -132,6 +139,17 @@ def _rewrite_candidates(
     return candidates.best_per_article(
         [bounded[ij] for ij in sorted(bounded)], config.rewrite_max_candidates
     )
+
+
+def _distinct_texts(corpus: Corpus) -> list[int]:
+    """One position per distinct text: what the corpus's term and fact frequencies
+    count (house terms, common facts): near-identical texts each once, as before they
+    were grouped, so that grouping them changes which pairs are verified, not how;
+    identical ones by their representative (``Corpus.twin_order``)."""
+    groups: dict[int, list[int]] = {}
+    for position, fp in enumerate(corpus.fingerprints):
+        groups.setdefault(fp.exact, []).append(position)
+    return sorted(min(g, key=corpus.twin_order) if len(g) > 1 else g[0] for g in groups.values())
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,20 @@ left goes to the lowest hash of the text, never to the name), take it with its d
 neighbours, and repeat on what is left. An article only linked to the origin through
 another member is not pulled in, so two different stories bridged by one article
 stay apart.
+
+Identical and near-identical texts are paired with their group's leader only
+(``copies.finder``): a group is one version of the story, and it is never split.
+Origins are chosen among the leaders, each standing for its version (credited when
+any of its texts credits the wire), then within the chosen version by the same
+rules (date, wire credit, content held, text hash). A version's texts join the star
+of any leader that does, each related to the origin by ``Followers.relate``.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from dedup.copies.cluster import UnionFind, story_id
 from dedup.copies.pairing import RELATION_STRENGTH, Pair
@@ -27,11 +34,37 @@ from dedup.text.dates import parse_date
 
 @dataclass(frozen=True, slots=True)
 class Star:
-    """An origin and its members (origin included), with why the origin was chosen."""
+    """An origin and its members (origin included), with why the origin was chosen;
+    ``links`` holds the pairs with the origin that the pair graph does not."""
 
     origin: str
     members: tuple[str, ...]
     origin_reason: str
+    links: Mapping[str, Pair] = field(default_factory=dict)
+
+
+def inherit(origin: str, doc: str, via: Pair) -> Pair:
+    """``doc``'s pair with ``origin``: the relation, scores and evidence of ``via``,
+    the pair that joins their versions (turned as ``doc`` and ``origin`` are)."""
+    a, b = sorted((origin, doc))
+    return replace(via, a=a, b=b)
+
+
+@dataclass(frozen=True)
+class Followers:
+    """Texts that follow a group leader (``leaders``: text -> its leader), and how a
+    text the pair graph does not link to the origin relates to it: ``relate(origin,
+    doc, via)``, where ``via`` is the pair joining their versions, gives its pair."""
+
+    leaders: Mapping[str, str] = field(default_factory=dict)
+    relate: Callable[[str, str, Pair], Pair] = inherit
+
+    def of(self) -> dict[str, list[str]]:
+        """Each leader's followers, sorted."""
+        found: dict[str, list[str]] = {}
+        for doc, leader in sorted(self.leaders.items()):
+            found.setdefault(leader, []).append(doc)
+        return found
 
 
 def neighbours(pairs: Iterable[Pair]) -> dict[str, dict[str, Pair]]:
@@ -43,6 +76,10 @@ def neighbours(pairs: Iterable[Pair]) -> dict[str, dict[str, Pair]]:
             if current is None or _stronger(pair, current):
                 graph[one][other] = pair
     return graph
+
+
+def _strength(pair: Pair) -> tuple[int, float, str, str]:
+    return RELATION_STRENGTH[pair.relation], pair.jaccard, pair.a, pair.b
 
 
 def _stronger(a: Pair, b: Pair) -> bool:
@@ -64,21 +101,24 @@ class OriginHints:
 
 
 def stars(
-    graph: Mapping[str, Mapping[str, Pair]], hints: OriginHints, versions: Versions | None = None
+    graph: Mapping[str, Mapping[str, Pair]],
+    hints: OriginHints,
+    followers: Followers | None = None,
+    versions: Versions | None = None,
 ) -> list[Star]:
     """Cut every connected piece of ``graph`` into stars around chosen origins; a star
-    takes whole ``versions`` (copies of one text): the origin's, and every version
-    one of whose members relates directly to a member of the origin's."""
-    versions = versions or Versions({}, frozenset())
+    takes whole ``versions`` (the copies and near-copies of its members' texts)."""
+    follow = followers or Followers()
     uf = UnionFind()
     for doc, partners in graph.items():
         for other in partners:
             uf.union(doc, other)
+    cut = _Cutter(graph, hints, follow, versions or Versions({}, frozenset()))
     found: list[Star] = []
     for component in uf.groups():
         remaining = set(component)
         while len(remaining) >= 2:
-            star = _next_star(remaining, graph, hints, versions)
+            star = cut.next_star(remaining)
             if star is None:
                 break
             found.append(star)
@@ -86,21 +126,91 @@ def stars(
     return sorted(found, key=lambda s: s.members[0])
 
 
-def _next_star(
-    remaining: set[str],
-    graph: Mapping[str, Mapping[str, Pair]],
-    hints: OriginHints,
-    versions: Versions,
-) -> Star | None:
-    partners = {d: sorted(n for n in graph.get(d, {}) if n in remaining) for d in remaining}
-    linked = sorted(d for d in remaining if partners[d])
-    if not linked:
-        return None
-    origin, reason = _choose_origin(linked, partners, hints)
-    core = {d for d in versions.version(origin) if d in remaining} | {origin}
-    touching = {n for d in core for n in partners[d]}
-    members = {d for n in touching for d in versions.version(n) if d in remaining} | core
-    return Star(origin, tuple(sorted(members)), reason)
+class _Cutter:
+    """Stars one at a time out of what is left of a connected piece."""
+
+    def __init__(
+        self,
+        graph: Mapping[str, Mapping[str, Pair]],
+        hints: OriginHints,
+        follow: Followers,
+        whole: Versions,
+    ) -> None:
+        self.graph, self.hints, self.follow, self.whole = graph, hints, follow, whole
+        self.followers = follow.of()
+
+    def next_star(self, remaining: set[str]) -> Star | None:
+        """The star of the origin chosen among the texts that lead (or whose leader
+        is gone), with its partners, the leaders' followers among them and its own."""
+        leaders = self.follow.leaders
+        heads = [d for d in remaining if leaders.get(d) not in remaining]
+        partners = {d: self._partners(d, remaining) for d in heads}
+        linked = sorted(d for d in heads if partners[d])
+        if not linked:
+            return None
+        versions = {d: self._version(d, remaining) for d in linked}
+        credited = replace(
+            self.hints, credited=lambda d: any(map(self.hints.credited, versions[d]))
+        )
+        head, reason = _choose_origin(linked, partners, credited)
+        others = [p for p in partners[head] if p not in versions[head] and p not in leaders]
+        origin, why = _within_version(head, versions[head], others, self.hints)
+        links: dict[str, Pair] = {}
+        for doc in [head, *partners[head]]:
+            if doc != origin and doc not in self.graph[origin]:
+                links[doc] = self.follow.relate(origin, doc, self._via(head, origin, doc))
+        members = self._whole_versions({head, *partners[head]}, remaining, links)
+        return Star(origin, tuple(sorted(members)), reason + why, links)
+
+    def _whole_versions(
+        self, members: set[str], remaining: set[str], links: dict[str, Pair]
+    ) -> set[str]:
+        """``members`` with the rest of their versions: each text joins by its strongest
+        pair with a text already in, so that no story splits the copies of one text."""
+        wanted = {d for m in members for d in self.whole.version(m) if d in remaining}
+        grown = set(members)
+        while True:
+            joining = {
+                doc: max(pairs, key=_strength)
+                for doc in sorted(wanted - grown)
+                if (pairs := [p for o, p in self.graph.get(doc, {}).items() if o in grown])
+            }
+            if not joining:
+                return grown
+            links.update(joining)
+            grown |= set(joining)
+
+    def _version(self, head: str, remaining: set[str]) -> list[str]:
+        """``head`` and the texts in ``remaining`` that follow it."""
+        return [head, *(f for f in self.followers.get(head, ()) if f in remaining)]
+
+    def _via(self, head: str, origin: str, doc: str) -> Pair:
+        """The pair that joins ``doc``'s version to ``origin``'s (both in ``head``'s
+        star): ``head``'s pair with the origin when ``doc`` is ``head``, else with
+        ``doc`` or, when ``doc`` follows another leader, with that leader; turned so
+        that its side standing for ``doc`` is the one ``doc`` takes beside ``origin``."""
+        direct = self.graph[head]
+        if doc == head:
+            via, stand_in = direct[origin], head
+        else:
+            stand_in = doc if doc in direct else self.follow.leaders[doc]
+            via = direct[stand_in]
+        if (via.a == stand_in) == (doc < origin):
+            return via
+        rewrite = via.rewrite.swapped() if via.rewrite is not None else None
+        return replace(via, a=via.b, b=via.a, rewrite=rewrite)
+
+    def _partners(self, doc: str, remaining: set[str]) -> list[str]:
+        """The texts ``doc`` pairs with, and the followers of those that lead."""
+        direct = [n for n in self.graph.get(doc, {}) if n in remaining]
+        seen = set(direct)
+        behind = [
+            f
+            for n in direct
+            for f in self.followers.get(n, ())
+            if f in remaining and f != doc and f not in seen
+        ]
+        return sorted([*direct, *behind])
 
 
 def _choose_origin(
@@ -142,6 +252,46 @@ def _break_tie(tied: list[str], hints: OriginHints) -> tuple[str, str]:
     return doc, f" (tied with {others}: {rule} breaks the tie)"
 
 
+VERSION_SAMPLE = 16
+"""Texts of a version that its texts' content is weighed against (all, in versions
+this small or smaller; in larger ones, those whose texts hash lowest)."""
+
+
+def _within_version(
+    head: str, version: list[str], others: list[str], hints: OriginHints
+) -> tuple[str, str]:
+    """The origin among the texts of ``head``'s version (``head``, its leader, is the
+    earliest): of those dated alike, one crediting the wire, holding most of what the
+    story's other texts report on average (the other versions' leaders, ``others``,
+    and up to ``VERSION_SAMPLE`` of its own version), then the lowest hash of the
+    text; and why, to add to the version's reason ('' when it stands alone)."""
+    when = parse_date(hints.dates.get(head))
+    alike = [d for d in version if parse_date(hints.dates.get(d)) == when]
+    if len(alike) < 2:
+        return head, ""
+    credited = [d for d in alike if hints.credited(d)]
+    pool = credited or alike
+    sample = version
+    if len(version) > VERSION_SAMPLE + 1:  # the first by content, never by name
+        sample = sorted(version, key=lambda d: (hints.text_hash(d), d))[: VERSION_SAMPLE + 1]
+    held = {d: _mean_coverage(d, [*others, *sample], hints) for d in pool}
+    best = max(held.values())
+    doc, tie = _break_tie([d for d in pool if held[d] == best], hints)
+    rules = ["credits the wire explicitly"] if credited else []
+    rules.append(f"holds {best:.0%} of what the story's other texts report")
+    said = " and ".join(rules)
+    return (
+        doc,
+        f"; of the {len(alike)} near-identical texts of its version dated alike, it {said}{tie}",
+    )
+
+
+def _mean_coverage(doc: str, texts: list[str], hints: OriginHints) -> float:
+    """How much of ``texts`` (``doc`` left out) ``doc`` holds on average, rounded."""
+    found = [hints.coverage(doc, other) for other in texts if other != doc]
+    return round(math.fsum(found) / len(found), 6) if found else 0.0
+
+
 def story_wire(evidence: Mapping[str, tuple[WireEvidence, ...]]) -> str | None:
     """The agency most members credit explicitly (ties: the stronger evidence, then
     the agency's name; never the members' names)."""
@@ -156,17 +306,6 @@ def story_wire(evidence: Mapping[str, tuple[WireEvidence, ...]]) -> str | None:
     return max(counts, key=lambda a: (counts[a], -ranked.index(a)))
 
 
-def link(doc: str, star: Star, graph: Mapping[str, Mapping[str, Pair]]) -> Pair:
-    """The pair that places a member in its story: with the origin when there is one;
-    else (a copy of a member that relates to the origin's version) its strongest pair
-    with another member."""
-    direct = graph[star.origin].get(doc)
-    if direct is not None:
-        return direct
-    inside = [graph[doc][o] for o in star.members if o != doc and o in graph[doc]]
-    return max(inside, key=lambda p: (RELATION_STRENGTH[p.relation], p.jaccard, p.a, p.b))
-
-
 def assemble(
     star: Star,
     graph: Mapping[str, Mapping[str, Pair]],
@@ -179,7 +318,7 @@ def assemble(
     crediting = tuple(d for d in star.members if any(e.agency == agency for e in found[d]))
     story_members = []
     for doc in star.members:
-        pair = None if doc == star.origin else link(doc, star, graph)
+        pair = None if doc == star.origin else star.links.get(doc) or graph[star.origin][doc]
         credits = any(e.agency == agency for e in found[doc])
         story_members.append(
             StoryMember(
@@ -197,6 +336,7 @@ def assemble(
         for p in graph[doc].values()
         if p.a in inside and p.b in inside
     }
+    pairs.update(((p.a, p.b), p) for p in star.links.values())
     return Story(
         id=story_id(star.members),
         origin=star.origin,

@@ -51,18 +51,31 @@ _BY_POSITION = attrgetter("start", "end")
 
 def extract(sentence: str) -> list[Fact]:
     """The number, name and date facts of one sentence, in order of appearance."""
-    hint = DATE_HINT.search(sentence)
-    dates = find_dates(sentence, hint.start()) if hint else []
-    text = sentence  # dates blanked (same length, offsets hold) so numbers skip them
-    for f in dates:
-        text = text[: f.start] + " " * (f.end - f.start) + text[f.end :]
-    tokens = list((_ASCII_TOKEN if text.isascii() else _TOKEN).finditer(text))
-    words: list[str] = list(map(itemgetter(0), tokens))
+    text, tokens, words, dates = _tokens(sentence)
     numbers = find_numbers(text, sentence, tokens, words)
     names = find_names(text, sentence, tokens, words, numbers)
     if not dates and not numbers:
         return names  # in order already: each starts after the one before
     return sorted(dates + numbers + names, key=_BY_POSITION)
+
+
+def numbers(sentence: str) -> list[Fact]:
+    """The number facts of one sentence, as ``extract`` finds them, without reading
+    its names (the sentence ledger weighs figures by value over whole articles)."""
+    text, tokens, words, _ = _tokens(sentence)
+    return find_numbers(text, sentence, tokens, words)
+
+
+def _tokens(sentence: str) -> tuple[str, list[re.Match[str]], list[str], list[Fact]]:
+    """The sentence with its dates blanked (same length, offsets hold, so numbers
+    skip them), its tokens and their words, and the dates."""
+    hint = DATE_HINT.search(sentence)
+    dates = find_dates(sentence, hint.start()) if hint else []
+    text = sentence
+    for f in dates:
+        text = text[: f.start] + " " * (f.end - f.start) + text[f.end :]
+    tokens = list((_ASCII_TOKEN if text.isascii() else _TOKEN).finditer(text))
+    return text, tokens, list(map(itemgetter(0), tokens)), dates
 
 
 def qualifier_class(qualifier: str | None) -> str:
