@@ -231,7 +231,16 @@ def _stories(
 ) -> tuple[Story, ...]:
     """Versions, then stars of whole versions, assembled with their wire evidence."""
     tokens = {doc: member.tokens for doc, member in corpus.members.items()}
-    found_versions = versions.versions(pairs, config, tokens)
+    position = {fp.doc_id: i for i, fp in enumerate(corpus.fingerprints)}
+
+    def alike(a: str, b: str) -> bool:
+        """On one subject: as much salient vocabulary shared as a rewrite candidate."""
+        if not corpus.salient:
+            return False
+        one, other = corpus.salient[position[a]], corpus.salient[position[b]]
+        return salience.weighted_jaccard(one, other) >= config.rewrite_min_weighted_jaccard
+
+    found_versions = versions.versions(pairs, config, tokens, alike)
     graph = grouping.neighbours(
         p for p in pairs if not versions.bridges(p, found_versions.roundups, config)
     )
@@ -241,8 +250,6 @@ def _stories(
         if doc_id not in cache:
             cache[doc_id] = wire.detect(corpus.documents[doc_id].text)
         return cache[doc_id]
-
-    position = {fp.doc_id: i for i, fp in enumerate(corpus.fingerprints)}
 
     def coverage(holder: str, other: str) -> float:
         if not corpus.salient:

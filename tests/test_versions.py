@@ -83,3 +83,16 @@ def test_stars_take_whole_versions() -> None:
     without = grouping.stars(graph, hints)  # stars of documents split the two copies
     assert [s.members for s in without] == [("b1", "origin"), ("b2", "x")]
     assert found[0].links["b2"].relation == "copy"  # joined by its copy of b1
+
+
+def test_trims_of_one_long_article_on_one_subject_are_no_roundup() -> None:
+    pairs = [
+        _pair("source", "part1", 0.2, 0.95, "near-copy"),
+        _pair("source", "part2", 0.2, 0.9, "near-copy"),
+    ]
+    tokens = {"source": 600, "part1": 150, "part2": 150}
+    unrelated = versions.versions(pairs, LIMITS, tokens)
+    assert unrelated.roundups == {"source"}
+    same_subject = versions.versions(pairs, LIMITS, tokens, alike=lambda a, b: True)
+    assert not same_subject.roundups
+    assert same_subject.version("part1") == ("part1", "part2", "source")

@@ -13,7 +13,7 @@ stories, so a roundup cannot bridge two stories.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -44,9 +44,15 @@ class Versions:
         return self.of.get(doc, (doc,))
 
 
-def roundups(pairs: Sequence[Pair], limits: Limits, tokens: Mapping[str, int]) -> frozenset[str]:
-    """Documents that contain two or more texts which are not related to each other:
-    their pairs are by containment (at least ``near_containment``, Jaccard under
+def roundups(
+    pairs: Sequence[Pair],
+    limits: Limits,
+    tokens: Mapping[str, int],
+    alike: Callable[[str, str], bool] = lambda a, b: False,
+) -> frozenset[str]:
+    """Documents that contain two or more texts which are not related to each other
+    (no pair, and not ``alike``: on one subject, as the trims of one long article
+    are): the pairs are by containment (at least ``near_containment``, Jaccard under
     ``near_jaccard``); the holder is the longer article (``tokens``)."""
     related = {(p.a, p.b) for p in pairs} | {(p.b, p.a) for p in pairs}
     contained: dict[str, list[str]] = {}
@@ -57,7 +63,11 @@ def roundups(pairs: Sequence[Pair], limits: Limits, tokens: Mapping[str, int]) -
     found = set()
     for holder, inside in contained.items():
         ordered = sorted(set(inside))
-        if any((x, y) not in related for k, x in enumerate(ordered) for y in ordered[k + 1 :]):
+        if any(
+            (x, y) not in related and not alike(x, y)
+            for k, x in enumerate(ordered)
+            for y in ordered[k + 1 :]
+        ):
             found.add(holder)
     return frozenset(found)
 
@@ -68,10 +78,15 @@ def _holder(pair: Pair, tokens: Mapping[str, int]) -> tuple[str, str]:
     return (pair.a, pair.b) if a_longer else (pair.b, pair.a)
 
 
-def versions(pairs: Iterable[Pair], limits: Limits, tokens: Mapping[str, int]) -> Versions:
+def versions(
+    pairs: Iterable[Pair],
+    limits: Limits,
+    tokens: Mapping[str, int],
+    alike: Callable[[str, str], bool] = lambda a, b: False,
+) -> Versions:
     """The versions of a corpus from its verified pairs, roundups kept apart."""
     listed = list(pairs)
-    aside = roundups(listed, limits, tokens)
+    aside = roundups(listed, limits, tokens, alike)
     union = UnionFind()
     for pair in listed:
         if pair.relation in COPY_RELATIONS and not bridges(pair, aside, limits):
