@@ -9,11 +9,11 @@ See ``benchmarks/labels/SEMEVAL.md`` for how they were pulled.
 from __future__ import annotations
 
 import csv
-import json
 import os
 from pathlib import Path
 
-from benchmarks.corpora import REPO, ArticlePair, _semeval_document
+from benchmarks import corpora
+from benchmarks.corpora import REPO, ArticlePair
 
 FOLDER = "semeval2022_en_extra"
 """Subfolder of ``extra_data_dir()`` holding ``pairs.jsonl``."""
@@ -41,24 +41,7 @@ def semeval_extra() -> list[ArticlePair]:
     """The extra pairs with text, in file order; ``[]`` when the file is absent. As for
     ``corpora.semeval()``, rating is the ``overall`` mean (1 = same story, 4 = unrelated)."""
     path = pairs_path()
-    if not path.is_file():
-        return []
-    pairs: list[ArticlePair] = []
-    with path.open(encoding="utf-8") as handle:
-        for line_no, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            location = f"{path}#L{line_no}"
-            pairs.append(
-                ArticlePair(
-                    pair_id=str(record["pair_id"]),
-                    rating=float(record["overall"]),
-                    a=_semeval_document(record, "1", location),
-                    b=_semeval_document(record, "2", location),
-                )
-            )
-    return pairs
+    return corpora.semeval(path) if path.is_file() else []
 
 
 def labels() -> dict[str, tuple[float, float, float]]:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import dedup
-from benchmarks import corpora
+from benchmarks import corpora, semeval_extra
 from dedup.config import ScanConfig
 from dedup.copies.pairing import Pair
 from dedup.ingest.document import Document
@@ -29,11 +29,6 @@ JUDGED = HERE / "judgements"
 STORY = {"derived": 1, "same-development": 1, "same-event": 0}
 SAME_STORY_RATING = 1.5
 OTHER_STORY_RATING = 2.5
-EXTRA = (
-    Path(os.environ.get("DEDUP_EXTRA_DATA", "/work/extra_data"))
-    / "semeval2022_en_extra"
-    / "pairs.jsonl"
-)
 
 
 def candidate_rows(dataset: str, docs: Iterable[Document]) -> Iterator[dict[str, object]]:
@@ -156,8 +151,8 @@ def _datasets() -> dict[str, object]:
     sets: dict[str, object] = {
         "semeval_dev": lambda: semeval_rows("semeval_dev", corpora.semeval()),
     }
-    if EXTRA.exists():
-        sets["semeval_extra"] = lambda: semeval_rows("semeval_extra", corpora.semeval(EXTRA))
+    if semeval_extra.available():
+        sets["semeval_extra"] = lambda: semeval_rows("semeval_extra", semeval_extra.semeval_extra())
     judged_mo = sorted(JUDGED.glob("multi_outlet_rewrite_*.jsonl"))
     if not articles.exists() and judged_mo:
         sets["multi_outlet"] = lambda: labelled_corpus(
