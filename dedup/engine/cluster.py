@@ -4,6 +4,7 @@ on this machine (closed with the scan), anything else is a scheduler's address."
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -30,17 +31,22 @@ def connect(scheduler: str | Client) -> Iterator[Client]:
             with _remote(scheduler) as client:
                 yield client
             return
-        with (
-            LocalCluster(  # type: ignore[no-untyped-call]
-                n_workers=count,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.CRITICAL,
-            ) as cluster,
-            Client(cluster) as client,  # type: ignore[no-untyped-call]
-        ):
+        with _local_cluster(count) as cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
             yield client
+
+
+def _local_cluster(count: int) -> LocalCluster:
+    """A LocalCluster of ``count`` single-threaded worker processes, no dashboard."""
+    with warnings.catch_warnings():
+        # its HTTP server moves to a free port when 8787 is taken: no news to the user
+        warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
+        return LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=count,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.CRITICAL,
+        )
 
 
 @contextmanager
