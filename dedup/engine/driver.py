@@ -18,6 +18,7 @@ from distributed.scheduler import KilledWorker
 
 from dedup.engine.cluster import connect
 from dedup.engine.errors import ClusterError
+from dedup.engine.measure import write_report
 from dedup.engine.runner import DaskRunner
 
 SCRATCH = "DEDUP_SCRATCH"
@@ -34,7 +35,9 @@ def on_cluster(scheduler: str | Client) -> Iterator[tuple[DaskRunner, str]]:
     scratch = tempfile.mkdtemp(prefix="dedup-cluster-", dir=os.environ.get(SCRATCH) or None)
     try:
         with connect(scheduler) as client:
-            yield DaskRunner(client, scratch), scratch
+            runner = DaskRunner(client, scratch)
+            yield runner, scratch
+            write_report(client, runner.traffic)
     except LOST as err:
         detail = str(err) or type(err).__name__
         raise ClusterError(f"the Dask cluster lost the scan's work: {detail}") from err

@@ -5,10 +5,13 @@ input, a few partitions in flight per worker, and takes the results back in inpu
 order; ``map_shared`` (the rewrite tier's bound and verification, the ledgers) cuts the
 items into consecutive runs, each a task on the state the workers read from the scratch
 directory (``engine.state``). Results come back in input order, so a cluster scan's
-report is the local scan's, byte for byte."""
+report is the local scan's, byte for byte. Partitions, runs and results travel as
+pickled bytes (what Dask would send), so that ``traffic`` counts them."""
 
 from __future__ import annotations
 
+import os
+import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -18,6 +21,7 @@ from distributed import Client, Future
 from dedup import workers
 from dedup.config import ScanConfig
 from dedup.engine import state
+from dedup.engine.measure import Traffic
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -39,6 +43,7 @@ class DaskRunner:
     def __init__(self, client: Client, scratch: str) -> None:
         self.client = client
         self.scratch = scratch
+        self.traffic = Traffic()
 
     def workers(self) -> int:
         """The cluster's worker count now (at least one, to size the work)."""
@@ -51,14 +56,15 @@ class DaskRunner:
         config: ScanConfig,
         size: Callable[[T], int],
     ) -> Iterator[R]:
-        pending: deque[Future[list[R]]] = deque()
+        pending: deque[Future[bytes]] = deque()
         limit = IN_FLIGHT_PER_WORKER * self.workers()
         for partition in workers.batches(iter(items), PARTITION, size):
-            pending.append(self.client.submit(_partition, task, config, partition, pure=False))
+            payload = self._out(task, partition)
+            pending.append(self.client.submit(_partition, task, config, payload, pure=False))
             if len(pending) >= limit:
-                yield from pending.popleft().result()
+                yield from self._back(task, pending.popleft().result())
         while pending:
-            yield from pending.popleft().result()
+            yield from self._back(task, pending.popleft().result())
 
     def map_shared(
         self, task: Callable[[S, T], R], items: Sequence[T], shared: S, *, min_items: int
@@ -67,27 +73,45 @@ class DaskRunner:
         if not items:
             return []
         path = state.write(shared, self.scratch)
+        count = self.workers()
+        self.traffic.add(task, "state", os.path.getsize(path) * min(count, len(items)))
         try:
-            step = max(1, -(-len(items) // (RUNS_PER_WORKER * self.workers())))
-            runs = [list(items[start : start + step]) for start in range(0, len(items), step)]
+            step = max(1, -(-len(items) // (RUNS_PER_WORKER * count)))
+            runs = [self._out(task, items[at : at + step]) for at in range(0, len(items), step)]
             futures = [self.client.submit(_run, task, path, run, pure=False) for run in runs]
-            done: list[list[R]] = self.client.gather(futures)  # type: ignore[no-untyped-call]
+            done: list[bytes] = self.client.gather(futures)  # type: ignore[no-untyped-call]
         finally:
             self.client.run(state.forget)
-        return [result for run in done for result in run]
+        return [result for run in done for result in self._back(task, run)]
+
+    def _out(self, task: Callable[..., Any], items: Sequence[Any]) -> bytes:
+        """``items`` pickled for a task, counted."""
+        payload = pickle.dumps(list(items), protocol=pickle.HIGHEST_PROTOCOL)
+        self.traffic.add(task, "out", len(payload))
+        return payload
+
+    def _back(self, task: Callable[..., Any], payload: bytes) -> list[Any]:
+        """A task's pickled results, counted."""
+        self.traffic.add(task, "back", len(payload))
+        results: list[Any] = pickle.loads(payload)
+        return results
 
 
-def _partition(task: Callable[[T], R], config: ScanConfig, partition: list[T]) -> list[R]:
+def _partition(task: Callable[[T], R], config: ScanConfig, payload: bytes) -> bytes:
     """One partition's results (runs on a worker, with a Fingerprinter for ``config``
     whose exact-text cache is emptied after: the worker outlives the scan)."""
     fingerprinter = workers.ensure_fingerprinter(config)
     try:
-        return [task(item) for item in partition]
+        return _pickled([task(item) for item in pickle.loads(payload)])
     finally:
         fingerprinter.clear_caches()
 
 
-def _run(task: Callable[[Any, T], R], path: str, run: list[T]) -> list[R]:
+def _run(task: Callable[[Any, T], R], path: str, payload: bytes) -> bytes:
     """One run of ``map_shared``'s items (runs on a worker)."""
     shared = state.read(path)
-    return [task(shared, item) for item in run]
+    return _pickled([task(shared, item) for item in pickle.loads(payload)])
+
+
+def _pickled(results: list[Any]) -> bytes:
+    return pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)

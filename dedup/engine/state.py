@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import itertools
 import os
+import pickle
 from typing import Any
-
-import cloudpickle
 
 _counter = itertools.count()
 _loaded: dict[str, Any] = {}
@@ -19,10 +18,11 @@ _loaded: dict[str, Any] = {}
 
 
 def write(shared: object, scratch: str) -> str:
-    """Write ``shared`` to a new file in ``scratch``; its path."""
+    """Write ``shared`` to a new file in ``scratch`` (pickled: what a forked pool
+    inherits must pickle here, closures included); its path."""
     path = os.path.join(scratch, f"shared-{os.getpid()}-{next(_counter)}.pickle")
     with open(path, "wb") as handle:
-        cloudpickle.dump(shared, handle)
+        pickle.dump(shared, handle, protocol=pickle.HIGHEST_PROTOCOL)
     return path
 
 
@@ -32,7 +32,7 @@ def read(path: str) -> Any:
     if found is None:
         _loaded.clear()
         with open(path, "rb") as handle:
-            found = _loaded[path] = cloudpickle.load(handle)
+            found = _loaded[path] = pickle.load(handle)
     return found
 
 
