@@ -23,7 +23,10 @@ from typer.testing import CliRunner
 import dedup
 from benchmarks import corpora
 from dedup.cli.app import app
+from dedup.engine import cluster as cluster_module
 from dedup.engine import runner
+from dedup.index import indexer
+from dedup.index.backends import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = str(ROOT / "seeds")
@@ -154,6 +157,44 @@ def test_a_worker_killed_mid_scan_is_recovered_from(
     local = dedup.scan([folder])
     assert dedup.to_json(result) == dedup.to_json(local)
     assert local.stories
+
+
+def test_index_add_on_a_cluster_stores_the_local_records(client: Client, tmp_path: Path) -> None:
+    """``index add --scheduler``: the records (signatures, band keys of both tiers,
+    salient terms) are those a local add stores."""
+    stored = []
+    for name, scheduler in (("local", None), ("cluster", client)):
+        with open_store(str(tmp_path / f"{name}.sqlite"), create=True) as store:
+            result = indexer.add_paths([SEEDS], store, scheduler=scheduler)
+            assert result.added == 5
+            docs = store.get(sorted(store.ids()))
+        stored.append(
+            [
+                (
+                    d.doc_id,
+                    d.exact,
+                    d.signature.tolist(),
+                    d.rewrite_keys.tolist(),
+                    d.salient_hashes.tolist(),
+                )
+                for d in docs
+            ]
+        )
+    assert stored[0] == stored[1]
+
+
+def test_a_scheduler_that_does_not_answer_is_one_line_and_exit_3(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(cluster_module, "CONNECT_SECONDS", 1)
+    result = CliRunner().invoke(app, ["scan", SEEDS, "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 3
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 1
+    assert errors[0].startswith(
+        "dedup: error: cannot reach the Dask scheduler at tcp://127.0.0.1:9"
+    )
+    assert result.stdout == ""
 
 
 def test_the_cli_starts_a_local_cluster_of_its_own() -> None:
