@@ -37,9 +37,7 @@ WORDS = (
 ).split()
 
 
-@pytest.fixture(scope="module")
-def client() -> Iterator[Client]:
-    """One LocalCluster of two worker processes for the module's tests."""
+def _cluster() -> Iterator[Client]:
     with (
         LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
@@ -47,6 +45,18 @@ def client() -> Iterator[Client]:
         Client(cluster) as connected,
     ):
         yield connected
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Client]:
+    """One LocalCluster of two worker processes for the module's tests."""
+    yield from _cluster()
+
+
+@pytest.fixture
+def own_client() -> Iterator[Client]:
+    """A LocalCluster of two worker processes for a test that kills or restarts them."""
+    yield from _cluster()
 
 
 def _local_and_cluster(client: Client, paths: list[str]) -> tuple[str, str]:
@@ -138,7 +148,7 @@ def _on_progress(at: int, action: Callable[[], None]) -> Callable[[int], None]:
 
 
 def test_a_worker_killed_mid_scan_is_recovered_from(
-    client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    own_client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A worker process killed while fingerprint partitions are queued on it: its tasks
     run again on the other worker (or on the one its nanny starts), the same report."""
@@ -147,12 +157,12 @@ def test_a_worker_killed_mid_scan_is_recovered_from(
     killed: list[int] = []
 
     def kill_one() -> None:
-        pids: dict[str, int] = client.run(os.getpid)
+        pids: dict[str, int] = own_client.run(os.getpid)
         victim = sorted(pids.values())[0]
         os.kill(victim, signal.SIGKILL)
         killed.append(victim)
 
-    result = dedup.scan([folder], scheduler=client, progress=_on_progress(40, kill_one))
+    result = dedup.scan([folder], scheduler=own_client, progress=_on_progress(40, kill_one))
     assert killed
     local = dedup.scan([folder])
     assert dedup.to_json(result) == dedup.to_json(local)
@@ -220,7 +230,7 @@ def test_a_malformed_scheduler_is_a_usage_error(scheduler: str) -> None:
 
 
 def test_a_cluster_restarted_under_a_scan_stops_it_with_one_line_and_exit_3(
-    client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    own_client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``client.restart()`` while the scan's partitions are in flight cancels them: the
     command reports that once, on standard error, and writes no report."""
@@ -236,7 +246,7 @@ def test_a_cluster_restarted_under_a_scan_stops_it_with_one_line_and_exit_3(
 
     monkeypatch.setattr(runner.DaskRunner, "map_ordered", restarting)
     out = tmp_path / "report.json"
-    address = client.scheduler.address
+    address = own_client.scheduler.address
     result = CliRunner().invoke(
         app, ["scan", folder, "-f", "json", "-o", str(out), "--scheduler", address]
     )
