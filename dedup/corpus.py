@@ -68,6 +68,16 @@ class Corpus:
     ids: set[str] = field(default_factory=set)
     seen: int = 0
 
+    @classmethod
+    def in_directory(cls, directory: str | None) -> Corpus:
+        """An empty corpus whose spools are files in ``directory`` (None: anonymous
+        files), so that a pickled corpus reads them in another process."""
+        return cls(documents=Spool(directory), arrays=ArraySpool(parts=2, directory=directory))
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a cluster's workers receive: the corpus without its article cache."""
+        return {**self.__dict__, "articles": {}}
+
     def add_fingerprint(self, found: Fingerprint) -> None:
         """Keep a fingerprint, its shingle set and signature on disk (see ``fingerprint``)."""
         self.arrays.append(found.shingles, found.signature)
@@ -175,13 +185,13 @@ def fingerprint_all(
     corpus: Corpus,
     config: ScanConfig,
     timer: StageTimer,
-    jobs: int,
+    runner: workers.Runner,
     progress: Progress | None,
 ) -> None:
-    """Fingerprint every article into ``corpus``, in input order, in ``jobs`` processes."""
+    """Fingerprint every article into ``corpus``, in input order, on ``runner``."""
     accepted = _accepted(items, corpus, timer)
     started, ingest = time.perf_counter(), timer.seconds.get("ingest", 0.0)
-    for found in workers.map_ordered(_analyse, accepted, config, jobs, _text_size):
+    for found in runner.map_ordered(_analyse, accepted, config, _text_size):
         corpus.seen += 1
         if isinstance(found.result, TooShort):
             corpus.too_short.append(found.result)

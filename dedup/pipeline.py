@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from dedup import workers
 from dedup.config import ScanConfig
@@ -24,6 +25,9 @@ from dedup.stories import grouping, ledger, versions, wire
 from dedup.stories.results import ScanResult, Story
 from dedup.text import boilerplate, salience
 
+if TYPE_CHECKING:
+    from distributed import Client
+
 
 def scan(
     paths: Sequence[str],
@@ -31,13 +35,15 @@ def scan(
     *,
     jobs: int = 1,
     progress: Progress | None = None,
+    scheduler: str | Client | None = None,
 ) -> ScanResult:
     """Scan files and folders (``-`` is standard input) and group copies and rewrites;
-    ``jobs`` worker processes fingerprint (0: all cores). The result does not depend
-    on ``jobs``."""
+    ``jobs`` worker processes fingerprint (0: all cores), or the Dask cluster of
+    ``scheduler`` does the parallel work (``dedup.engine``: an address, ``local:N``
+    or a ``distributed.Client``). The result depends on neither."""
     config = config or ScanConfig()
     items = reader.iter_documents(paths, max_doc_bytes=config.max_doc_bytes)
-    return scan_documents(items, config, jobs=jobs, progress=progress)
+    return scan_documents(items, config, jobs=jobs, progress=progress, scheduler=scheduler)
 
 
 def scan_documents(
@@ -46,14 +52,32 @@ def scan_documents(
     *,
     jobs: int = 1,
     progress: Progress | None = None,
+    scheduler: str | Client | None = None,
 ) -> ScanResult:
-    """Run the pipeline over Documents (Skipped records and Notices are passed through)."""
+    """Run the pipeline over Documents (Skipped records and Notices are passed through),
+    on ``jobs`` local processes or on the Dask cluster of ``scheduler`` (``scan``)."""
     config = config or ScanConfig()
+    if scheduler is None:
+        return _scan(items, config, workers.Local(workers.resolve_jobs(jobs)), None, progress)
+    from dedup.engine.driver import on_cluster  # dask is imported by cluster scans only
+
+    with on_cluster(scheduler) as (runner, scratch):
+        return _scan(items, config, runner, scratch, progress)
+
+
+def _scan(
+    items: Iterable[Item],
+    config: ScanConfig,
+    runner: workers.Runner,
+    scratch: str | None,
+    progress: Progress | None,
+) -> ScanResult:
+    """The pipeline on ``runner``, its spools in ``scratch`` (None: anonymous files)."""
     timer = StageTimer()
     fingerprinter = Fingerprinter(config)
-    corpus = Corpus()
+    corpus = Corpus.in_directory(scratch)
     try:
-        return _run(items, corpus, fingerprinter, timer, workers.resolve_jobs(jobs), progress)
+        return _run(items, corpus, fingerprinter, timer, runner, progress)
     finally:
         corpus.close()
 
@@ -63,16 +87,16 @@ def _run(
     corpus: Corpus,
     fingerprinter: Fingerprinter,
     timer: StageTimer,
-    jobs: int,
+    runner: workers.Runner,
     progress: Progress | None,
 ) -> ScanResult:
     """The stages, in order, over one corpus."""
     config = fingerprinter.config
-    pairs, leaders = _copy_stages(items, corpus, fingerprinter, timer, jobs, progress)
+    pairs, leaders = _copy_stages(items, corpus, fingerprinter, timer, runner, progress)
     if config.rewrites:
         with timer.stage("rewrites"):
             found_rewrites = tier.rewrite_pairs(
-                corpus, pairs, config, fingerprinter, jobs, followers=leaders
+                corpus, pairs, config, fingerprinter, runner, followers=leaders
             )
             pairs = sorted([*pairs, *found_rewrites], key=lambda p: (p.a, p.b))
     with timer.stage("stories"):
@@ -81,7 +105,8 @@ def _run(
     if config.ledger:
         with timer.stage("ledger"):
             matcher = SentenceMatcher.default()
-            ledgers = workers.map_shared(_ledger, found, (corpus, matcher), jobs)
+            shared = (corpus, matcher)
+            ledgers = runner.map_shared(_ledger, found, shared, min_items=workers.MIN_PARALLEL)
             found = tuple(replace(s, ledger=led) for s, led in zip(found, ledgers, strict=True))
     grouped = {m.document for story in found for m in story.members}
     return ScanResult(
@@ -104,9 +129,10 @@ def rewrite_candidates(items: Iterable[Item], config: ScanConfig, *, jobs: int =
     fingerprinter = Fingerprinter(config)
     corpus = Corpus()
     try:
-        pairs, leaders = _copy_stages(items, corpus, fingerprinter, StageTimer(), jobs, None)
+        runner = workers.Local(workers.resolve_jobs(jobs))
+        pairs, leaders = _copy_stages(items, corpus, fingerprinter, StageTimer(), runner, None)
         return tier.verified_candidates(
-            corpus, pairs, config, fingerprinter, jobs, followers=leaders, full=True
+            corpus, pairs, config, fingerprinter, runner, followers=leaders, full=True
         )
     finally:
         corpus.close()
@@ -117,13 +143,13 @@ def _copy_stages(
     corpus: Corpus,
     fingerprinter: Fingerprinter,
     timer: StageTimer,
-    jobs: int,
+    runner: workers.Runner,
     progress: Progress | None,
 ) -> tuple[list[Pair], Mapping[str, str]]:
     """Fingerprint, copies, boilerplate and short items: the pairs of the copy tiers,
     and each near-identical text's leader."""
     config = fingerprinter.config
-    fingerprint_all(items, corpus, config, timer, jobs, progress)
+    fingerprint_all(items, corpus, config, timer, runner, progress)
     with timer.stage("copies"):
         copies = _copies(corpus, config)
     with timer.stage("boilerplate"):

@@ -13,7 +13,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.pool import AsyncResult
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from dedup.config import ScanConfig
 from dedup.fingerprint.fingerprinter import Fingerprinter
@@ -55,6 +55,58 @@ def fingerprinter() -> Fingerprinter:
     return _fingerprinter
 
 
+def ensure_fingerprinter(config: ScanConfig) -> Fingerprinter:
+    """This process's Fingerprinter for ``config``, made when it has none or one for
+    another configuration (a long-lived cluster worker serves many scans)."""
+    global _fingerprinter
+    if _fingerprinter is None or _fingerprinter.config != config:
+        _fingerprinter = Fingerprinter(config)
+    return _fingerprinter
+
+
+class Runner(Protocol):
+    """Where a scan's parallel stages run: this machine's process pools (``Local``) or
+    a cluster (``dedup.engine``). Either gives the same results in the same order."""
+
+    def map_ordered(
+        self,
+        task: Callable[[T], R],
+        items: Iterable[T],
+        config: ScanConfig,
+        size: Callable[[T], int],
+    ) -> Iterator[R]:
+        """``task`` over ``items`` (each process with a Fingerprinter), in input order."""
+        ...
+
+    def map_shared(
+        self, task: Callable[[S, T], R], items: Sequence[T], shared: S, *, min_items: int
+    ) -> list[R]:
+        """``task(shared, item)`` for each item, results in input order."""
+        ...
+
+
+class Local:
+    """The ``Runner`` of a scan on this machine: ``jobs`` processes (``map_ordered``,
+    ``map_shared``)."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+
+    def map_ordered(
+        self,
+        task: Callable[[T], R],
+        items: Iterable[T],
+        config: ScanConfig,
+        size: Callable[[T], int],
+    ) -> Iterator[R]:
+        return map_ordered(task, items, config, self.jobs, size)
+
+    def map_shared(
+        self, task: Callable[[S, T], R], items: Sequence[T], shared: S, *, min_items: int
+    ) -> list[R]:
+        return map_shared(task, items, shared, self.jobs, min_items=min_items)
+
+
 def available_cores() -> int:
     """Cores this process may run on (its CPU affinity where the OS tells)."""
     if hasattr(os, "sched_getaffinity"):
@@ -86,15 +138,15 @@ def map_ordered(
     if jobs <= 1:
         yield from _in_process(task, stream, config)
         return
-    batches = _batches(stream, BATCH_PER_JOB * jobs, size)
-    first = next(batches, [])
+    chunks = batches(stream, BATCH_PER_JOB * jobs, size)
+    first = next(chunks, [])
     if len(first) < MIN_PARALLEL:  # a small input, or huge articles: no pool
-        rest = itertools.chain(first, itertools.chain.from_iterable(batches))
+        rest = itertools.chain(first, itertools.chain.from_iterable(chunks))
         yield from _in_process(task, rest, config)
         return
     with _context().Pool(jobs, initializer=_start, initargs=(config,)) as pool:
         pending: AsyncResult[list[R]] | None = None
-        for batch in itertools.chain([first], batches):
+        for batch in itertools.chain([first], chunks):
             submitted = pool.map_async(task, batch, chunksize=max(1, len(batch) // (4 * jobs)))
             if pending is not None:
                 yield from pending.get()
@@ -150,7 +202,7 @@ def _call_shared(job: tuple[Callable[[Any, T], R], T]) -> R:
     return task(_shared, item)
 
 
-def _batches(items: Iterator[T], count: int, size: Callable[[T], int]) -> Iterator[list[T]]:
+def batches(items: Iterator[T], count: int, size: Callable[[T], int]) -> Iterator[list[T]]:
     """Consecutive lists of at most ``count`` items and about ``BATCH_BYTES`` of size."""
     batch: list[T] = []
     total = 0

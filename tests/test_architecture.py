@@ -93,3 +93,26 @@ def test_plain_cli_start_imports_no_heavy_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded in ("", "sqlite3"), loaded
+
+
+def test_a_plain_scan_never_imports_the_cluster_engine() -> None:
+    """Dask, distributed and pyarrow are loaded by ``--scheduler`` scans only: a plain
+    ``dedup scan`` (every stage run) imports none of them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import atexit, sys\n"
+        "heavy = ('dask', 'distributed', 'pyarrow', 'dedup.engine.runner')\n"
+        "atexit.register(lambda: print(','.join(m for m in heavy if m in sys.modules),"
+        " file=sys.stderr))\n"
+        "from dedup.cli.app import main\n"
+        "sys.argv = ['dedup', 'scan', sys.argv[1], '-f', 'json', '-q']\n"
+        "main()\n"
+    )
+    seeds = str(PACKAGE.parent / "seeds")
+    done = subprocess.run(
+        [sys.executable, "-c", code, seeds], capture_output=True, text=True, check=True
+    )
+    assert '"stories"' in done.stdout
+    assert done.stderr.strip() == ""

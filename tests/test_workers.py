@@ -119,7 +119,7 @@ def test_array_spool_gives_back_each_record() -> None:
 def test_fingerprints_come_back_from_disk_by_position() -> None:
     docs = [item for item in _corpus() if isinstance(item, Document)]
     corpus = Corpus()
-    fingerprint_all(docs, corpus, ScanConfig(), StageTimer(), 2, None)
+    fingerprint_all(docs, corpus, ScanConfig(), StageTimer(), workers.Local(2), None)
     fingerprinter = Fingerprinter(ScanConfig())
     first: dict[str, Document] = {}
     for doc in docs:

@@ -25,7 +25,10 @@ from dedup.cli.io import (  # noqa: F401  (EXIT_* are part of the CLI's interfac
     EXIT_USAGE,
     Jobs,
     ReaderGone,
+    Scheduler,
     StdoutConsole,
+    check_scheduler,
+    cluster_errors,
     deliver,
     err_console,
     fail,
@@ -109,6 +112,7 @@ def scan_command(
         ),
     ] = Verdict.rules,
     jobs: Jobs = 0,
+    scheduler: Scheduler = None,
     limit: Annotated[
         int,
         typer.Option(
@@ -140,9 +144,11 @@ def scan_command(
         )
     except ValueError as err:
         raise fail(str(err), EXIT_USAGE) from err
+    check_scheduler(scheduler)
     started = time.perf_counter()
     show_progress = not quiet and err_console.is_terminal
-    result = _run_scan(paths, config, jobs, show_progress=show_progress)
+    with cluster_errors():
+        result = _run_scan(paths, config, jobs, scheduler, show_progress=show_progress)
     if not quiet:
         notes = [s.message() for s in result.skipped] + [n.message() for n in result.notices]
         for note in notes:
@@ -154,10 +160,15 @@ def scan_command(
 
 
 def _run_scan(
-    paths: list[str], config: ScanConfig, jobs: int, *, show_progress: bool
+    paths: list[str],
+    config: ScanConfig,
+    jobs: int,
+    scheduler: str | None,
+    *,
+    show_progress: bool,
 ) -> ScanResult:
     if not show_progress:
-        return scan(paths, config, jobs=jobs)
+        return scan(paths, config, jobs=jobs, scheduler=scheduler)
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err_console) as bar:
@@ -167,6 +178,7 @@ def _run_scan(
             config,
             jobs=jobs,
             progress=lambda n: bar.update(task, description=f"{n} articles"),
+            scheduler=scheduler,
         )
 
 

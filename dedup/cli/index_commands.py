@@ -25,8 +25,11 @@ from dedup.cli.io import (
     EXIT_OPERATIONAL,
     EXIT_USAGE,
     Jobs,
+    Scheduler,
     StdoutConsole,
     append_step_summary,
+    check_scheduler,
+    cluster_errors,
     deliver,
     err_console,
     fail,
@@ -121,14 +124,18 @@ def index_add(
     db: Db = DEFAULT_DB,
     batch: Annotated[int, typer.Option(min=1, help="Documents per transaction.")] = 500,
     jobs: Jobs = 0,
+    scheduler: Scheduler = None,
     quiet: Quiet = False,
     replace: Replace = False,
 ) -> None:
     """Add articles to the index (created if missing). An article indexed as it is stays
     unchanged; one with another text under an indexed id is refused unless --replace."""
     _require_paths(paths)
-    add = partial(indexer.add_paths, paths, config=ScanConfig(), batch=batch, jobs=jobs)
-    with _store(db, create=True) as store:
+    check_scheduler(scheduler)
+    add = partial(
+        indexer.add_paths, paths, config=ScanConfig(), batch=batch, jobs=jobs, scheduler=scheduler
+    )
+    with cluster_errors(), _store(db, create=True) as store:
         if quiet or not err_console.is_terminal:
             result = add(store, replace=replace)
         else:

@@ -7,7 +7,8 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +21,14 @@ EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_OPERATIONAL = 0, 1, 2, 3
 Jobs = Annotated[
     int,
     typer.Option("--jobs", "-j", min=0, help="Worker processes that fingerprint (0: all cores)."),
+]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Run on a Dask cluster: a scheduler's address, or local:N for N worker "
+        "processes on this machine (needs the cluster extra).",
+    ),
 ]
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -43,6 +52,31 @@ def fail(message: str, code: int) -> typer.Exit:
     """Print ``dedup: error: message`` on standard error; raise the returned Exit."""
     err_console.print(f"dedup: error: {message}", markup=False)
     return typer.Exit(code)
+
+
+def check_scheduler(scheduler: str | None) -> None:
+    """A malformed ``--scheduler`` is a usage error, found before anything is read."""
+    from dedup.engine.scheduler import local_workers
+
+    if scheduler is not None:
+        try:
+            local_workers(scheduler)
+        except ValueError as err:
+            raise fail(str(err), EXIT_USAGE) from err
+
+
+@contextmanager
+def cluster_errors() -> Iterator[None]:
+    """A cluster that cannot be reached or loses the work: one line, exit 3."""
+    from dedup.engine.errors import ClusterError
+
+    try:
+        yield
+    except ClusterError as err:
+        raise fail(one_line(str(err)), EXIT_OPERATIONAL) from err
+    except ImportError as err:  # the cluster extra is not installed
+        message = f"--scheduler needs dask[distributed]: pip install 'dedup[cluster]' ({err})"
+        raise fail(one_line(message), EXIT_OPERATIONAL) from err
 
 
 def warn(message: str) -> None:

@@ -10,7 +10,7 @@ import os
 import tempfile
 from array import array
 from types import TracebackType
-from typing import Self
+from typing import IO, Any, Self
 
 import numpy as np
 
@@ -28,12 +28,20 @@ class Spool:
     """An append-only temporary file of Documents and where each lies; the file
     disappears when the spool is closed or collected. A record is its metadata as a
     JSON line, then its text as UTF-8 (written in slices: a huge text is not copied
-    whole). Reads use ``os.pread``, which leaves the file offset alone."""
+    whole). Reads use ``os.pread``, which leaves the file offset alone. Made in a
+    ``directory``, the file has a name, and a pickled spool is a reader of that file
+    in another process (a cluster's worker on the same file system)."""
 
-    def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile(prefix="dedup-spool-")  # noqa: SIM115 (close())
+    def __init__(self, directory: str | None = None) -> None:
+        self._file = _temporary("dedup-spool-", directory)
         self._where: dict[str, tuple[int, int, int]] = {}
         self._end = 0
+
+    def __getstate__(self) -> dict[str, Any]:
+        return _state(self.__dict__)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(_reopened(state))
 
     def add(self, doc: Document) -> None:
         """Keep ``doc`` (a later document with the same id replaces it)."""
@@ -81,10 +89,11 @@ class Spool:
 class ArraySpool:
     """Records of ``parts`` uint32 arrays each, kept in a temporary file and read back
     by number: what a later stage needs of a few articles at a time stays out of memory
-    meanwhile. Written unbuffered (``os.pwrite``): forked processes read it all."""
+    meanwhile. Written unbuffered (``os.pwrite``): forked processes read it all; made
+    in a ``directory``, pickled it reads the same file elsewhere (as ``Spool``)."""
 
-    def __init__(self, parts: int = 1) -> None:
-        self._file = tempfile.TemporaryFile(prefix="dedup-arrays-")  # noqa: SIM115 (close())
+    def __init__(self, parts: int = 1, directory: str | None = None) -> None:
+        self._file = _temporary("dedup-arrays-", directory)
         self._parts = parts
         self._starts = array("q")
         self._sizes = array("q")
@@ -101,6 +110,12 @@ class ArraySpool:
         self._starts[number] = self._write(arrays)
         at = number * self._parts
         self._sizes[at : at + self._parts] = array("q", map(len, arrays))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return _state(self.__dict__)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(_reopened(state))
 
     def __getitem__(self, number: int) -> tuple[U32, ...]:
         """Record ``number``'s arrays (read-only views of one read)."""
@@ -130,3 +145,23 @@ class ArraySpool:
 
     def close(self) -> None:
         self._file.close()
+
+
+def _temporary(prefix: str, directory: str | None) -> IO[bytes]:
+    """An anonymous temporary file, or with ``directory`` a named one removed on close."""
+    if directory is None:
+        return tempfile.TemporaryFile(prefix=prefix)
+    return tempfile.NamedTemporaryFile(prefix=prefix, dir=directory)
+
+
+def _state(fields: dict[str, Any]) -> dict[str, Any]:
+    """A spool's fields to pickle: its file by name (an anonymous one cannot travel)."""
+    name = getattr(fields["_file"], "name", None)
+    if not isinstance(name, str):
+        raise TypeError("only a spool made in a directory can be pickled")
+    return {**fields, "_file": name}
+
+
+def _reopened(state: dict[str, Any]) -> dict[str, Any]:
+    """A pickled spool's fields with its file opened again, for reading."""
+    return {**state, "_file": open(state["_file"], "rb")}

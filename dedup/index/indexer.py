@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dedup import workers
 from dedup.config import ScanConfig
@@ -20,6 +20,9 @@ from dedup.index.store import IndexedDoc, Store, StoreError
 from dedup.ingest import reader
 from dedup.ingest.document import Document, Item, Notice, Skipped, without_notices
 from dedup.text import dates
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 MATCHING_PARAMETERS = (
     "shingle",
@@ -87,13 +90,22 @@ def add_paths(
     jobs: int = 1,
     progress: Progress | None = None,
     replace: bool = False,
+    scheduler: str | Client | None = None,
 ) -> AddResult:
     """Index the articles under ``paths`` (``-`` is standard input), in batches,
-    fingerprinted in ``jobs`` worker processes (0: all cores)."""
+    fingerprinted in ``jobs`` worker processes (0: all cores) or on the Dask cluster of
+    ``scheduler`` (as ``dedup.scan``)."""
     config = config or ScanConfig()
     items = reader.iter_documents(paths, max_doc_bytes=config.max_doc_bytes)
     return add_documents(
-        items, store, config, batch=batch, jobs=jobs, progress=progress, replace=replace
+        items,
+        store,
+        config,
+        batch=batch,
+        jobs=jobs,
+        progress=progress,
+        replace=replace,
+        scheduler=scheduler,
     )
 
 
@@ -106,15 +118,36 @@ def add_documents(
     jobs: int = 1,
     progress: Progress | None = None,
     replace: bool = False,
+    scheduler: str | Client | None = None,
 ) -> AddResult:
     """Index Documents, ``batch`` at a time (each batch one transaction). A document
     whose id is indexed with the same text and metadata is left as it is (unchanged);
     with another, it replaces the indexed one only when ``replace`` is set, else it is
     refused. Skipped records and Notices are passed through. ``jobs`` worker processes
-    fingerprint (0: all cores); the index is the same."""
+    fingerprint (0: all cores), or the Dask cluster of ``scheduler``; the index is the
+    same."""
     config = config or ScanConfig()
     if batch < 1:
         raise ValueError(f"batch must be at least 1, got {batch}")
+    if scheduler is None:
+        runner = workers.Local(workers.resolve_jobs(jobs))
+        return _add(items, store, config, batch, runner, progress, replace)
+    from dedup.engine.driver import on_cluster  # dask is imported by cluster runs only
+
+    with on_cluster(scheduler) as (cluster, _):
+        return _add(items, store, config, batch, cluster, progress, replace)
+
+
+def _add(
+    items: Iterable[Item],
+    store: Store,
+    config: ScanConfig,
+    batch: int,
+    runner: workers.Runner,
+    progress: Progress | None,
+    replace: bool,
+) -> AddResult:
+    """``add_documents`` with its records made on ``runner``."""
     if not check_parameters(store, config):
         store.set_parameters(config.as_dict())
     tally = _Tally(replace)
@@ -122,8 +155,7 @@ def add_documents(
     skipped: list[Skipped] = []
     notices: list[Notice] = []
     docs = _documents(without_notices(items, notices), skipped)
-    jobs = workers.resolve_jobs(jobs)
-    records = workers.map_ordered(_record, docs, config, jobs, lambda doc: len(doc.text))
+    records = runner.map_ordered(_record, docs, config, _text_size)
     seen = 0
     learner = Learner(store, config)
     while chunk := list(itertools.islice(records, batch)):
@@ -143,6 +175,10 @@ def add_documents(
         tuple(tally.refused),
         tuple(notices),
     )
+
+
+def _text_size(doc: Document) -> int:
+    return len(doc.text)
 
 
 def _record(doc: Document) -> IndexedDoc | TooShort:

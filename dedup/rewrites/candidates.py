@@ -9,6 +9,7 @@ candidate must pass a cheap weighted-Jaccard bound before alignment is tried.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
@@ -140,9 +141,18 @@ def days_apart(
     """Whether articles ``i`` and ``j`` are too far apart in time to be one story
     (``dates.too_far_apart``): a follow-up days later, or an outlet's next article
     on its own story, is a new development, not a rewrite."""
+    return _DaysApart(tuple(when), tuple(sources), config)
 
-    def apart(i: int, j: int) -> bool:
-        days = dates.days_between(when[i], when[j])
-        return dates.too_far_apart(days, dates.same_outlet(sources[i], sources[j]), config)
 
-    return apart
+@dataclass(frozen=True, slots=True)
+class _DaysApart:
+    """``days_apart``'s test as a record (it pickles: a cluster's workers run it)."""
+
+    when: tuple[datetime | None, ...]
+    sources: tuple[str | None, ...]
+    config: ScanConfig
+
+    def __call__(self, i: int, j: int) -> bool:
+        days = dates.days_between(self.when[i], self.when[j])
+        same = dates.same_outlet(self.sources[i], self.sources[j])
+        return dates.too_far_apart(days, same, self.config)

@@ -1,7 +1,8 @@
 """The rewrite stage of a scan (tier 2): candidates from MinHash-LSH over every
 article's salient terms, cheap bounds, then verification (alignment and shared facts)
-of at most ``rewrite_max_candidates`` an article, the work spread over ``jobs``
-forked processes that inherit the corpus. The result does not depend on ``jobs``."""
+of at most ``rewrite_max_candidates`` an article, the work spread over a runner's
+processes (forked ones that inherit the corpus, or a Dask cluster's workers). The result
+does not depend on which."""
 
 from __future__ import annotations
 
@@ -40,15 +41,15 @@ def rewrite_pairs(
     known: Sequence[Pair],
     config: ScanConfig,
     fingerprinter: Fingerprinter,
-    jobs: int,
+    runner: workers.Runner,
     followers: Collection[str] = frozenset(),
 ) -> list[Pair]:
     """Tier 2 over the texts that no other text represents (``followers``: identical
     and near-identical texts, which follow their group's leader): LSH candidates, the
     cheap bound, then at most ``rewrite_max_candidates`` verifications per article,
-    in ``jobs`` processes. The representatives are ordered by their texts' hash, so
+    on ``runner``'s processes. The representatives are ordered by their texts' hash, so
     that where candidates rank equal, content decides which are verified, not names."""
-    found = verified_candidates(corpus, known, config, fingerprinter, jobs, followers=followers)
+    found = verified_candidates(corpus, known, config, fingerprinter, runner, followers=followers)
     return [pair for pair in found if pair.rewrite is not None and pair.rewrite.verdict]
 
 
@@ -57,7 +58,7 @@ def verified_candidates(
     known: Sequence[Pair],
     config: ScanConfig,
     fingerprinter: Fingerprinter,
-    jobs: int,
+    runner: workers.Runner,
     *,
     followers: Collection[str] = frozenset(),
     model: VerdictModel | None = None,
@@ -71,7 +72,7 @@ def verified_candidates(
         key=lambda p: fps[p].exact,
     )
     distinct = _distinct_texts(corpus)
-    chosen = _rewrite_candidates(corpus, reps, distinct, known, config, fingerprinter, jobs)
+    chosen = _rewrite_candidates(corpus, reps, distinct, known, config, fingerprinter, runner)
     hashes = [corpus.fact_hashes[p] for p in reps]
     corpus.common_facts = candidates.common_facts([corpus.fact_hashes[p] for p in distinct], config)
     rarity = corpus_rarity(corpus, reps, known)
@@ -81,7 +82,9 @@ def verified_candidates(
     order = sorted(range(len(chosen)), key=lambda k: (chosen[k].i, chosen[k].j))
     matcher = SentenceMatcher.default()
     state = _Verifying(corpus, reps, hashes, matcher, config, rarity, model, full)
-    verified = workers.map_shared(_verify, [chosen[k] for k in order], state, jobs)
+    verified = runner.map_shared(
+        _verify, [chosen[k] for k in order], state, min_items=workers.MIN_PARALLEL
+    )
     found = dict(zip(order, verified, strict=True))
     return [pair for _, pair in sorted(found.items())]
 
@@ -111,7 +114,7 @@ def _rewrite_candidates(
     known: Sequence[Pair],
     config: ScanConfig,
     fingerprinter: Fingerprinter,
-    jobs: int,
+    runner: workers.Runner,
 ) -> list[candidates.Candidate]:
     """The representatives' rewrite candidates worth verifying: LSH pairs that pass
     the date limit and the cheap bound, at most ``rewrite_max_candidates`` best-ranked
@@ -134,7 +137,7 @@ def _rewrite_candidates(
         ),
         config,
     )
-    parts = workers.map_shared(_bound, list(range(index.bands)), bounding, jobs, min_items=2)
+    parts = runner.map_shared(_bound, list(range(index.bands)), bounding, min_items=2)
     bounded = {(c.i, c.j): c for part in parts for c in part}  # a pair in several bands
     return candidates.best_per_article(
         [bounded[ij] for ij in sorted(bounded)], config.rewrite_max_candidates
