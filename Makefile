@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || $(MAKE) --no-print-directory system-packages SYSTEM_PACKAGES=python3-venv
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,cluster]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,cluster,parquet]'
 	@touch $(STAMP)
 
 system-packages:
@@ -57,7 +57,7 @@ fuzz: install
 	DEDUP_FUZZ=1 DEDUP_FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/pytest tests -m fuzz -q -p no:cacheprovider --hypothesis-show-statistics
 
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,cluster,bench]' || \
+	$(BIN)/python -m pip install --quiet -e '.[dev,cluster,parquet,bench]' || \
 	  echo "warning: the bench extra (rensa, gaoya) did not install: their benchmarks are skipped"
 	@touch $(BENCH_STAMP)
 

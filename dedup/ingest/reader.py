@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from dedup.ingest import dates, decode, records, roots
+from dedup.ingest import dates, decode, parquet, records, roots
 from dedup.ingest.document import Item, Skipped
 from dedup.ingest.roots import path_text as _text
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".json", ".jsonl", ".sgm"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".json", ".jsonl", ".sgm", ".parquet"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +149,9 @@ def _read_source(source: _Source, max_doc_bytes: int) -> Iterator[Item]:
     """Read one file according to its suffix."""
     suffix = source.path.suffix.lower()
     location = _text(source.path)
+    if suffix == ".parquet":
+        yield from parquet.from_parquet(source.path, location, source.doc_id)
+        return
     if suffix == ".jsonl" or (suffix == ".json" and _size(source.path) > max_doc_bytes):
         yield from _stream(source, suffix, max_doc_bytes)
         return
