@@ -205,7 +205,8 @@ class _Verifying:
 
 
 def _verify(state: _Verifying, candidate: candidates.Candidate) -> Pair:
-    """The pair of a rewrite candidate when verification finds a rewrite, else None."""
+    """A rewrite candidate as a pair with its evidence, refused or not (``rewrite_pairs``
+    keeps those with a verdict)."""
     _, bound, i, j = candidate
     corpus, config = state.corpus, state.config
     pair = (corpus.fingerprint(state.reps[i]), corpus.fingerprint(state.reps[j]))
