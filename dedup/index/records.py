@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 
@@ -117,13 +118,7 @@ def to_indexed(
         date=doc.date,
         source=doc.source,
         url=doc.url,
-        exact=found.fingerprint.exact,
-        tokens=found.fingerprint.tokens,
-        signature=found.fingerprint.signature,
-        copy_keys=found.copy_keys,
-        rewrite_keys=found.rewrite_keys,
-        salient_hashes=found.salient.hashes,
-        salient_weights=found.salient.weights,
+        **_fingerprinted(found),
         added_at=aware(now).timestamp(),
         line_keys=found.line_keys,
     )
@@ -140,16 +135,21 @@ def refeatured(
         found = features(document(record), fingerprinter)
     if isinstance(found, TooShort):  # too short under today's rules: left as it is
         return record
-    return dataclasses.replace(
-        record,
-        exact=found.fingerprint.exact,
-        tokens=found.fingerprint.tokens,
-        signature=found.fingerprint.signature,
-        copy_keys=found.copy_keys,
-        rewrite_keys=found.rewrite_keys,
-        salient_hashes=found.salient.hashes,
-        salient_weights=found.salient.weights,
-    )
+    return dataclasses.replace(record, **_fingerprinted(found))
+
+
+def _fingerprinted(found: Features) -> dict[str, Any]:
+    """A record's fields that fingerprinting gives (the lines' keys aside: a record
+    keeps them as counted on its whole text)."""
+    return {
+        "exact": found.fingerprint.exact,
+        "tokens": found.fingerprint.tokens,
+        "signature": found.fingerprint.signature,
+        "copy_keys": found.copy_keys,
+        "rewrite_keys": found.rewrite_keys,
+        "salient_hashes": found.salient.hashes,
+        "salient_weights": found.salient.weights,
+    }
 
 
 def document(record: IndexedDoc) -> Document:

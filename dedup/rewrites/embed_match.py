@@ -11,13 +11,19 @@ The interface is ``SentenceMatcher``'s, so alignment can use either.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from dedup.rewrites import embed
-from dedup.rewrites.match import FEATURES, check_thresholds, features, logistic_fields, shipped
+from dedup.rewrites.match import (
+    FEATURES,
+    check_thresholds,
+    features,
+    logistic_fields,
+    shipped,
+    standardised_logistic,
+)
 
 DIRECTED = {
     "ngram1": ("p1", "r1"),
@@ -110,11 +116,8 @@ class EmbeddingMatcher:
 
     def from_features(self, vector: Sequence[float]) -> float:
         """The rounded probability of one ``COMBINED_FEATURES`` vector."""
-        z = self.bias + sum(
-            w * (x - m) / s
-            for w, x, m, s in zip(self.weights, vector, self.mean, self.scale, strict=True)
-        )
-        return round(1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z)))), PROBABILITY_DECIMALS)
+        found = standardised_logistic(vector, self.mean, self.scale, self.weights, self.bias)
+        return round(found, PROBABILITY_DECIMALS)
 
     def aligns(self, a: str, b: str) -> bool:
         """Close enough to align in a report (looser than ``is_paraphrase``)."""

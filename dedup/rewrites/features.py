@@ -77,7 +77,7 @@ def extract(
 ) -> PairFeatures:
     """The features of a pair whose sentences are aligned and shared facts read."""
     days = _days_apart(a, b)
-    content_a, content_b = _content_count(a), _content_count(b)
+    content_a, content_b = len(a.content), len(b.content)
     return PairFeatures(
         weighted_jaccard=score,
         corpus_jaccard=weighted_jaccard(a.salient, b.salient, rarity.terms),
@@ -117,10 +117,6 @@ def _coverage(a: Article, b: Article) -> float:
         return 0.0
     best = embed.similarity_matrix(short.vectors, long.vectors).max(axis=1)
     return round(float(best.mean()), 6)
-
-
-def _content_count(article: Article) -> int:
-    return sum(1 for s in article.sentences if s.boilerplate is None)
 
 
 def _lede(article: Article) -> set[int]:

@@ -12,6 +12,7 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -199,11 +200,20 @@ class SentenceMatcher:
         return self.probability(a, b) >= self.threshold
 
     def _prob(self, vector: list[float]) -> float:
-        z = self.bias + sum(
-            w * (x - m) / s
-            for w, x, m, s in zip(self.weights, vector, self.mean, self.scale, strict=True)
-        )
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+        return standardised_logistic(vector, self.mean, self.scale, self.weights, self.bias)
+
+
+def standardised_logistic(
+    values: Sequence[float],
+    mean: Sequence[float],
+    scale: Sequence[float],
+    weights: Sequence[float],
+    bias: float,
+) -> float:
+    """A fitted logistic model's probability of standardised inputs (the lexical and
+    embedding matchers and the rewrite verdict all are one)."""
+    z = bias + sum(w * (x - m) / s for w, x, m, s in zip(weights, values, mean, scale, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
 def check_thresholds(threshold: float, align_threshold: float) -> None:

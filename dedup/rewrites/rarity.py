@@ -13,7 +13,6 @@ event's vocabulary weighs little.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,12 +32,16 @@ NUMBER_SHARE = 0.01
 DATE_SHARE = 0.02
 
 
+def english_shares(zipfs: np.ndarray) -> np.ndarray:
+    """Share of English articles that contain a word of each zipf frequency (at least
+    ``RARE_SHARE``: unknown words, zipf 0, get that)."""
+    shares = -np.expm1(-ARTICLE_WORDS * 10.0 ** (np.asarray(zipfs, dtype=np.float64) - 9.0))
+    return np.maximum(shares, RARE_SHARE)
+
+
 def english_share(zipf_value: float) -> float:
-    """Share of English articles that contain a word of this zipf frequency."""
-    if zipf_value <= 0:
-        return RARE_SHARE
-    per_word = 10.0 ** (zipf_value - 9.0)
-    return max(RARE_SHARE, -math.expm1(-ARTICLE_WORDS * per_word))
+    """``english_shares`` of one word."""
+    return float(english_shares(np.array([zipf_value]))[0])
 
 
 @lru_cache(maxsize=100_000)
@@ -95,9 +98,7 @@ class Spread:
 def term_shares(terms: SalientTerms) -> np.ndarray:
     """English share of articles for each salient term, recovered from its weight
     (``MAX_ZIPF - zipf`` for words, ``NUMBER_WEIGHT`` for figures)."""
-    zipfs = MAX_ZIPF - terms.weights.astype(np.float64)
-    shares = -np.expm1(-ARTICLE_WORDS * 10.0 ** (zipfs - 9.0))
-    return np.maximum(shares, RARE_SHARE)
+    return english_shares(MAX_ZIPF - terms.weights.astype(np.float64))
 
 
 def term_idf(terms: SalientTerms, spread: Spread) -> np.ndarray:

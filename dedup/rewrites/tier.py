@@ -25,7 +25,6 @@ from dedup.rewrites.features import Rarity
 from dedup.rewrites.match import SentenceMatcher
 from dedup.rewrites.rarity import Spread
 from dedup.rewrites.term_matrix import TermMatrix
-from dedup.rewrites.verdict import VerdictModel
 from dedup.text import dates
 from dedup.text.salience import SalientTerms
 
@@ -61,7 +60,6 @@ def verified_candidates(
     runner: workers.Runner,
     *,
     followers: Collection[str] = frozenset(),
-    model: VerdictModel | None = None,
     full: bool = False,
 ) -> list[Pair]:
     """Every rewrite candidate with its evidence, refused ones included; ``full``
@@ -81,7 +79,7 @@ def verified_candidates(
     # order chosen.
     order = sorted(range(len(chosen)), key=lambda k: (chosen[k].i, chosen[k].j))
     matcher = SentenceMatcher.default()
-    state = _Verifying(corpus, reps, hashes, matcher, config, rarity, model, full)
+    state = _Verifying(corpus, reps, hashes, matcher, config, rarity, full)
     verified = runner.map_shared(
         _verify, [chosen[k] for k in order], state, min_items=workers.MIN_PARALLEL
     )
@@ -200,7 +198,6 @@ class _Verifying:
     matcher: SentenceMatcher
     config: ScanConfig
     rarity: Rarity
-    model: VerdictModel | None
     full: bool
 
 
@@ -223,7 +220,6 @@ def _verify(state: _Verifying, candidate: candidates.Candidate) -> Pair:
         corpus.common_facts,
         fact_bound=most,
         rarity=state.rarity,
-        model=state.model,
         full=state.full,
     )
     scores = pairing.score(fa, fb, config)

@@ -7,13 +7,12 @@ they are compared, so the verdict is the same on every machine."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from dedup.rewrites.features import PairFeatures
-from dedup.rewrites.match import shipped
+from dedup.rewrites.match import shipped, standardised_logistic
 
 DIGITS = 4
 
@@ -38,11 +37,8 @@ class Logistic:
 
     def probability(self, values: tuple[float, ...]) -> float:
         """The model's probability, rounded to ``DIGITS`` places."""
-        z = self.bias + sum(
-            w * (v - m) / s
-            for w, v, m, s in zip(self.weights, values, self.mean, self.scale, strict=True)
-        )
-        return round(1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z)))), DIGITS)
+        found = standardised_logistic(values, self.mean, self.scale, self.weights, self.bias)
+        return round(found, DIGITS)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Logistic:

@@ -16,11 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from dedup.config import ScanConfig
-from dedup.rewrites import features, lookalike, rarity
+from dedup.rewrites import features, lookalike
 from dedup.rewrites.align import Alignment, Match, align, alignment_bound, swapped
 from dedup.rewrites.article import Article
 from dedup.rewrites.features import PairFeatures, Rarity
 from dedup.rewrites.match import SentenceMatcher
+from dedup.rewrites.rarity import facts_weight
 from dedup.rewrites.verdict import Verdict, VerdictModel
 from dedup.text import facts
 from dedup.text.salience import SalientTerms, weighted_jaccard
@@ -79,7 +80,6 @@ def verify(
     *,
     fact_bound: int | None = None,
     rarity: Rarity | None = None,
-    model: VerdictModel | None = None,
     full: bool = False,
 ) -> RewriteEvidence:
     """Align the two articles' sentences, set aside aligned pairs whose figures
@@ -92,8 +92,7 @@ def verify(
 
     The evidence does not depend on which article is ``a``: it is worked out with
     the two in the order of their content (``content_order``), then turned round."""
-    if model is None and config.rewrite_verdict == "fitted":
-        model = VerdictModel.default()
+    model = VerdictModel.default() if config.rewrite_verdict == "fitted" else None
     context = _Context(matcher, config, common_facts, rarity or Rarity.english(), model, full)
     if content_order(b) < content_order(a):
         return _verify(b, a, score, context, fact_bound).swapped()
@@ -143,35 +142,30 @@ def _verify(
         aligned.sentences_a,
         aligned.sentences_b,
     )
-    if exhaustive and not facts_possible:
-        shared = _shared(a, b, common_facts)
-    weight = rarity.facts_weight(shared, context.rarity.facts)
+    weight = facts_weight(shared, context.rarity.facts)
     routed = _route(agreeing, shared, weight, config)
     refused = lookalike.template(len(conflicting), with_figures)
     if refused is None and routed is not None:
         refused = lookalike.refusal(agreeing, a, b)
     ruled = refused is None and routed is not None
-    found = decided = None
-    if exhaustive:
-        found = features.extract(
-            a, b, score, agreeing, shared, len(conflicting), ruled, context.rarity
-        )
-    if context.model is not None and found is not None:
-        decided = context.model.decide(found)
-        verdict = decided.same_story
-        reason = _fitted_reason(decided, context.model, refused)
-    else:
-        verdict = ruled
-        reason = refused or routed or _TOO_LITTLE
+    verdict, reason = ruled, refused or routed or _TOO_LITTLE
     if verdict and not facts_possible:
         shared = _shared(a, b, common_facts)  # reported with the verdict
     evidence = _evidence(score, agreeing, shared, len(conflicting), verdict, reason, a, b)
-    if found is None:
+    if not exhaustive:
         return evidence
-    if decided is None:
+    found = features.extract(a, b, score, agreeing, shared, len(conflicting), ruled, context.rarity)
+    if context.model is None:
         return replace(evidence, features=found)
-    relation = decided.relation if decided.same_story else "rewrite"
-    return replace(evidence, features=found, probability=decided.probability, relation=relation)
+    decided = context.model.decide(found)
+    return replace(
+        evidence,
+        verdict=decided.same_story,
+        reason=_fitted_reason(decided, context.model, refused),
+        features=found,
+        probability=decided.probability,
+        relation="same-story" if decided.relation == "same-story" else "rewrite",
+    )
 
 
 def _fitted_reason(decided: Verdict, model: VerdictModel, refused: str | None) -> str:
