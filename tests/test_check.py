@@ -93,7 +93,7 @@ def test_fifth_seed_is_a_rewrite_of_the_indexed_four(
     assert set(matched) <= {p.name for p in four_seeds.iterdir()} and matched
     best = matched["000_3ef50ccfc186b47f.txt"]  # the Reuters-credited origin of the scan
     assert best["relation"] == "rewrite"
-    assert best["evidence"]["reason"].startswith(("same facts", "retold"))
+    assert best["evidence"]["reason"].startswith(("same lede and facts", "retold"))
     assert best["evidence"]["aligned"] or len(best["evidence"]["shared_facts"]) >= 3
     assert "number:1000" in best["evidence"]["shared_facts"]
     assert best["wire"]["agencies"][0] == "Reuters"

@@ -57,6 +57,7 @@ class OutputFormat(StrEnum):
 
 
 class Verdict(StrEnum):
+    meaning = "meaning"
     rules = "rules"
     fitted = "fitted"
 
@@ -107,10 +108,12 @@ def scan_command(
     verdict: Annotated[
         Verdict,
         typer.Option(
-            help="The rewrite verdict: the hand-set routes with corpus-aware facts (rules) "
-            "or the logistic model fitted on labelled pairs (fitted, experimental)."
+            help="The rewrite verdict: sentences retold by meaning, or the same lede and "
+            "rare facts (meaning); the earlier lexical routes, shared facts alone enough "
+            "(rules: more recall, less precision); or the logistic model fitted on "
+            "labelled pairs (fitted, experimental)."
         ),
-    ] = Verdict.rules,
+    ] = Verdict.meaning,
     jobs: Jobs = 0,
     scheduler: Scheduler = None,
     limit: Annotated[

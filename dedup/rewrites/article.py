@@ -93,6 +93,11 @@ class Article:
         return tuple(s.text for s in self.sentences if s.boilerplate is None)
 
     @cached_property
+    def content_indexes(self) -> tuple[int, ...]:
+        """The sentence index of each of ``content``'s sentences."""
+        return tuple(s.index for s in self.sentences if s.boilerplate is None)
+
+    @cached_property
     def vectors(self) -> np.ndarray:
         """One unit sentence vector per content sentence (``rewrites.embed``)."""
         return embed.vectors(list(self.content))

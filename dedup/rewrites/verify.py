@@ -1,14 +1,19 @@
 """The rewrite tier's verification: are two articles the same news story retold?
 
-Word shingles cannot see rewrites, so the evidence is of two other kinds, and a pair
-(whose salient-term weighted Jaccard is at least ``rewrite_min_weighted_jaccard``)
-qualifies through either:
-- retold sentence by sentence: at least ``rewrite_min_aligned`` sentences, and
-  ``rewrite_min_aligned_share`` of the shorter article's, align with the matcher;
-- the same specific facts: at least ``rewrite_min_facts`` shared facts (rare names,
-  figures, dated days).
-Look-alikes (too far apart in time, template copy, follow-up, preview and outcome,
-different subjects: ``dedup.rewrites.lookalike``) are refused whatever the evidence.
+Word shingles cannot see rewrites, so the evidence is the meaning of sentences (their
+embeddings, ``rewrites.meaning``) and the facts they state. A pair (whose salient-term
+weighted Jaccard is at least ``rewrite_min_weighted_jaccard``) qualifies through either:
+- retold sentence by sentence: at least ``rewrite_min_aligned`` sentence pairs whose
+  cosine reaches ``rewrite_align_cosine`` and whose facts do not conflict, and
+  ``rewrite_min_aligned_share`` of the shorter article's sentences align;
+- the same lede and rare facts: the two ledes open on the same news (cosine at least
+  ``rewrite_lede_cosine``), the facts both state weigh ``rewrite_min_fact_weight`` by
+  their rarity in the corpus, and a sentence pair (cosine ``rewrite_support_cosine``)
+  agrees on its facts.
+Facts shared without either are the event's, not the story's: on real multi-outlet
+feeds they joined different developments of one event. Template copy (more aligned
+pairs that state different facts than the same ones) and the look-alikes of
+``dedup.rewrites.lookalike`` are refused whatever the evidence.
 """
 
 from __future__ import annotations
@@ -16,8 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from dedup.config import ScanConfig
-from dedup.rewrites import features, lookalike
-from dedup.rewrites.align import Alignment, Match, align, alignment_bound, swapped
+from dedup.rewrites import features, lookalike, meaning
+from dedup.rewrites.align import Alignment, Match, align, swapped
 from dedup.rewrites.article import Article
 from dedup.rewrites.features import PairFeatures, Rarity
 from dedup.rewrites.match import SentenceMatcher
@@ -27,12 +32,18 @@ from dedup.text import facts
 from dedup.text.salience import SalientTerms, weighted_jaccard
 
 EXAMPLES = 3
+TEMPLATE_MIN_CONFLICTS = 2
+"""Aligned sentence pairs that must state other facts before a pair is template copy:
+one such pair is a correction or a detail told differently."""
+LEGACY_FACTS = 3
+LEGACY_ALIGNED = 2
+LEGACY_SHARE = 0.3
 FACT_REFERENCE_WEIGHT = 3.0
 """The corpus-aware weight (smoothed idf, ``rarity``) of a fact found in about one
 article in twenty: the event's own names, printed by most articles about it, weigh
 about 1; a name only two articles of fifty print, about 4. 3 keeps Clough & Stevenson
 at 0.958 (4 cost one heavy revision joined only by its task's facts: 0.947)."""
-_TOO_LITTLE = "too little shared: neither enough shared facts nor enough aligned sentences"
+_TOO_LITTLE = "too little shared: neither the same lede and rare facts nor enough sentences retold"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,11 +141,73 @@ def _verify(
     late = lookalike.too_far_apart(a, b, config)
     if late is not None:
         return _evidence(score, None, (), 0, False, late, a, b)
-    exhaustive = context.full or context.model is not None
-    facts_possible = exhaustive or fact_bound is None or fact_bound >= config.rewrite_min_facts
-    if not facts_possible and not _may_retell(a, b, config):
-        return _evidence(score, None, (), 0, False, _TOO_LITTLE, a, b)
-    shared = _shared(a, b, common_facts) if facts_possible else ()
+    if context.full or context.model is not None or config.rewrite_verdict == "rules":
+        return _lexical(a, b, score, context)
+    shared = _shared(a, b, common_facts) if fact_bound is None or fact_bound > 0 else ()
+    loose = meaning.align_by_meaning(a, b, score_cutoff=config.rewrite_support_cosine)
+    strict = _at_least(loose, config.rewrite_align_cosine)
+    told = meaning.agreement(strict, a, b)
+    refused = _template(told)
+    routed = _route(a, b, strict, told, loose, shared, context)
+    if refused is None and routed is not None:
+        refused = lookalike.refusal(loose, a, b)
+    verdict = refused is None and routed is not None
+    reason = refused or routed or _TOO_LITTLE
+    return _evidence(score, strict, shared, told.conflicting, verdict, reason, a, b)
+
+
+def _at_least(alignment: Alignment, cosine: float) -> Alignment:
+    """The alignment's matches whose cosine reaches ``cosine`` (greedy one-to-one
+    matching takes the highest cosines first, so these are its matching at ``cosine``)."""
+    kept = tuple(m for m in alignment.matches if m.score >= cosine)
+    return Alignment(kept, alignment.sentences_a, alignment.sentences_b)
+
+
+def _template(told: meaning.Agreement) -> str | None:
+    """Why the pair is template copy, or None: more of its aligned sentence pairs state
+    different facts than the same ones (two bond issues, two crude postings)."""
+    if told.conflicting >= TEMPLATE_MIN_CONFLICTS and told.conflicting > told.agreeing:
+        return (
+            f"template: {told.conflicting} aligned sentence pairs state other facts, "
+            f"{told.agreeing} the same"
+        )
+    return None
+
+
+def _route(
+    a: Article,
+    b: Article,
+    strict: Alignment,
+    told: meaning.Agreement,
+    loose: Alignment,
+    shared: tuple[str, ...],
+    context: _Context,
+) -> str | None:
+    """The route by which the evidence makes a rewrite (retold, or the same lede and
+    rare facts), or None; a look-alike may still overturn it."""
+    config = context.config
+    share, consistent = strict.share_of_shorter(), len(strict.matches) - told.conflicting
+    if consistent >= config.rewrite_min_aligned and share >= config.rewrite_min_aligned_share:
+        return (
+            f"retold: {strict.aligned_count()} sentences ({share:.0%} of the shorter article) "
+            f"align by meaning, {consistent} of them without contradicting facts"
+        )
+    lede = meaning.lede_similarity(a, b)
+    if lede < config.rewrite_lede_cosine or not shared:
+        return None
+    weight = facts_weight(shared, context.rarity.facts)
+    if weight < config.rewrite_min_fact_weight or meaning.agreement(loose, a, b).agreeing < 1:
+        return None
+    return (
+        f"same lede and facts: the ledes align (cosine {lede:.2f}) and {len(shared)} shared "
+        f"names, figures and dates weigh {weight:.1f} by their rarity here"
+    )
+
+
+def _lexical(a: Article, b: Article, score: float, context: _Context) -> RewriteEvidence:
+    """The earlier verdicts (``--verdict rules``: the routes over the lexical alignment,
+    ``_legacy_route``; ``--verdict fitted``: the model over features read from them)."""
+    shared = _shared(a, b, context.common_facts)
     aligned = align(a.sentences, b.sentences, context.matcher)
     conflicting, with_figures = lookalike.template_conflicts(aligned, a, b)
     agreeing = Alignment(
@@ -143,16 +216,15 @@ def _verify(
         aligned.sentences_b,
     )
     weight = facts_weight(shared, context.rarity.facts)
-    routed = _route(agreeing, shared, weight, config)
     refused = lookalike.template(len(conflicting), with_figures)
+    routed = _legacy_route(agreeing, shared, weight)
     if refused is None and routed is not None:
         refused = lookalike.refusal(agreeing, a, b)
     ruled = refused is None and routed is not None
-    verdict, reason = ruled, refused or routed or _TOO_LITTLE
-    if verdict and not facts_possible:
-        shared = _shared(a, b, common_facts)  # reported with the verdict
-    evidence = _evidence(score, agreeing, shared, len(conflicting), verdict, reason, a, b)
-    if not exhaustive:
+    evidence = _evidence(
+        score, agreeing, shared, len(conflicting), ruled, refused or routed or _TOO_LITTLE, a, b
+    )
+    if context.model is None and not context.full:
         return evidence
     found = features.extract(a, b, score, agreeing, shared, len(conflicting), ruled, context.rarity)
     if context.model is None:
@@ -166,6 +238,25 @@ def _verify(
         probability=decided.probability,
         relation="same-story" if decided.relation == "same-story" else "rewrite",
     )
+
+
+def _legacy_route(alignment: Alignment, shared: tuple[str, ...], weight: float) -> str | None:
+    """The routes of the lexical verdict the fitted model takes as one input: at least
+    ``LEGACY_FACTS`` shared facts weighing as much as that many of
+    ``FACT_REFERENCE_WEIGHT``, or ``LEGACY_ALIGNED`` sentences aligned (and
+    ``LEGACY_SHARE`` of the shorter article's)."""
+    if len(shared) >= LEGACY_FACTS and weight >= LEGACY_FACTS * FACT_REFERENCE_WEIGHT:
+        return (
+            f"same facts: {len(shared)} shared names, figures and dates "
+            f"(weighing {weight:.1f} by their rarity here)"
+        )
+    aligned, share = alignment.aligned_count(), alignment.share_of_shorter()
+    if aligned >= LEGACY_ALIGNED and share >= LEGACY_SHARE:
+        return (
+            f"retold: {aligned} sentences ({share:.0%} of the shorter article) align "
+            "without contradicting figures"
+        )
+    return None
 
 
 def _fitted_reason(decided: Verdict, model: VerdictModel, refused: str | None) -> str:
@@ -183,12 +274,6 @@ def _shared(a: Article, b: Article, common_facts: frozenset[int]) -> tuple[str, 
     """The specific facts both articles state, less the corpus's common ones."""
     both = a.fact_keys & b.fact_keys
     return facts.distinct({k for k in both if facts.key_hash(k) not in common_facts})
-
-
-def _may_retell(a: Article, b: Article, config: ScanConfig) -> bool:
-    """Whether enough sentences could align for the 'retold' route (an upper bound)."""
-    count, share = alignment_bound(a.sentences, b.sentences)
-    return count >= config.rewrite_min_aligned and share >= config.rewrite_min_aligned_share
 
 
 def _evidence(
@@ -212,28 +297,6 @@ def _evidence(
         verdict=verdict,
         reason=reason,
     )
-
-
-def _route(
-    alignment: Alignment, shared: tuple[str, ...], weight: float, config: ScanConfig
-) -> str | None:
-    """The route by which the evidence makes a rewrite (same facts, or retold), or
-    None; a look-alike may still overturn it. Shared facts count by their rarity in
-    the corpus (``rarity``): at least ``rewrite_min_facts`` of them, weighing together
-    as much as that many facts of ``FACT_REFERENCE_WEIGHT`` each."""
-    needed = config.rewrite_min_facts
-    if len(shared) >= needed and weight >= needed * FACT_REFERENCE_WEIGHT:
-        return (
-            f"same facts: {len(shared)} shared names, figures and dates "
-            f"(weighing {weight:.1f} by their rarity here)"
-        )
-    aligned, share = alignment.aligned_count(), alignment.share_of_shorter()
-    if aligned >= config.rewrite_min_aligned and share >= config.rewrite_min_aligned_share:
-        return (
-            f"retold: {aligned} sentences ({share:.0%} of the shorter article) align "
-            "without contradicting figures"
-        )
-    return None
 
 
 def _examples(alignment: Alignment, a: Article, b: Article) -> tuple[tuple[str, str], ...]:
