@@ -18,7 +18,9 @@ pairs that state different facts than the same ones) and the look-alikes of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cache
 
 from dedup.config import ScanConfig
 from dedup.rewrites import features, lookalike, meaning
@@ -143,7 +145,11 @@ def _verify(
         return _evidence(score, None, (), 0, False, late, a, b)
     if context.full or context.model is not None or config.rewrite_verdict == "rules":
         return _lexical(a, b, score, context)
-    shared = _shared(a, b, common_facts) if fact_bound is None or fact_bound > 0 else ()
+
+    @cache
+    def shared() -> tuple[str, ...]:
+        return _shared(a, b, common_facts) if fact_bound is None or fact_bound > 0 else ()
+
     loose = meaning.align_by_meaning(a, b, score_cutoff=config.rewrite_support_cosine)
     strict = _at_least(loose, config.rewrite_align_cosine)
     told = meaning.agreement(strict, a, b)
@@ -153,7 +159,10 @@ def _verify(
         refused = lookalike.refusal(loose, a, b)
     verdict = refused is None and routed is not None
     reason = refused or routed or _TOO_LITTLE
-    return _evidence(score, strict, shared, told.conflicting, verdict, reason, a, b)
+    # a scan (``fact_bound`` known) reads the facts of pairs it joins, or that reach
+    # the same-lede route; compare and check list them whatever the verdict
+    listed = shared() if verdict or fact_bound is None else ()
+    return _evidence(score, strict, listed, told.conflicting, verdict, reason, a, b)
 
 
 def _at_least(alignment: Alignment, cosine: float) -> Alignment:
@@ -180,7 +189,7 @@ def _route(
     strict: Alignment,
     told: meaning.Agreement,
     loose: Alignment,
-    shared: tuple[str, ...],
+    shared: Callable[[], tuple[str, ...]],
     context: _Context,
 ) -> str | None:
     """The route by which the evidence makes a rewrite (retold, or the same lede and
@@ -193,13 +202,13 @@ def _route(
             f"align by meaning, {consistent} of them without contradicting facts"
         )
     lede = meaning.lede_similarity(a, b)
-    if lede < config.rewrite_lede_cosine or not shared:
+    if lede < config.rewrite_lede_cosine or not shared():
         return None
-    weight = facts_weight(shared, context.rarity.facts)
+    weight = facts_weight(shared(), context.rarity.facts)
     if weight < config.rewrite_min_fact_weight or meaning.agreement(loose, a, b).agreeing < 1:
         return None
     return (
-        f"same lede and facts: the ledes align (cosine {lede:.2f}) and {len(shared)} shared "
+        f"same lede and facts: the ledes align (cosine {lede:.2f}) and {len(shared())} shared "
         f"names, figures and dates weigh {weight:.1f} by their rarity here"
     )
 

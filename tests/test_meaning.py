@@ -1,0 +1,102 @@
+"""The rewrite verdict by meaning (``rewrites.meaning``, ``--verdict meaning``):
+sentences aligned by their embeddings, one to one; facts of aligned sentences agreeing
+or conflicting; shared facts alone no longer make a story."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dedup
+from dedup.config import ScanConfig
+from dedup.rewrites.article import Article
+from dedup.rewrites.meaning import agreement, align_by_meaning, lede_similarity
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+BOND = (
+    "{issuer} is issuing a {amount} mln Australian dlr eurobond due May {day}, 1991 "
+    "paying {coupon} pct and priced at 101 pct, lead manager {manager} said.\n\n"
+    "The non-callable bond is guaranteed by {guarantor} and available in denominations "
+    "of 1,000 Australian dlrs.\n\n"
+    "The bond will be listed in London and the payment date is May {day}.\n"
+)
+EVENT_A = (
+    "Court clears Tarvik dam expansion\n\n"
+    "A regional court on Monday cleared the Tarvik dam expansion that Oskar Lindqvist "
+    "had fought for a decade, ruling that the 4,500-hectare reservoir may go ahead.\n\n"
+    "Judges said the Norrvatten utility had met every environmental condition.\n"
+)
+EVENT_B = (
+    "Farmers march on Norrvatten offices\n\n"
+    "Hundreds of farmers marched through the town centre on Saturday to demand "
+    "compensation for land that the Tarvik dam will flood.\n\n"
+    "Oskar Lindqvist told the crowd that 4,500 hectares of pasture would be lost to "
+    "Norrvatten's reservoir.\n"
+)
+
+
+def seed(index: int) -> Article:
+    path = sorted(SEEDS.glob("*.txt"))[index]
+    return Article(dedup.Document(path.name, path.read_text("utf-8")))
+
+
+def test_sentences_align_one_to_one_by_meaning_and_symmetrically() -> None:
+    a, b = seed(0), seed(3)  # the same Reuters scoop, written independently
+    forward = align_by_meaning(a, b, score_cutoff=0.7)
+    backward = align_by_meaning(b, a, score_cutoff=0.7)
+    assert forward.matches, "translated headlines align by meaning"
+    assert len({m.a for m in forward.matches}) == len(forward.matches)
+    assert len({m.b for m in forward.matches}) == len(forward.matches)
+    assert sorted(forward.swapped().matches, key=lambda m: (m.a, m.b)) == list(backward.matches)
+    assert all(m.score >= 0.7 for m in forward.matches)
+    strict = align_by_meaning(a, b, score_cutoff=0.8)
+    assert {(m.a, m.b) for m in strict.matches} <= {(m.a, m.b) for m in forward.matches}
+
+
+def test_retold_ledes_are_closer_than_another_storys() -> None:
+    other = Article(dedup.Document("x", EVENT_A))
+    assert lede_similarity(seed(0), seed(3)) > 0.8
+    assert lede_similarity(seed(0), other) < 0.5
+
+
+def test_a_template_states_other_facts_in_the_same_words() -> None:
+    def bond(issuer: str, amount: int, day: int, manager: str, guarantor: str) -> Article:
+        text = BOND.format(
+            issuer=issuer,
+            amount=amount,
+            day=day,
+            coupon="14-1/4",
+            manager=manager,
+            guarantor=guarantor,
+        )
+        return Article(dedup.Document(issuer, text))
+
+    first = bond("Austria Kontrollbank", 50, 22, "Credit Suisse First Boston", "Austria")
+    other = bond("Walt Disney Finance", 60, 7, "Warburg Securities", "Walt Disney Company")
+    same = bond("Austria Kontrollbank", 50, 22, "Credit Suisse First Boston", "Austria")
+    aligned = align_by_meaning(first, other, score_cutoff=0.7)
+    told = agreement(aligned, first, other)
+    assert told.conflicting >= 2 and told.conflicting > told.agreeing
+    again = agreement(align_by_meaning(first, same, score_cutoff=0.7), first, same)
+    assert again.conflicting == 0 and again.agreeing >= 2
+    verdict = dedup.compare(dedup.Document("a", first.document.text), other.document)
+    assert verdict is not None and verdict.relation is None
+
+
+def test_shared_facts_of_one_event_no_longer_make_a_story() -> None:
+    """Two developments of one event share its rare names and figure; the earlier
+    lexical routes joined them on those facts, the verdict by meaning does not."""
+    a, b = dedup.Document("a", EVENT_A), dedup.Document("b", EVENT_B)
+    lexical = dedup.compare(a, b, ScanConfig(rewrite_verdict="rules"))
+    assert lexical is not None and lexical.rewrite is not None
+    assert len(lexical.rewrite.shared_facts) >= 3
+    assert lexical.relation == "rewrite"
+    by_meaning = dedup.compare(a, b)
+    assert by_meaning is not None and by_meaning.rewrite is not None
+    assert by_meaning.relation is None
+    assert by_meaning.rewrite.reason.startswith("too little shared")
+
+
+def test_the_seeds_stay_one_story_by_meaning() -> None:
+    docs = [dedup.Document(p.name, p.read_text("utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
+    (story,) = dedup.scan_documents(docs).stories
+    assert len(story.members) == 5
