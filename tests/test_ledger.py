@@ -144,3 +144,13 @@ def test_the_ledger_can_be_switched_off() -> None:
     docs = [dedup.Document("a.txt", "\n".join(BASE)), dedup.Document("b.txt", "\n".join(BASE))]
     [story] = dedup.scan_documents(docs, dedup.ScanConfig(ledger=False)).stories
     assert story.ledger is None
+
+
+def test_a_sentence_sharing_a_number_but_not_its_meaning_is_divergent(
+    seeds_ledger: StoryLedger,
+) -> None:
+    """004's "how many of the 101 U.S. troops remained" shares "101" and "troops" with
+    the Airbase 101 sentences, but their embeddings say it means something else."""
+    (member,) = [m for m in seeds_ledger.members if m.document.startswith("004_")]
+    (sentence,) = [s for s in member.sentences if "how many of the 101 U.S. troops" in s.text]
+    assert sentence.status == "divergent" and sentence.group is None

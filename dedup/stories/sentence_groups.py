@@ -6,8 +6,9 @@ goes where that text went, with no comparison (copies repeat most of their
 sentences). Every other sentence is compared with a few recorded wordings of each
 group, found through an index of their content words and terms: the sentence matcher
 (at its alignment threshold, as the rewrite tier aligns) and then the in-story cosine
-(``story_terms``); it joins the groups it matches, belonging to the best, or opens a
-group of its own. So the work grows with members x sentences, and a story of 1,000
+(``story_terms``), a match refused when the sentences' embeddings say they mean
+different things (``MEANING_FLOOR``); it joins the groups it matches, belonging to the
+best, or opens a group of its own. So the work grows with members x sentences, and a story of 1,000
 copies costs about ten times one of 100.
 
 What bounds it on pathological articles: each group keeps ``MAX_WORDINGS`` wordings,
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dedup.rewrites import embed
 from dedup.rewrites.align import MIN_SHARED_WORDS, MatchKind, align
 from dedup.rewrites.match import SentenceMatcher
 from dedup.stories.story_terms import STORY_COSINE, StoryTerms
@@ -44,6 +46,15 @@ candidates (it still counts in the comparison itself)."""
 MAX_COMPARISONS = 20_000
 """Matcher comparisons a member may take (a few seconds); an ordinary article takes a
 few hundred. Its sentences still new after that are left unaligned."""
+
+
+MEANING_FLOOR = 0.35
+"""Cosine of sentence embeddings (``rewrites.embed``) below which a match by words or
+story terms is refused: the two sentences share words ("101") but say different
+things ("how many of the 101 U.S. troops remained" / "Russian forces at Airbase 101":
+0.17). About 1 in 250 MSRP-train paraphrases score below it; two wordings of one
+troop count ("around a thousand soldiers in Niger" / "withdraw its nearly 1,000
+military personnel": 0.38) still meet."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +87,14 @@ class _Match:
     score: float
     kind: MatchKind
     wording: str
+
+
+def _means_alike(text: str, match: _Match) -> bool:
+    """Whether a match is not refused by meaning (verbatim ones never are)."""
+    if match.kind == "verbatim":
+        return True
+    pair = embed.vectors([text, match.wording])
+    return float(embed.similarity_matrix(pair[:1], pair[1:])[0, 0]) >= MEANING_FLOOR
 
 
 class SentenceGroups:
@@ -154,7 +173,7 @@ class SentenceGroups:
             score = self.terms.cosine(sentence.text, wording.text)
             if score >= STORY_COSINE:
                 matches[number] = _Match(group, round(score, 4), "paraphrase", wording.text)
-        return list(matches.values()), used
+        return [m for m in matches.values() if _means_alike(sentence.text, m)], used
 
     def _candidates(
         self, index: dict[str, array[int]], keys: Iterable[str], least: int, most: int
