@@ -21,10 +21,12 @@ import numpy.typing as npt
 
 from dedup.rewrites import embed
 from dedup.rewrites.match import check_thresholds, logistic_fields, shipped
-from dedup.rewrites.paraphrase_features import FEATURES, pair_features
+from dedup.rewrites.paraphrase_features import FEATURES, pair_features, profiles
 
 PROBABILITY_DECIMALS = 6
 """Probabilities are rounded before any threshold is applied (see ``embed``)."""
+BATCH_PAIRS = 1_000
+"""Pairs whose sentences are profiled in one batch by ``features_of``."""
 Probabilities = npt.NDArray[np.float64]
 
 
@@ -61,8 +63,10 @@ class ParaphraseMatcher:
         return cls.from_dict(shipped("paraphrase.json"))
 
     def prepare(self, sentences: Sequence[str]) -> None:
-        """Embed sentences about to be compared in one batch (faster than one by one)."""
+        """Embed sentences about to be compared, and their words, in one batch each
+        (faster than one by one)."""
         embed.vectors(sentences)
+        profiles(sentences)
 
     def from_features(self, rows: npt.ArrayLike) -> Probabilities:
         """The rounded probabilities of rows of ``FEATURES`` (one per pair)."""
@@ -80,6 +84,7 @@ class ParaphraseMatcher:
     def matrix(self, a: Sequence[str], b: Sequence[str]) -> Probabilities:
         """Every sentence of ``a`` against every sentence of ``b``: a ``len(a)`` by
         ``len(b)`` matrix (its transpose for ``b, a``)."""
+        self.prepare([*a, *b])
         cosines = embed.similarity_matrix(embed.vectors(a), embed.vectors(b))
         rows = [
             pair_features(x, y, float(cosines[i, j]))
@@ -105,8 +110,15 @@ class ParaphraseMatcher:
 
 
 def features_of(pairs: Sequence[tuple[str, str]]) -> list[list[float]]:
-    """One ``FEATURES`` row per sentence pair (the cosines from one batch of vectors)."""
-    firsts = embed.vectors([a for a, _ in pairs]).astype(np.float64)
-    seconds = embed.vectors([b for _, b in pairs]).astype(np.float64)
-    cosines = np.clip((firsts * seconds).sum(axis=1), -1.0, 1.0).round(embed.SIMILARITY_DECIMALS)
-    return [pair_features(a, b, float(c)) for (a, b), c in zip(pairs, cosines, strict=True)]
+    """One ``FEATURES`` row per sentence pair (sentences and words embedded in batches of
+    ``BATCH_PAIRS`` pairs, which stay within the profile cache)."""
+    out: list[list[float]] = []
+    for start in range(0, len(pairs), BATCH_PAIRS):
+        batch = pairs[start : start + BATCH_PAIRS]
+        profiles([s for pair in batch for s in pair])
+        firsts = embed.vectors([a for a, _ in batch]).astype(np.float64)
+        seconds = embed.vectors([b for _, b in batch]).astype(np.float64)
+        cosines = np.clip((firsts * seconds).sum(axis=1), -1.0, 1.0)
+        cosines = cosines.round(embed.SIMILARITY_DECIMALS)
+        out += [pair_features(a, b, float(c)) for (a, b), c in zip(batch, cosines, strict=True)]
+    return out

@@ -15,9 +15,9 @@ import difflib
 import itertools
 import math
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -56,17 +56,43 @@ class Profile:
     lowered: str
     tokens: tuple[str, ...]
     sets: dict[str, frozenset[str]]
+    ngrams: tuple[Counter[tuple[str, ...]], ...]
+    """Word 1- to 4-gram counts (for BLEU)."""
     token_vectors: np.ndarray
     """One row per token (for the METEOR-like alignment)."""
     content_vectors: np.ndarray
     """One row per distinct content word, sorted (for the soft alignment)."""
 
 
-@lru_cache(maxsize=4_096)
-def profile(sentence: str) -> Profile:
-    """The sentence's profile (cached: alignment meets each sentence many times)."""
-    text = normalise(sentence)
-    tokens = tuple(tokenise(text))
+CACHE_SIZE = 4_096
+"""Profiles kept (a few KB each): alignment meets each sentence of a story many times."""
+_profiles: OrderedDict[str, Profile] = OrderedDict()
+
+
+def profiles(sentences: Sequence[str]) -> list[Profile]:
+    """The sentences' profiles; those not among the last ``CACHE_SIZE`` are built with
+    their words embedded in one batch (a word's vector does not depend on the batch)."""
+    missing = [s for s in dict.fromkeys(sentences) if s not in _profiles]
+    if missing:
+        texts = [normalise(s) for s in missing]
+        tokens = [tuple(tokenise(t)) for t in texts]
+        words = sorted({w for found in tokens for w in found})
+        rows = dict(zip(words, embed.embed(words).astype(np.float64), strict=True))
+        for sentence, text, found in zip(missing, texts, tokens, strict=True):
+            _profiles[sentence] = _profile(sentence, text, found, rows)
+    out = []
+    for sentence in sentences:
+        _profiles.move_to_end(sentence)
+        out.append(_profiles[sentence])
+    while len(_profiles) > CACHE_SIZE:
+        _profiles.popitem(last=False)
+    return out
+
+
+def _profile(
+    sentence: str, text: str, tokens: tuple[str, ...], rows: dict[str, np.ndarray]
+) -> Profile:
+    """One sentence's profile, its word vectors looked up in ``rows``."""
     content = sorted({t for t in tokens if t not in STOPWORDS})
     sets = {
         "words": frozenset(tokens),
@@ -83,9 +109,16 @@ def profile(sentence: str) -> Profile:
         lowered=text.lower(),
         tokens=tokens,
         sets=sets,
-        token_vectors=embed.vectors(tokens).astype(np.float64),
-        content_vectors=embed.vectors(content).astype(np.float64),
+        ngrams=tuple(
+            Counter(tokens[i : i + n] for i in range(len(tokens) - n + 1)) for n in (1, 2, 3, 4)
+        ),
+        token_vectors=_stack([rows[t] for t in tokens]),
+        content_vectors=_stack([rows[t] for t in content]),
     )
+
+
+def _stack(rows: list[np.ndarray]) -> np.ndarray:
+    return np.stack(rows) if rows else np.zeros((0, embed.DIMENSIONS))
 
 
 def _char_grams(text: str, n: int) -> frozenset[str]:
@@ -100,15 +133,13 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return _ratio(len(a & b), len(a | b))
 
 
-def _bleu(candidate: tuple[str, ...], reference: tuple[str, ...]) -> float:
+def _bleu(candidate: Profile, reference: Profile) -> float:
     """Sentence BLEU (add-one smoothed n-gram precisions up to 4, brevity penalty)."""
     log_precision = 0.0
-    for n in range(1, 5):
-        found = Counter(candidate[i : i + n] for i in range(len(candidate) - n + 1))
-        wanted = Counter(reference[i : i + n] for i in range(len(reference) - n + 1))
+    for found, wanted in zip(candidate.ngrams, reference.ngrams, strict=True):
         matched = sum((found & wanted).values())
-        log_precision += math.log((matched + 1) / (sum(found.values()) + 1))
-    brevity = min(0.0, 1 - len(reference) / max(len(candidate), 1))
+        log_precision += math.log((matched + 1) / (found.total() + 1))
+    brevity = min(0.0, 1 - len(reference.tokens) / max(len(candidate.tokens), 1))
     return math.exp(brevity + log_precision / 4)
 
 
@@ -121,11 +152,11 @@ def _meteor(a: Profile, b: Profile) -> tuple[float, float]:
     close = a.token_vectors @ b.token_vectors.T >= SOFT_MATCH
     free = [True] * len(b.tokens)
     aligned: list[tuple[int, int]] = []
-    stems = [t[:5] for t in b.tokens]
+    same, stems = _positions(b.tokens), _positions(tuple(t[:5] for t in b.tokens))
     for i, word in enumerate(a.tokens):
-        stages = ([t == word for t in b.tokens], [s == word[:5] for s in stems], close[i])
+        stages = (same.get(word, ()), stems.get(word[:5], ()), np.flatnonzero(close[i]))
         for hits in stages:
-            j = next((j for j, hit in enumerate(hits) if hit and free[j]), None)
+            j = next((int(j) for j in hits if free[j]), None)
             if j is not None:
                 free[j] = False
                 aligned.append((i, j))
@@ -139,6 +170,14 @@ def _meteor(a: Profile, b: Profile) -> tuple[float, float]:
     )
     fragments = chunks / matched
     return 10 * p * r / (r + 9 * p) * (1 - 0.5 * fragments**3), fragments
+
+
+def _positions(tokens: tuple[str, ...]) -> dict[str, list[int]]:
+    """Where each token occurs, in order."""
+    found: dict[str, list[int]] = {}
+    for j, token in enumerate(tokens):
+        found.setdefault(token, []).append(j)
+    return found
 
 
 def _longest_run(a: tuple[str, ...], b: tuple[str, ...]) -> int:
@@ -166,7 +205,7 @@ def string_features(a: Profile, b: Profile) -> list[float]:
     ta, tb = a.tokens, b.tokens
     short, long = max(min(len(ta), len(tb)), 1), max(len(ta), len(tb), 1)
     meteor_ab, meteor_ba = _meteor(a, b), _meteor(b, a)
-    bleu = (_bleu(ta, tb), _bleu(tb, ta))
+    bleu = (_bleu(a, b), _bleu(b, a))
     run = _longest_run(ta, tb)
     chars = _longest_substring(a.lowered, b.lowered)
     content_a = tuple(t for t in ta if t not in STOPWORDS)
@@ -241,5 +280,5 @@ def pair_features(a: str, b: str, cosine: float) -> list[float]:
     """``FEATURES`` of a sentence pair, given the cosine of their sentence vectors; the
     same for ``b, a``."""
     first, second = (a, b) if a <= b else (b, a)
-    pa, pb = profile(first), profile(second)
+    pa, pb = profiles([first, second])
     return [*string_features(pa, pb), *overlap_features(pa, pb, cosine)]
