@@ -18,18 +18,22 @@ import time
 from collections.abc import Callable, Sequence
 
 from benchmarks import corpora
-from dedup.rewrites import embed, match
+from dedup.rewrites import embed, match, paraphrase_features
 from dedup.rewrites.align import matchable
 from dedup.rewrites.embed_match import EmbeddingMatcher
 from dedup.rewrites.match import SentenceMatcher
+from dedup.rewrites.paraphrase import ParaphraseMatcher
 from dedup.text.sentences import split
 
 SEED_ARTICLES = ("002", "003", "004")
+MATRIX_SIDE = 60
+"""Sentences on each side of the timed ``ParaphraseMatcher.matrix`` call."""
 
 
 def _fresh() -> None:
     """Empty the per-sentence caches, so that each run pays for everything."""
     match._profile.cache_clear()
+    paraphrase_features._profiles.clear()
     embed._recent.clear()
 
 
@@ -64,6 +68,9 @@ def speed(pairs: Sequence[corpora.SentencePair], runs: int) -> list[tuple[str, f
         vectors = embed.embed(sentences)
         embed.similarity_matrix(vectors[0::2], vectors[1::2])
 
+    paraphrase = ParaphraseMatcher.default()
+    block = [p.a for p in pairs[:MATRIX_SIDE]], [p.b for p in pairs[:MATRIX_SIDE]]
+
     n = len(pairs)
     tasks = {  # label -> (task, items it handles)
         "sentences embedded/s": (lambda: embed.embed(sentences), len(sentences)),
@@ -72,6 +79,11 @@ def speed(pairs: Sequence[corpora.SentencePair], runs: int) -> list[tuple[str, f
             score(lambda a, b: lexical.probability(a, b, score_cutoff=cutoff)), n),
         "pairs/s, embedding matcher": (score(combined.probability), n),
         "pairs/s, embedding matcher, batch embedded first": (batched, n),
+        "pairs/s, paraphrase matcher": (score(paraphrase.probability), n),
+        "pairs/s, paraphrase matcher, many()": (
+            lambda: paraphrase.many([(p.a, p.b) for p in pairs]), n),
+        "pairs/s, paraphrase matcher, matrix() 60 x 60": (
+            lambda: paraphrase.matrix(*block), len(block[0]) * len(block[1])),
         # every a against every b: n * n pairs, the embedding included
         "pairs/s, cosine matrix product": (matrix, n * n),
     }  # fmt: skip
