@@ -100,3 +100,35 @@ def test_the_seeds_stay_one_story_by_meaning() -> None:
     docs = [dedup.Document(p.name, p.read_text("utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
     (story,) = dedup.scan_documents(docs).stories
     assert len(story.members) == 5
+
+
+CAPTION = (
+    "The mayor of Holmsund resigned on Tuesday after an audit of the harbour fund. "
+    "Auditors found that 2.4 million crowns had been moved without the council's "
+    "approval. The deputy mayor, Karin Ek, will lead the council until the election."
+)
+GALLERY = (
+    "Ferry strike halts island traffic\n\n"
+    "Ferry crews on the Kvarken route walked out on Wednesday over the new rota.\n\n"
+    "Photo gallery\n\n" + CAPTION + " less\n\n" + CAPTION + " more\n\n"
+    "The union said the strike would last until Friday.\n\n"
+    "About 3,000 passengers a day use the route in summer.\n"
+)
+CAPTIONED_STORY = (
+    "Holmsund mayor quits over harbour fund\n\n" + CAPTION.replace(". ", ".\n\n") + "\n\n"
+    "Opposition councillors had called for a police inquiry.\n\n"
+    "The harbour fund was set up in 2009 to dredge the inner port.\n"
+)
+
+
+def test_a_gallery_printing_another_storys_captions_twice_does_not_retell_it() -> None:
+    """A page's gallery prints its captions twice (in full, then cut short); what the
+    captions tell is page furniture, not the page's story."""
+    found = dedup.compare(dedup.Document("a", GALLERY), dedup.Document("b", CAPTIONED_STORY))
+    assert found is not None and found.rewrite is not None
+    assert found.scores.relation is None  # not a copy: the gallery holds little of it
+    assert found.relation is None
+    once = GALLERY.replace(CAPTION + " more\n\n", "")
+    printed_once = dedup.compare(dedup.Document("a", once), dedup.Document("b", CAPTIONED_STORY))
+    assert printed_once is not None and printed_once.rewrite is not None
+    assert printed_once.rewrite.aligned >= 3  # the same sentences printed once do align

@@ -9,6 +9,7 @@ issuer, another price), so the facts of aligned sentences tell the two apart.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,8 +100,18 @@ def _similarities(a: Article, b: Article) -> np.ndarray:
 
 
 def _alignable(article: Article) -> list[int]:
-    """Positions among the article's content sentences of those long enough to align."""
-    return [k for k, text in enumerate(article.content) if len(text.split()) >= MIN_SENTENCE_WORDS]
+    """Positions among the article's content sentences of those long enough to align
+    and printed once: a sentence a page prints twice is its furniture (a gallery's
+    captions, in full and cut short; a pull quote), no evidence of what it retells.
+    The page's title repeated as its heading is the exception: its first print counts."""
+    content = article.content
+    seen = Counter(content)
+    return [
+        k
+        for k, text in enumerate(content)
+        if len(text.split()) >= MIN_SENTENCE_WORDS
+        and (seen[text] == 1 or (text == content[0] and k == 0))
+    ]
 
 
 def _index(article: Article, position: int) -> int:
