@@ -22,6 +22,7 @@ from dedup.rewrites import candidates
 from dedup.rewrites.article import Article
 from dedup.stories.results import Member
 from dedup.text import boilerplate, dates, salience, sentences
+from dedup.text.normalise import utf8_tokens
 from dedup.text.salience import SalientTerms
 
 Progress = Callable[[int], None]
@@ -149,17 +150,17 @@ class _Analysed:
 def _analyse(doc: Document) -> _Analysed:
     """The per-article work of the fingerprint stage (runs in a worker process)."""
     fingerprinter = workers.fingerprinter()
-    lines = boilerplate.split_lines(doc.text)
-    tokens = fingerprinter.tokens(lines)
-    result = fingerprinter.fingerprint_tokens(doc.id, tokens)
+    lines = boilerplate.kept_lines(doc.text)  # the texts of the lines no rule sets aside
+    tokens = utf8_tokens("\n".join(lines))
+    result = fingerprinter.fingerprint_utf8(doc.id, tokens)
     fingerprinted = not isinstance(result, TooShort)
     rewrites = fingerprinted and _rewrites()
-    salient = salience.salient_terms(tokens) if rewrites else None
+    salient = salience.salient_terms(list(map(bytes.decode, tokens))) if rewrites else None
     fact_hashes = candidates.fact_hashes(lines) if rewrites else None
     # Hard-wrapped wire copy breaks sentences across lines: its lines are fragments,
     # not page furniture, and never count as repeated boilerplate.
-    wrapped = not fingerprinted or sentences.hard_wrapped(lines)
-    keys = frozenset() if wrapped else boilerplate.article_line_keys(lines)
+    wrapped = not fingerprinted or sentences.wrapped_texts(lines)
+    keys = frozenset() if wrapped else boilerplate.text_line_keys(lines)
     member = Member(
         document=doc.id,
         tokens=result.tokens,

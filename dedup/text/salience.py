@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 import wordfreq
 import xxhash
 
@@ -61,6 +62,13 @@ def zipf(word: str) -> float:
     return float(wordfreq.zipf_frequency(word, "en", wordlist="best"))
 
 
+@lru_cache(maxsize=200_000)
+def _hashed(term: str) -> tuple[int, float]:
+    """A term's hash and weight, looked up once a process: the salient terms of an
+    article are one C-level pass over its distinct tokens."""
+    return term_hash(term), weight(term)
+
+
 def term_hash(term: str) -> int:
     """A term's 32-bit hash (low bits of xxh3_64), as in salient-term sets."""
     return xxhash.xxh3_64_intdigest(term.encode("utf-8")) & 0xFFFFFFFF
@@ -69,7 +77,7 @@ def term_hash(term: str) -> int:
 def salient_terms(tokens: Sequence[str]) -> SalientTerms:
     """The distinct tokens that carry weight, hashed and sorted, and the share of
     tokens that are figures."""
-    pairs = {term_hash(t): w for t in set(tokens) if (w := weight(t)) > 0.0}
+    pairs = {h: w for h, w in map(_hashed, set(tokens)) if w > 0.0}
     numeric = sum(map(str.isdigit, tokens)) / len(tokens) if tokens else 0.0
     hashes = np.fromiter(pairs.keys(), dtype=np.uint32, count=len(pairs))
     order = np.argsort(hashes)
@@ -79,14 +87,27 @@ def salient_terms(tokens: Sequence[str]) -> SalientTerms:
 
 def weighted_jaccard(a: SalientTerms, b: SalientTerms) -> float:
     """Sum of the weights of shared terms over the weight of all terms of either."""
-    _, ia, _ = np.intersect1d(a.hashes, b.hashes, assume_unique=True, return_indices=True)
-    shared = float(a.weights[ia].sum())
+    shared = float(a.weights[held(b.hashes, a.hashes)].sum())
     union = float(a.weights.sum()) + float(b.weights.sum()) - shared
     return shared / union if union > 0 else 0.0
 
 
 def weighted_containment(holder: SalientTerms, other: SalientTerms) -> float:
     """Share of ``other``'s salient weight that ``holder`` also has."""
-    _, _, io = np.intersect1d(holder.hashes, other.hashes, assume_unique=True, return_indices=True)
     total = float(other.weights.sum())
-    return float(other.weights[io].sum()) / total if total > 0 else 0.0
+    return (
+        float(other.weights[held(holder.hashes, other.hashes)].sum()) / total if total > 0 else 0.0
+    )
+
+
+def held(holder: U32, other: U32) -> npt.NDArray[np.bool_]:
+    """Which of ``other``'s hashes ``holder`` has (both sorted unique): the same terms,
+    in the same order, as ``np.intersect1d``'s indices into ``other``, at a third of
+    its cost (a binary search each instead of a sort of both), which counted on the
+    rewrite tier's millions of candidate pairs."""
+    if not len(holder) or not len(other):
+        return np.zeros(len(other), dtype=bool)
+    at = np.searchsorted(holder, other)
+    np.minimum(at, len(holder) - 1, out=at)
+    found: npt.NDArray[np.bool_] = holder[at] == other
+    return found
