@@ -63,6 +63,10 @@ class Corpus:
     arrays: ArraySpool = field(default_factory=lambda: ArraySpool(parts=2))
     """Each fingerprint's shingle set and signature, by position."""
     members: dict[str, Member] = field(default_factory=dict)
+    orders: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each fingerprinted article's ``content_order``, made in the fingerprint stage: the
+    copy tier, verification and the ledger ask for it often, and reading it back from
+    the spool cost a read, a JSON decode and a SHA-256 each time."""
     too_short: list[TooShort] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
@@ -105,9 +109,8 @@ class Corpus:
 
     def content_order(self, doc_id: str) -> tuple[str, ...]:
         """``twin_order`` by document id."""
-        doc = self.documents[doc_id]
-        when = dates.parse_date(doc.date)
-        return ("0" + when.isoformat() if when else "1"), text_hash(doc.text), doc.source or ""
+        found = self.orders.get(doc_id)
+        return found if found is not None else content_key(self.documents[doc_id])
 
     def close(self) -> None:
         """Remove the spools' files."""
@@ -130,6 +133,12 @@ class Corpus:
         return found
 
 
+def content_key(doc: Document) -> tuple[str, ...]:
+    """``Corpus.content_order`` of a document: its date, its text's hash, its source."""
+    when = dates.parse_date(doc.date)
+    return ("0" + when.isoformat() if when else "1"), text_hash(doc.text), doc.source or ""
+
+
 def _without_arrays(found: Fingerprint) -> Fingerprint:
     """The fingerprint as the corpus holds it: its arrays are in ``Corpus.arrays``."""
     return replace(found, shingles=_ON_DISK, signature=_ON_DISK)
@@ -145,6 +154,7 @@ class _Analysed:
     fact_hashes: U64 | None
     line_keys: frozenset[int]
     member: Member
+    order: tuple[str, ...]
 
 
 def _analyse(doc: Document) -> _Analysed:
@@ -170,7 +180,8 @@ def _analyse(doc: Document) -> _Analysed:
         source=doc.source,
         url=doc.url,
     )
-    return _Analysed(result, salient, fact_hashes, keys, member)
+    order = content_key(doc) if fingerprinted else ()
+    return _Analysed(result, salient, fact_hashes, keys, member, order)
 
 
 def _text_size(doc: Document) -> int:
@@ -203,6 +214,7 @@ def fingerprint_all(
             corpus.line_keys.append(found.line_keys)
             corpus.add_fingerprint(found.result)
             corpus.members[found.member.document] = found.member
+            corpus.orders[found.member.document] = found.order
         if progress is not None:
             progress(corpus.seen)
     # Input is read as the workers ask for it: its time is the ingest stage's.
