@@ -305,3 +305,22 @@ def test_salient_terms_and_overlaps_as_before(tokens: list[str]) -> None:
     shared = float(found.weights[ia].sum())
     union = float(found.weights.sum()) + float(other.weights.sum()) - shared
     assert salience.weighted_jaccard(found, other) == (shared / union if union > 0 else 0.0)
+
+
+@given(
+    st.dictionaries(st.integers(0, 40), st.floats(0.0, 5.0, width=32)),
+    st.dictionaries(st.integers(0, 40), st.floats(0.0, 5.0, width=32)),
+)
+def test_mutual_containment_is_both_containments(a: dict[int, float], b: dict[int, float]) -> None:
+    def terms(weights: dict[int, float]) -> salience.SalientTerms:
+        keys = sorted(weights)
+        return salience.SalientTerms(
+            np.array(keys, dtype=np.uint32), np.array([weights[k] for k in keys], np.float32)
+        )
+
+    x, y = terms(a), terms(b)
+    found = salience.mutual_containment(x, y)
+    assert found == (salience.weighted_containment(y, x), salience.weighted_containment(x, y))
+    _, _, io = np.intersect1d(x.hashes, y.hashes, assume_unique=True, return_indices=True)
+    total = float(y.weights.sum())
+    assert found[1] == (float(y.weights[io].sum()) / total if total > 0 else 0.0)

@@ -21,7 +21,7 @@ from dedup.fingerprint.minhash import MinHasher, lsh_params
 from dedup.fingerprint.shingle import U32, U64
 from dedup.rewrites import article
 from dedup.text import dates, facts
-from dedup.text.salience import SalientTerms, weighted_containment
+from dedup.text.salience import SalientTerms, mutual_containment
 
 MIN_TERMS = 3
 """Articles with fewer candidate terms get no rewrite signature."""
@@ -90,7 +90,7 @@ def rank(a: SalientTerms, b: SalientTerms) -> float:
     """How much of one article's salient content the other holds (the larger share):
     a rewrite's source holds nearly all of it, a sibling rewrite only part, so the
     source ranks first among an article's candidates."""
-    return max(weighted_containment(a, b), weighted_containment(b, a))
+    return max(mutual_containment(a, b))
 
 
 def best_per_article(scored: Sequence[Candidate], limit: int) -> list[Candidate]:

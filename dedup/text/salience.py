@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -38,6 +38,11 @@ class SalientTerms:
     weights: np.ndarray  # float32, aligned with hashes
     numeric_share: float = 0.0
     """Share of the article's tokens that are figures: a table or price list when high."""
+    total: float = field(init=False, repr=False)
+    """The sum of the weights, summed once: every overlap with another article needs it."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "total", float(self.weights.sum()))
 
     def candidate_hashes(self) -> U32:
         """The rarer subset that feeds the rewrite tier's MinHash."""
@@ -88,16 +93,28 @@ def salient_terms(tokens: Sequence[str]) -> SalientTerms:
 def weighted_jaccard(a: SalientTerms, b: SalientTerms) -> float:
     """Sum of the weights of shared terms over the weight of all terms of either."""
     shared = float(a.weights[held(b.hashes, a.hashes)].sum())
-    union = float(a.weights.sum()) + float(b.weights.sum()) - shared
+    union = a.total + b.total - shared
     return shared / union if union > 0 else 0.0
 
 
 def weighted_containment(holder: SalientTerms, other: SalientTerms) -> float:
     """Share of ``other``'s salient weight that ``holder`` also has."""
-    total = float(other.weights.sum())
+    total = other.total
     return (
         float(other.weights[held(holder.hashes, other.hashes)].sum()) / total if total > 0 else 0.0
     )
+
+
+def mutual_containment(a: SalientTerms, b: SalientTerms) -> tuple[float, float]:
+    """``(weighted_containment(b, a), weighted_containment(a, b))`` with one binary
+    search: the terms of ``a`` that ``b`` has, and where they are in ``b``."""
+    if not len(a.hashes) or not len(b.hashes):
+        return 0.0, 0.0
+    at = np.searchsorted(b.hashes, a.hashes)
+    np.minimum(at, len(b.hashes) - 1, out=at)
+    mask = b.hashes[at] == a.hashes
+    in_a, in_b = float(a.weights[mask].sum()), float(b.weights[at[mask]].sum())
+    return (in_a / a.total if a.total > 0 else 0.0), (in_b / b.total if b.total > 0 else 0.0)
 
 
 def held(holder: U32, other: U32) -> npt.NDArray[np.bool_]:
