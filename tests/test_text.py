@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import xxhash
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.fingerprint import shingle
@@ -277,6 +277,7 @@ def _intersect_reference(holder: np.ndarray, other: np.ndarray) -> np.ndarray:
     return found
 
 
+@settings(deadline=None)
 @given(st.sets(st.integers(0, 60)), st.sets(st.integers(0, 60)))
 def test_held_finds_what_intersect1d_finds(holder: set[int], other: set[int]) -> None:
     a = np.array(sorted(holder), dtype=np.uint32)
@@ -294,6 +295,7 @@ def _salient_reference(tokens: list[str]) -> salience.SalientTerms:
     return salience.SalientTerms(hashes[order], values[order], numeric)
 
 
+@settings(deadline=None)
 @given(st.lists(st.sampled_from(["niger", "the", "1987", "42", "zürich", "diori", "said", "x"])))
 def test_salient_terms_and_overlaps_as_before(tokens: list[str]) -> None:
     found, expected = salience.salient_terms(tokens), _salient_reference(tokens)
@@ -307,6 +309,7 @@ def test_salient_terms_and_overlaps_as_before(tokens: list[str]) -> None:
     assert salience.weighted_jaccard(found, other) == (shared / union if union > 0 else 0.0)
 
 
+@settings(deadline=None)
 @given(
     st.dictionaries(st.integers(0, 40), st.floats(0.0, 5.0, width=32)),
     st.dictionaries(st.integers(0, 40), st.floats(0.0, 5.0, width=32)),
@@ -324,3 +327,19 @@ def test_mutual_containment_is_both_containments(a: dict[int, float], b: dict[in
     _, _, io = np.intersect1d(x.hashes, y.hashes, assume_unique=True, return_indices=True)
     total = float(y.weights.sum())
     assert found[1] == (float(y.weights[io].sum()) / total if total > 0 else 0.0)
+
+
+def test_english_zipf_is_wordfreqs() -> None:
+    import random
+    import string
+
+    import wordfreq
+
+    words = [w for w in wordfreq.get_frequency_dict("en", "best") if w.isascii() and w.isalpha()]
+    rng = random.Random(1)
+    made_up = [
+        "".join(rng.choices(string.ascii_lowercase, k=rng.randint(3, 9))) for _ in range(3000)
+    ]
+    others = ["Niger", "zürich", "1987", "a1b", "don't", "naïve", "", "US"]
+    for word in words[::10] + made_up + others:
+        assert salience.english_zipf(word) == wordfreq.zipf_frequency(word, "en", wordlist="best")
