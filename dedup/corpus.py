@@ -22,6 +22,7 @@ from dedup.rewrites import candidates
 from dedup.rewrites.article import Article
 from dedup.stories.results import Member
 from dedup.text import boilerplate, dates, salience, sentences
+from dedup.text.normalise import utf8_tokens
 from dedup.text.salience import SalientTerms
 
 Progress = Callable[[int], None]
@@ -62,6 +63,10 @@ class Corpus:
     arrays: ArraySpool = field(default_factory=lambda: ArraySpool(parts=2))
     """Each fingerprint's shingle set and signature, by position."""
     members: dict[str, Member] = field(default_factory=dict)
+    orders: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each fingerprinted article's ``content_order``, made in the fingerprint stage: the
+    copy tier, verification and the ledger ask for it often, and reading it back from
+    the spool cost a read, a JSON decode and a SHA-256 each time."""
     too_short: list[TooShort] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
@@ -104,9 +109,8 @@ class Corpus:
 
     def content_order(self, doc_id: str) -> tuple[str, ...]:
         """``twin_order`` by document id."""
-        doc = self.documents[doc_id]
-        when = dates.parse_date(doc.date)
-        return ("0" + when.isoformat() if when else "1"), text_hash(doc.text), doc.source or ""
+        found = self.orders.get(doc_id)
+        return found if found is not None else content_key(self.documents[doc_id])
 
     def close(self) -> None:
         """Remove the spools' files."""
@@ -129,6 +133,12 @@ class Corpus:
         return found
 
 
+def content_key(doc: Document) -> tuple[str, ...]:
+    """``Corpus.content_order`` of a document: its date, its text's hash, its source."""
+    when = dates.parse_date(doc.date)
+    return ("0" + when.isoformat() if when else "1"), text_hash(doc.text), doc.source or ""
+
+
 def _without_arrays(found: Fingerprint) -> Fingerprint:
     """The fingerprint as the corpus holds it: its arrays are in ``Corpus.arrays``."""
     return replace(found, shingles=_ON_DISK, signature=_ON_DISK)
@@ -144,22 +154,23 @@ class _Analysed:
     fact_hashes: U64 | None
     line_keys: frozenset[int]
     member: Member
+    order: tuple[str, ...]
 
 
 def _analyse(doc: Document) -> _Analysed:
     """The per-article work of the fingerprint stage (runs in a worker process)."""
     fingerprinter = workers.fingerprinter()
-    lines = boilerplate.split_lines(doc.text)
-    tokens = fingerprinter.tokens(lines)
-    result = fingerprinter.fingerprint_tokens(doc.id, tokens)
+    lines = boilerplate.kept_lines(doc.text)  # the texts of the lines no rule sets aside
+    tokens = utf8_tokens("\n".join(lines))
+    result = fingerprinter.fingerprint_utf8(doc.id, tokens)
     fingerprinted = not isinstance(result, TooShort)
     rewrites = fingerprinted and _rewrites()
-    salient = salience.salient_terms(tokens) if rewrites else None
+    salient = salience.salient_terms(list(map(bytes.decode, tokens))) if rewrites else None
     fact_hashes = candidates.fact_hashes(lines) if rewrites else None
     # Hard-wrapped wire copy breaks sentences across lines: its lines are fragments,
     # not page furniture, and never count as repeated boilerplate.
-    wrapped = not fingerprinted or sentences.hard_wrapped(lines)
-    keys = frozenset() if wrapped else boilerplate.article_line_keys(lines)
+    wrapped = not fingerprinted or sentences.wrapped_texts(lines)
+    keys = frozenset() if wrapped else boilerplate.text_line_keys(lines)
     member = Member(
         document=doc.id,
         tokens=result.tokens,
@@ -169,7 +180,8 @@ def _analyse(doc: Document) -> _Analysed:
         source=doc.source,
         url=doc.url,
     )
-    return _Analysed(result, salient, fact_hashes, keys, member)
+    order = content_key(doc) if fingerprinted else ()
+    return _Analysed(result, salient, fact_hashes, keys, member, order)
 
 
 def _text_size(doc: Document) -> int:
@@ -202,6 +214,7 @@ def fingerprint_all(
             corpus.line_keys.append(found.line_keys)
             corpus.add_fingerprint(found.result)
             corpus.members[found.member.document] = found.member
+            corpus.orders[found.member.document] = found.order
         if progress is not None:
             progress(corpus.seen)
     # Input is read as the workers ask for it: its time is the ingest stage's.

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -89,3 +93,43 @@ def test_estimate_is_within_tolerance_of_exact_jaccard(
     exact = shared / (shared + only_a + only_b)
     estimate = estimate_jaccard(hasher.signature(a), hasher.signature(b))
     assert abs(estimate - exact) <= 0.18
+
+
+@pytest.mark.parametrize(("num_perm", "seed"), [(128, 1), (64, 7), (16, 42), (1024, 3)])
+def test_permutations_are_datasketchs(num_perm: int, seed: int) -> None:
+    ours = MinHasher(num_perm=num_perm, seed=seed)
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    np.testing.assert_array_equal(ours._a, np.asarray(a, dtype=np.uint32))
+    np.testing.assert_array_equal(ours._b, np.asarray(b, dtype=np.uint32))
+
+
+def test_known_lsh_params_are_datasketchs_and_cover_the_defaults() -> None:
+    from datasketch.lsh import _optimal_param
+
+    from dedup import ScanConfig
+    from dedup.copies import finder, short_candidates
+    from dedup.fingerprint.minhash import KNOWN_LSH_PARAMS
+
+    for (threshold, num_perm), params in KNOWN_LSH_PARAMS.items():
+        assert _optimal_param(threshold, num_perm, 0.5, 0.5) == params
+    config = ScanConfig()
+    defaults = [
+        config.lsh_threshold,
+        config.rewrite_lsh_threshold,
+        short_candidates.LSH_THRESHOLD,
+        finder.near_identical(config) - finder.NEAR_INDEX_MARGIN,
+    ]
+    assert {(t, config.num_perm) for t in defaults} == set(KNOWN_LSH_PARAMS)
+
+
+def test_a_scan_does_not_import_datasketch(tmp_path: Path) -> None:
+    """Importing datasketch imports scipy.integrate: a second of start-up."""
+    (tmp_path / "a.txt").write_text("one two three four five six seven eight " * 5)
+    code = (
+        "import sys; from dedup import scan; scan([sys.argv[1]]); "
+        "print('datasketch' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"

@@ -214,7 +214,7 @@ def test_common_facts_are_counted_from_every_articles_fact_hashes() -> None:
     from dedup.rewrites import candidates
     from dedup.text import boilerplate, facts
 
-    lines = boilerplate.split_lines(
+    lines = boilerplate.kept_lines(
         "Diori Hamani International Airport hosts 1,000 US troops in Niamey.\nCookie settings\n"
     )
     hashes = candidates.fact_hashes(lines)

@@ -200,3 +200,38 @@ def test_union_find() -> None:
     groups.find("lonely")
     assert baseline_pipeline.sets_of_two_or_more(groups) == [["p", "q"], ["x", "y", "z"]]
     assert groups.find("x") == groups.find("z") != groups.find("p")
+
+
+def test_time_per_article_against_the_smallest_of_its_family() -> None:
+    runs = [
+        _run(scan_bench.REUTERS_SMALL, "dedup", 1, 3_000, 6.0),
+        _run(scan_bench.REUTERS, "dedup", 1, 18_000, 45.0),
+        _run(scan_bench.REUTERS, "datasketch", None, 18_000, 90.0),
+        _run("10k", "dedup", 1, 10_000, 10.0),
+        _run("100k", "dedup", 1, 100_000, 110.0),
+    ]
+    rows = scan_bench.derived(runs)
+    assert rows[0]["ms_per_article"] == pytest.approx(2.0)
+    assert rows[1]["per_article_vs_smallest"] == pytest.approx(1.25)
+    assert rows[1]["smallest"] == scan_bench.REUTERS_SMALL
+    assert rows[4]["per_article_vs_smallest"] == pytest.approx(1.1)
+    assert "per_article_vs_smallest" not in rows[3]
+    notes = scan_bench.notes(rows, jobs_supported=True)
+    assert any(
+        line.startswith("reuters dedup --jobs 1: time per article 1.25x") and "FAIL" in line
+        for line in notes
+    )
+    assert any(line.startswith("100k dedup --jobs 1") and "PASS" in line for line in notes)
+    assert any("scan --jobs 1: 2.00x" in line and "PASS" in line for line in notes)
+    assert "ms/art" in scan_bench.table(rows).splitlines()[0]
+
+
+def test_text_only_keeps_id_and_text(tmp_path: Path) -> None:
+    source, out = tmp_path / "full.jsonl", tmp_path / "text.jsonl"
+    records = [
+        {"id": str(n), "date": "1987-03-02", "source": "Reuters", "text": "t"} for n in range(5)
+    ]
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert scan_bench.text_only(source, out, limit=3) == 3
+    kept = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert kept == [{"id": str(n), "text": "t"} for n in range(3)]

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import xxhash
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.fingerprint import shingle
-from dedup.text import boilerplate
+from dedup.rewrites.article import line_fact_keys, text_fact_keys
+from dedup.text import boilerplate, salience, sentences
 from dedup.text.normalise import normalise, tokenise
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -211,6 +212,11 @@ def test_kept_text_equals_the_article_text_of_the_lines(lines: list[str]) -> Non
     text = "\n".join(lines)
     records = boilerplate.split_lines(text)
     assert boilerplate.kept_text(text) == boilerplate.article_text(records)
+    kept = [line.text for line in records if line.boilerplate is None]
+    assert boilerplate.kept_lines(text) == kept
+    assert boilerplate.text_line_keys(kept) == boilerplate.article_line_keys(records)
+    assert sentences.wrapped_texts(kept) == sentences.hard_wrapped(records)
+    assert text_fact_keys(kept) == line_fact_keys(records)
     assert [line.boilerplate for line in records] == [
         boilerplate.classify(line) for line in text.split("\n") if line.strip()
     ]
@@ -264,3 +270,76 @@ def test_fmix64_leaves_its_input_unchanged() -> None:
     mixed = shingle.fmix64(values)
     assert values.tolist() == [0, 1, 2, 3, 4]
     assert len(set(mixed.tolist())) == 5
+
+
+def _intersect_reference(holder: np.ndarray, other: np.ndarray) -> np.ndarray:
+    _, _, found = np.intersect1d(holder, other, assume_unique=True, return_indices=True)
+    return found
+
+
+@settings(deadline=None)
+@given(st.sets(st.integers(0, 60)), st.sets(st.integers(0, 60)))
+def test_held_finds_what_intersect1d_finds(holder: set[int], other: set[int]) -> None:
+    a = np.array(sorted(holder), dtype=np.uint32)
+    b = np.array(sorted(other), dtype=np.uint32)
+    assert np.flatnonzero(salience.held(a, b)).tolist() == _intersect_reference(a, b).tolist()
+
+
+def _salient_reference(tokens: list[str]) -> salience.SalientTerms:
+    """What salient_terms computed before its lookups were cached."""
+    pairs = {salience.term_hash(t): w for t in set(tokens) if (w := salience.weight(t)) > 0.0}
+    numeric = sum(map(str.isdigit, tokens)) / len(tokens) if tokens else 0.0
+    hashes = np.fromiter(pairs.keys(), dtype=np.uint32, count=len(pairs))
+    order = np.argsort(hashes)
+    values = np.fromiter(pairs.values(), dtype=np.float32, count=len(pairs))
+    return salience.SalientTerms(hashes[order], values[order], numeric)
+
+
+@settings(deadline=None)
+@given(st.lists(st.sampled_from(["niger", "the", "1987", "42", "zürich", "diori", "said", "x"])))
+def test_salient_terms_and_overlaps_as_before(tokens: list[str]) -> None:
+    found, expected = salience.salient_terms(tokens), _salient_reference(tokens)
+    assert found.hashes.tolist() == expected.hashes.tolist()
+    assert found.weights.tolist() == expected.weights.tolist()
+    assert found.numeric_share == expected.numeric_share
+    other = salience.salient_terms(["niger", "42", "hamani"])
+    _, ia, _ = np.intersect1d(found.hashes, other.hashes, assume_unique=True, return_indices=True)
+    shared = float(found.weights[ia].sum())
+    union = float(found.weights.sum()) + float(other.weights.sum()) - shared
+    assert salience.weighted_jaccard(found, other) == (shared / union if union > 0 else 0.0)
+
+
+@settings(deadline=None)
+@given(
+    st.dictionaries(st.integers(0, 40), st.floats(0.0, 5.0, width=32)),
+    st.dictionaries(st.integers(0, 40), st.floats(0.0, 5.0, width=32)),
+)
+def test_mutual_containment_is_both_containments(a: dict[int, float], b: dict[int, float]) -> None:
+    def terms(weights: dict[int, float]) -> salience.SalientTerms:
+        keys = sorted(weights)
+        return salience.SalientTerms(
+            np.array(keys, dtype=np.uint32), np.array([weights[k] for k in keys], np.float32)
+        )
+
+    x, y = terms(a), terms(b)
+    found = salience.mutual_containment(x, y)
+    assert found == (salience.weighted_containment(y, x), salience.weighted_containment(x, y))
+    _, _, io = np.intersect1d(x.hashes, y.hashes, assume_unique=True, return_indices=True)
+    total = float(y.weights.sum())
+    assert found[1] == (float(y.weights[io].sum()) / total if total > 0 else 0.0)
+
+
+def test_english_zipf_is_wordfreqs() -> None:
+    import random
+    import string
+
+    import wordfreq
+
+    words = [w for w in wordfreq.get_frequency_dict("en", "best") if w.isascii() and w.isalpha()]
+    rng = random.Random(1)
+    made_up = [
+        "".join(rng.choices(string.ascii_lowercase, k=rng.randint(3, 9))) for _ in range(3000)
+    ]
+    others = ["Niger", "zürich", "1987", "a1b", "don't", "naïve", "", "US"]
+    for word in words[::10] + made_up + others:
+        assert salience.english_zipf(word) == wordfreq.zipf_frequency(word, "en", wordlist="best")

@@ -11,7 +11,7 @@ import pytest
 from conftest import ARTICLE, NEAR_COPY, OTHER_ARTICLE
 
 from dedup import Document, Fingerprint, Fingerprinter, ScanConfig, Skipped, scan_documents, workers
-from dedup.corpus import Corpus, StageTimer, fingerprint_all
+from dedup.corpus import Corpus, StageTimer, content_key, fingerprint_all
 from dedup.fingerprint.spool import ArraySpool, Spool
 from dedup.index import indexer
 from dedup.index.backends import open_store
@@ -133,6 +133,10 @@ def test_fingerprints_come_back_from_disk_by_position() -> None:
         assert found.tokens == kept.tokens == expected.tokens
         assert found.shingles.tolist() == expected.shingles.tolist()
         assert found.signature.tolist() == expected.signature.tolist()
+        # made by the workers, as the spooled document gives it
+        order = corpus.content_order(kept.doc_id)
+        assert order == content_key(corpus.documents[kept.doc_id]) == corpus.twin_order(position)
+    assert set(corpus.orders) == {fp.doc_id for fp in corpus.fingerprints}
     corpus.close()
 
 

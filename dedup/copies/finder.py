@@ -100,8 +100,9 @@ def _identical_groups(
     def key(position: int) -> tuple[tuple[str, ...], str]:
         return (first(position) if first else ()), fingerprints[position].doc_id
 
-    ordered = [sorted(g, key=key) for g in groups.values()]
-    return sorted(ordered, key=lambda g: key(g[0]))
+    ordered = [sorted(g, key=key) if len(g) > 1 else g for g in groups.values()]
+    keys = list(map(key, (g[0] for g in ordered)))  # once each: ``first`` reads a document
+    return [ordered[k] for k in sorted(range(len(ordered)), key=keys.__getitem__)]
 
 
 class _Finder:

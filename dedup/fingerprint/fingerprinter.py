@@ -61,7 +61,7 @@ class Fingerprinter:
     def __call__(self, doc: Document) -> Fingerprint | TooShort:
         """The hot loop: the same result as ``fingerprint_tokens(doc.id,
         tokens(split_lines(doc.text)))``, without the line records and token strings."""
-        return self._fingerprint(doc.id, utf8_tokens(boilerplate.kept_text(doc.text)))
+        return self.fingerprint_utf8(doc.id, utf8_tokens(boilerplate.kept_text(doc.text)))
 
     def tokens(self, lines: list[boilerplate.Line]) -> list[str]:
         """Normalised tokens of an article's lines, boilerplate set aside."""
@@ -69,10 +69,10 @@ class Fingerprinter:
 
     def fingerprint_tokens(self, doc_id: str, tokens: list[str]) -> Fingerprint | TooShort:
         """Exact hash, shingle set and signature of an article's tokens."""
-        return self._fingerprint(doc_id, list(map(str.encode, tokens)))
+        return self.fingerprint_utf8(doc_id, list(map(str.encode, tokens)))
 
-    def _fingerprint(self, doc_id: str, tokens: list[bytes]) -> Fingerprint | TooShort:
-        """``fingerprint_tokens`` of the tokens' UTF-8."""
+    def fingerprint_utf8(self, doc_id: str, tokens: list[bytes]) -> Fingerprint | TooShort:
+        """``fingerprint_tokens`` of the tokens' UTF-8 (``normalise.utf8_tokens``)."""
         if len(tokens) < self._min_tokens:
             return TooShort(doc_id, len(tokens))
         exact = xxhash.xxh3_64_intdigest(b" ".join(tokens))  # == " ".join(str tokens)

@@ -3,6 +3,10 @@
 The one module that touches datasketch. For the same 32-bit shingle hashes the
 signature equals datasketch's value for value, so it loads as a ``LeanMinHash``; but
 it is computed in one compiled pass (``kernels``) instead of one call per shingle.
+A scan never imports datasketch: importing it imports scipy.integrate (for its LSH
+parameters), about a second of every run's start-up; the permutations are drawn as
+datasketch draws them and the LSH parameters of the default thresholds are known
+(tests check both against datasketch).
 """
 
 from __future__ import annotations
@@ -38,11 +42,12 @@ class MinHasher:
 
 @lru_cache(maxsize=8)
 def _permutations(num_perm: int, seed: int) -> tuple[U32, U32]:
-    """datasketch's affine permutations, made once per process (a check makes a
-    MinHasher per call; drawing them costs about a millisecond)."""
-    from datasketch import MinHash
-
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    """datasketch's affine permutations (``MinHash._init_permutations`` of the
+    ``affine32`` scheme: an odd ``a`` and any ``b`` below 2**32, drawn from
+    ``RandomState(seed)``), made once per process (a check makes a MinHasher per call)."""
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
     found = (np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32))
     for array in found:
         array.flags.writeable = False  # shared by every MinHasher
@@ -56,12 +61,25 @@ def to_lean_minhash(signature: U32, seed: int = 1) -> Any:
     return LeanMinHash(seed=seed, hashvalues=signature, scheme="affine32")
 
 
+KNOWN_LSH_PARAMS = {
+    (0.3, 128): (37, 3),  # ScanConfig.lsh_threshold
+    (0.06, 128): (26, 1),  # ScanConfig.rewrite_lsh_threshold
+    (0.4, 128): (32, 4),  # copies.short_candidates.LSH_THRESHOLD
+    (0.95 - 0.15, 128): (9, 13),  # copies.finder's near-identical index
+}
+"""datasketch's ``_optimal_param`` (bands, rows) of the default thresholds, by
+(threshold, num_perm): a scan with the defaults needs no integration."""
+
+
 @lru_cache(maxsize=64)
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     """Bands and rows for a Jaccard threshold, chosen exactly as datasketch's
     ``MinHashLSH`` chooses them (equal false-positive and false-negative weights)."""
     if not 0.0 < threshold < 1.0:
         raise ValueError(f"LSH threshold must be strictly between 0 and 1, got {threshold}")
+    known = KNOWN_LSH_PARAMS.get((threshold, num_perm))
+    if known is not None:
+        return known
     from datasketch.lsh import _optimal_param
 
     bands, rows = _optimal_param(threshold, num_perm, 0.5, 0.5)

@@ -120,13 +120,13 @@ def line_fact_keys(
 ) -> frozenset[str]:
     """Kind-prefixed keys ('name:diori hamani', 'number:1000') of the specific facts
     in the lines that are not boilerplate."""
-    found = [
-        fact
-        for line in lines
-        if line.boilerplate is None
-        for fact in facts.extract(line.text)
-        if specific(fact, house_terms)
-    ]
+    texts = [line.text for line in lines if line.boilerplate is None]
+    return text_fact_keys(texts, house_terms)
+
+
+def text_fact_keys(texts: list[str], house_terms: frozenset[int] = frozenset()) -> frozenset[str]:
+    """``line_fact_keys`` of the article lines' texts (``boilerplate.kept_lines``)."""
+    found = [fact for text in texts for fact in facts.extract(text) if specific(fact, house_terms)]
     return frozenset(facts.shared(found, found))
 
 

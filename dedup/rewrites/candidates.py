@@ -20,8 +20,8 @@ from dedup.copies.lsh import MemoryBandIndex, band_keys
 from dedup.fingerprint.minhash import MinHasher, lsh_params
 from dedup.fingerprint.shingle import U32, U64
 from dedup.rewrites import article
-from dedup.text import boilerplate, dates, facts
-from dedup.text.salience import SalientTerms, weighted_containment
+from dedup.text import dates, facts
+from dedup.text.salience import SalientTerms, mutual_containment
 
 MIN_TERMS = 3
 """Articles with fewer candidate terms get no rewrite signature."""
@@ -90,7 +90,7 @@ def rank(a: SalientTerms, b: SalientTerms) -> float:
     """How much of one article's salient content the other holds (the larger share):
     a rewrite's source holds nearly all of it, a sibling rewrite only part, so the
     source ranks first among an article's candidates."""
-    return max(weighted_containment(a, b), weighted_containment(b, a))
+    return max(mutual_containment(a, b))
 
 
 def best_per_article(scored: Sequence[Candidate], limit: int) -> list[Candidate]:
@@ -107,11 +107,12 @@ def best_per_article(scored: Sequence[Candidate], limit: int) -> list[Candidate]
     return sorted(kept, key=lambda c: (c.i, c.j))
 
 
-def fact_hashes(lines: list[boilerplate.Line]) -> U64:
+def fact_hashes(texts: list[str]) -> U64:
     """Hashes of an article's specific facts, sorted unique, as counted corpus-wide
     (before corpus-wide boilerplate and house vocabulary are known: what those would
-    set aside is found in many articles anyway)."""
-    keys = article.line_fact_keys(lines)
+    set aside is found in many articles anyway), from its article lines' texts
+    (``boilerplate.kept_lines``)."""
+    keys = article.text_fact_keys(texts)
     return np.unique(np.fromiter(map(facts.key_hash, keys), dtype=np.uint64, count=len(keys)))
 
 

@@ -113,5 +113,9 @@ def _continues(raw: str, prev: Line, line: Line, wrapped: bool) -> bool:
 
 def hard_wrapped(lines: list[Line]) -> bool:
     """Text wrapped at a fixed width (wire copy): no long lines, several short ones."""
-    article = [line for line in lines if line.boilerplate is None]
-    return len(article) >= 3 and all(len(line.text) <= _WRAP_WIDTH for line in article)
+    return wrapped_texts([line.text for line in lines if line.boilerplate is None])
+
+
+def wrapped_texts(article: list[str]) -> bool:
+    """``hard_wrapped`` of the article lines' texts (``boilerplate.kept_lines``)."""
+    return len(article) >= 3 and all(len(text) <= _WRAP_WIDTH for text in article)
