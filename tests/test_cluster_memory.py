@@ -62,7 +62,7 @@ def test_writing_shared_state_holds_no_memo_of_all_of_it(tmp_path: Path) -> None
     shared = _shared(20_000)
     tracemalloc.start()
     try:
-        pickle.dump(shared, io.BytesIO(), protocol=state.PROTOCOL)
+        pickle.dump(shared, io.BytesIO(), protocol=4)
         whole = tracemalloc.get_traced_memory()[1]
         tracemalloc.reset_peak()
         before = tracemalloc.get_traced_memory()[0]
