@@ -90,7 +90,7 @@ bench-ledger: install
 
 # The Dask engine against the local one on the 100k synthetic corpus: --scheduler
 # local:2 against --jobs 2, the same run (time, client and worker peaks, bytes moved per
-# article per stage, the JSON compared byte for byte). About 20 minutes on 2 cores.
+# article per stage and per tier, the JSON compared byte for byte). About 20 minutes on 2 cores.
 bench-cluster: install
 	$(BIN)/python -m benchmarks.cluster_bench $(CLUSTER_BENCH_ARGS)
 

@@ -69,9 +69,29 @@ def run(corpus: Path, out: Path, engine: list[str], tmp: Path) -> dict[str, Any]
     return found
 
 
+TIERS = {
+    "dedup.corpus._analyse": "fingerprint",
+    "dedup.rewrites.tier._bound": "rewrites (tier 2)",
+    "dedup.rewrites.tier._verify": "rewrites (tier 2)",
+    "dedup.pipeline._ledger": "ledger",
+}
+"""The tier each stage task belongs to; the copy tier (tier 1), the boilerplate and
+short-item passes and the stories run on the client and move nothing."""
+
+
 def per_article(traffic: dict[str, int], articles: int) -> dict[str, float]:
     """Bytes moved per article, by stage task and direction."""
     return {key: round(size / articles, 1) for key, size in sorted(traffic.items())}
+
+
+def per_tier(traffic: dict[str, int], articles: int) -> dict[str, dict[str, float]]:
+    """Bytes moved per article by tier: to the workers, back, and shared state read."""
+    found: dict[str, dict[str, float]] = {"copies (tier 1)": {"out": 0.0, "back": 0.0}}
+    for key, size in traffic.items():
+        task, direction = key.rsplit(" ", 1)
+        tier = found.setdefault(TIERS.get(task, task), {"out": 0.0, "back": 0.0})
+        tier[direction] = round(tier.get(direction, 0.0) + size / articles, 1)
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             round(b / MB) for b in report.get("worker_peak_bytes", {}).values()
         ),
         "bytes_per_article": per_article(report.get("traffic", {}), articles),
+        "bytes_per_article_by_tier": per_tier(report.get("traffic", {}), articles),
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -70,7 +70,6 @@ class Corpus:
     too_short: list[TooShort] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
-    ids: set[str] = field(default_factory=set)
     seen: int = 0
 
     @classmethod
@@ -234,9 +233,8 @@ def _accepted(items: Iterable[Item], corpus: Corpus, timer: StageTimer) -> Itera
             if isinstance(item, Skipped):
                 corpus.skipped.append(item)
                 continue
-            if item.id in corpus.ids:
+            if item.id in corpus.documents:  # the spool's index: no set of ids beside it
                 corpus.skipped.append(Skipped(item.location, f"duplicate document id {item.id!r}"))
                 continue
-            corpus.ids.add(item.id)
             corpus.documents.add(item)
         yield item

@@ -86,7 +86,7 @@ class DaskRunner:
 
     def _out(self, task: Callable[..., Any], items: Sequence[Any]) -> bytes:
         """``items`` pickled for a task, counted."""
-        payload = pickle.dumps(list(items), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps(list(items), protocol=state.PROTOCOL)
         self.traffic.add(task, "out", len(payload))
         return payload
 
@@ -114,4 +114,4 @@ def _run(task: Callable[[Any, T], R], path: str, payload: bytes) -> bytes:
 
 
 def _pickled(results: list[Any]) -> bytes:
-    return pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(results, protocol=state.PROTOCOL)
