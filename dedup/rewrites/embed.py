@@ -26,9 +26,11 @@ SIMILARITY_DECIMALS = 6
 """Similarities are rounded to this many decimals, so that a decision taken on them does
 not hang on the last bits of a floating-point sum."""
 
-CACHE_SIZE = 8_192
-"""Sentence vectors kept by ``vectors`` (1 KB each): alignment meets each sentence of a
-story again and again."""
+CACHE_SIZE = 65_536
+"""Sentence vectors kept by ``vectors`` (1 KB each, 64 MB at most): the rewrite tier
+meets an article again with each of its candidates, and the ledger each sentence of a
+story again and again. On Reuters-21578 (19,043 records) 8,192 re-embedded nearly every
+candidate's sentences: the rewrite stage took 88.8 s, with this many 59.9 s."""
 
 Vectors = npt.NDArray[np.float32]
 Similarities = npt.NDArray[np.float64]
