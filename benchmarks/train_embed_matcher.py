@@ -10,32 +10,20 @@ cross-validation on it. The test split is for ``make eval`` alone.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
 
-from benchmarks import corpora
-from dedup.rewrites import embed
+from benchmarks import corpora, msrp_logistic
 from dedup.rewrites.embed_match import COMBINED_FEATURES, pair_features
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "dedup" / "data" / "embed_matcher.json"
-C = 1.0
-REPEATS = 4
-"""Cross-validation runs (5 folds each, shuffled with seeds 0..REPEATS-1): the threshold
-is chosen on their mean accuracy, steadier than one split's."""
-GRID = np.round(np.arange(0.30, 0.71, 0.01), 2)
-CHECK_PAIR = 0
-"""The train pair whose fitted probability the JSON records, for tests to reproduce."""
-
-
-def _model() -> Pipeline:
-    return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=10_000))
+ABOUT = (
+    "dedup embedding sentence matcher: logistic regression on the lexical "
+    "matcher's features (order-free) and the embedding cosine, fitted on the MSRP "
+    "train split only (benchmarks/train_embed_matcher.py)"
+)
 
 
 def feature_matrix(pairs: list[corpora.SentencePair]) -> np.ndarray:
@@ -43,61 +31,11 @@ def feature_matrix(pairs: list[corpora.SentencePair]) -> np.ndarray:
     return np.array([pair_features(p.a, p.b) for p in pairs])
 
 
-def _cv_probabilities(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """``REPEATS`` rows of each pair's probability from models not fitted on it."""
-    runs = np.zeros((REPEATS, len(labels)))
-    for run in range(REPEATS):
-        folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=run).split(x, labels)
-        for fit, held in folds:
-            runs[run, held] = _model().fit(x[fit], labels[fit]).predict_proba(x[held])[:, 1]
-    return runs
-
-
-def _thresholds(runs: np.ndarray, labels: np.ndarray) -> tuple[float, float, float]:
-    """The paraphrase decision (best mean cross-validated accuracy), that accuracy, and
-    the alignment threshold (95 % of paraphrases reach it, as for the lexical matcher)."""
-    accuracy = np.array([[((probs >= t) == labels).mean() for t in GRID] for probs in runs])
-    mean = accuracy.mean(axis=0)
-    best = int(np.argmax(mean))
-    paraphrases = runs[:, labels].ravel()
-    align = float(np.floor(np.quantile(paraphrases, 0.05) * 100) / 100)
-    return float(GRID[best]), float(mean[best]), align
-
-
 def train(out: Path) -> dict[str, object]:
     pairs = corpora.msrp("train")
-    labels = np.array([p.label for p in pairs])
-    x = feature_matrix(pairs)
-    threshold, cv_accuracy, align_threshold = _thresholds(_cv_probabilities(x, labels), labels)
-    model = _model().fit(x, labels)
-    scaler, logistic = model[0], model[1]
-    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
-    check = float(model.predict_proba(x[CHECK_PAIR : CHECK_PAIR + 1])[0, 1])
-    weights = {
-        "about": "dedup embedding sentence matcher: logistic regression on the lexical "
-        "matcher's features (order-free) and the embedding cosine, fitted on the MSRP "
-        "train split only (benchmarks/train_embed_matcher.py)",
-        "embedding": embed.model_version(),
-        "features": list(COMBINED_FEATURES),
-        "mean": [round(float(v), 8) for v in scaler.mean_],
-        "scale": [round(float(v), 8) for v in scale],
-        "weights": [round(float(v), 8) for v in logistic.coef_[0]],
-        "bias": round(float(logistic.intercept_[0]), 8),
-        "threshold": threshold,
-        "align_threshold": align_threshold,
-        "cv_accuracy": round(cv_accuracy, 4),
-        "training_pairs": len(pairs),
-        "check": {"split": "train", "pair": CHECK_PAIR, "probability": round(check, 6)},
-    }
-    out.write_text(json.dumps(weights, indent=2) + "\n", encoding="utf-8")
-    return weights
+    return msrp_logistic.train(pairs, feature_matrix(pairs), COMBINED_FEATURES, ABOUT, out)
 
 
 if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUT
-    result = train(target)
-    print(
-        f"wrote {target}: threshold {result['threshold']} (cross-validated accuracy "
-        f"{result['cv_accuracy']}), align threshold {result['align_threshold']}, "
-        f"from {result['training_pairs']} pairs"
-    )
+    msrp_logistic.report(target, train(target))
