@@ -45,7 +45,7 @@ def test_number_change_lowers_the_probability() -> None:
 def test_weights_for_another_feature_list_are_refused() -> None:
     data = json.loads(resources.files("dedup").joinpath("data/matcher.json").read_text("utf-8"))
     data["features"] = data["features"][:-1]
-    with pytest.raises(ValueError, match="different feature list"):
+    with pytest.raises(ValueError, match="another feature list"):
         SentenceMatcher.from_dict(data)
 
 

@@ -18,9 +18,9 @@ from typing import Any
 from dedup.rewrites import embed
 from dedup.rewrites.match import (
     FEATURES,
-    check_thresholds,
+    check_logistic,
+    checked_fields,
     features,
-    logistic_fields,
     shipped,
     standardised_logistic,
 )
@@ -84,20 +84,11 @@ class EmbeddingMatcher:
     align_threshold: float
 
     def __post_init__(self) -> None:
-        sizes = {len(self.mean), len(self.scale), len(self.weights)}
-        if sizes != {len(COMBINED_FEATURES)}:
-            raise ValueError(
-                f"embedding matcher needs {len(COMBINED_FEATURES)} features, got {sizes}"
-            )
-        if any(s <= 0 for s in self.scale):
-            raise ValueError("embedding matcher scales must be positive")
-        check_thresholds(self.threshold, self.align_threshold)
+        check_logistic("embedding matcher", COMBINED_FEATURES, self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EmbeddingMatcher:
-        if data.get("features") != list(COMBINED_FEATURES):
-            raise ValueError("embedding matcher weights were fitted on another feature list")
-        return cls(**logistic_fields(data))
+        return cls(**checked_fields("embedding matcher", COMBINED_FEATURES, data))
 
     @classmethod
     def default(cls) -> EmbeddingMatcher:

@@ -156,16 +156,11 @@ class SentenceMatcher:
     align_threshold: float
 
     def __post_init__(self) -> None:
-        sizes = {len(self.mean), len(self.scale), len(self.weights)}
-        if sizes != {len(FEATURES)}:
-            raise ValueError(f"matcher needs {len(FEATURES)} features per vector, got {sizes}")
-        check_thresholds(self.threshold, self.align_threshold)
+        check_logistic("matcher", FEATURES, self, positive_scale=False)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SentenceMatcher:
-        if data.get("features") != list(FEATURES):
-            raise ValueError("matcher weights were trained on a different feature list")
-        return cls(**logistic_fields(data))
+        return cls(**checked_fields("matcher", FEATURES, data))
 
     @classmethod
     def default(cls) -> SentenceMatcher:
@@ -214,6 +209,27 @@ def standardised_logistic(
     embedding matchers and the rewrite verdict all are one)."""
     z = bias + sum(w * (x - m) / s for w, x, m, s in zip(weights, values, mean, scale, strict=True))
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+def check_logistic(
+    name: str, features: Sequence[str], model: Any, *, positive_scale: bool = True
+) -> None:
+    """A logistic matcher's constructor checks: one mean, scale and weight per feature
+    (positive scales where standardised), and thresholds in (0, 1) in order."""
+    sizes = {len(model.mean), len(model.scale), len(model.weights)}
+    if sizes != {len(features)}:
+        raise ValueError(f"{name} needs {len(features)} features per vector, got {sizes}")
+    if positive_scale and any(s <= 0 for s in model.scale):
+        raise ValueError(f"{name} scales must be positive")
+    check_thresholds(model.threshold, model.align_threshold)
+
+
+def checked_fields(name: str, features: Sequence[str], data: dict[str, Any]) -> dict[str, Any]:
+    """A logistic matcher's constructor fields from its JSON, refused when the weights
+    were fitted on another feature list."""
+    if data.get("features") != list(features):
+        raise ValueError(f"{name} weights were fitted on another feature list")
+    return logistic_fields(data)
 
 
 def check_thresholds(threshold: float, align_threshold: float) -> None:

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dedup.rewrites import embed
-from dedup.rewrites.match import check_thresholds, logistic_fields, shipped
+from dedup.rewrites.match import check_logistic, checked_fields, shipped
 from dedup.rewrites.paraphrase_features import FEATURES, pair_features, profiles
 
 PROBABILITY_DECIMALS = 6
@@ -44,18 +44,11 @@ class ParaphraseMatcher:
     align_threshold: float
 
     def __post_init__(self) -> None:
-        sizes = {len(self.mean), len(self.scale), len(self.weights)}
-        if sizes != {len(FEATURES)}:
-            raise ValueError(f"paraphrase matcher needs {len(FEATURES)} features, got {sizes}")
-        if any(s <= 0 for s in self.scale):
-            raise ValueError("paraphrase matcher scales must be positive")
-        check_thresholds(self.threshold, self.align_threshold)
+        check_logistic("paraphrase matcher", FEATURES, self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ParaphraseMatcher:
-        if data.get("features") != list(FEATURES):
-            raise ValueError("paraphrase matcher weights were fitted on another feature list")
-        return cls(**logistic_fields(data))
+        return cls(**checked_fields("paraphrase matcher", FEATURES, data))
 
     @classmethod
     def default(cls) -> ParaphraseMatcher:
