@@ -20,7 +20,7 @@ from dedup.copies.pairing import Pair, Relation
 from dedup.corpus import Corpus
 from dedup.fingerprint.fingerprinter import Fingerprinter
 from dedup.fingerprint.shingle import U64
-from dedup.rewrites import candidates, rarity, verify
+from dedup.rewrites import candidates, locality, rarity, verify
 from dedup.rewrites.features import Rarity
 from dedup.rewrites.match import SentenceMatcher
 from dedup.rewrites.rarity import Spread
@@ -74,10 +74,10 @@ def verified_candidates(
     hashes = [corpus.fact_hashes[p] for p in reps]
     corpus.common_facts = candidates.common_facts([corpus.fact_hashes[p] for p in distinct], config)
     rarity = corpus_rarity(corpus, reps, known)
-    # Verified article by article (in (i, j) order, so that each worker reads and parses
-    # each article about once while its article cache stays small), reported in the
-    # order chosen.
-    order = sorted(range(len(chosen)), key=lambda k: (chosen[k].i, chosen[k].j))
+    # Verified with each article's candidates close together (``locality``), so that
+    # each worker parses and embeds an article about once while its caches stay small;
+    # reported in the order chosen.
+    order = locality.verification_order([(c.i, c.j) for c in chosen], len(reps))
     matcher = SentenceMatcher.default()
     state = _Verifying(corpus, reps, hashes, matcher, config, rarity, full)
     verified = runner.map_shared(
