@@ -235,18 +235,6 @@ def _seed_articles() -> list[Article]:
     ]
 
 
-def test_alignment_bound_is_never_below_the_alignment() -> None:
-    from dedup.rewrites.align import alignment_bound
-
-    matcher = SentenceMatcher.default()
-    articles = _seed_articles()
-    for a in articles:
-        for b in articles:
-            found = align(a.sentences, b.sentences, matcher)
-            count, share = alignment_bound(a.sentences, b.sentences)
-            assert count >= found.aligned_count() and share >= found.share_of_shorter()
-
-
 def test_a_fact_bound_changes_no_verdict_and_refuses_hopeless_pairs_unaligned(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -152,6 +152,26 @@ def render_text(
     _rewrite(found, config, console)
 
 
+def _routes(ev: RewriteEvidence, config: ScanConfig) -> str:
+    """The evidence against what the verdict's routes need, in one line."""
+    if config.rewrite_verdict == "meaning":
+        return (
+            f"shared facts: {len(ev.shared_facts)} (the same-lede route needs them to weigh "
+            f"{config.rewrite_min_fact_weight:g} and the ledes to meet at cosine "
+            f"{config.rewrite_lede_cosine}); aligned sentences: {ev.aligned} at cosine "
+            f"{config.rewrite_align_cosine}, {ev.aligned_share:.0%} of the shorter article "
+            f"(the retold route needs {config.rewrite_min_aligned} without contradicting "
+            f"facts and {config.rewrite_min_aligned_share:.0%}); {ev.template_conflicts} "
+            "aligned pairs state other facts"
+        )
+    return (
+        f"shared facts: {len(ev.shared_facts)} (the same-facts route needs "
+        f"{config.rewrite_min_facts}); aligned sentences: {ev.aligned}, "
+        f"{ev.aligned_share:.0%} of the shorter article; {ev.template_conflicts} aligned "
+        "pairs with contradicting figures set aside"
+    )
+
+
 def _rewrite(found: Comparison, config: ScanConfig, console: Console) -> None:
     ev = found.rewrite
     assert ev is not None
@@ -160,11 +180,7 @@ def _rewrite(found: Comparison, config: ScanConfig, console: Console) -> None:
     console.print(f"rewrite tier{aside}: {verdict}", highlight=False)
     console.print(
         f"  salient terms: weighted Jaccard {ev.weighted_jaccard:.2f} (needs "
-        f"{config.rewrite_min_weighted_jaccard}); shared facts: {len(ev.shared_facts)} (the "
-        f"same-facts route needs {config.rewrite_min_facts}); aligned sentences: "
-        f"{ev.aligned}, {ev.aligned_share:.0%} of the shorter article (the retold route "
-        f"needs {config.rewrite_min_aligned} and {config.rewrite_min_aligned_share:.0%}); "
-        f"{ev.template_conflicts} aligned pairs with contradicting figures set aside",
+        f"{config.rewrite_min_weighted_jaccard}); " + _routes(ev, config),
         highlight=False,
     )
     if ev.shared_facts:

@@ -119,26 +119,6 @@ def align(
     return Alignment(tuple(found), len(left), len(right))
 
 
-def alignment_bound(a: Sequence[Sentence], b: Sequence[Sentence]) -> tuple[int, float]:
-    """Upper bounds on ``align(a, b, …)``'s ``aligned_count()`` and
-    ``share_of_shorter()`` whatever the matcher: ``align`` only compares sentences
-    sharing ``MIN_SHARED_WORDS`` content words, so a sentence without such a partner
-    never aligns. Cheap: no matcher runs. Symmetric, as ``align`` is."""
-    left = [_content(_words(s)) for s in matchable(a)]
-    right = [_content(_words(s)) for s in matchable(b)]
-    if len(left) > len(right):
-        left, right = right, left
-    count = _partnered(left, right)
-    if len(left) == len(right):
-        count = min(count, _partnered(right, left))
-    return count, count / max(1, len(left))
-
-
-def _partnered(mine: list[frozenset[str]], theirs: list[frozenset[str]]) -> int:
-    """How many of ``mine`` share ``MIN_SHARED_WORDS`` content words with one of ``theirs``."""
-    return sum(1 for x in mine if any(len(x & y) >= MIN_SHARED_WORDS for y in theirs))
-
-
 def _match(
     sa: Sentence,
     sb: Sentence,

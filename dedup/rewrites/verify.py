@@ -37,7 +37,6 @@ EXAMPLES = 3
 TEMPLATE_MIN_CONFLICTS = 2
 """Aligned sentence pairs that must state other facts before a pair is template copy:
 one such pair is a correction or a detail told differently."""
-LEGACY_FACTS = 3
 LEGACY_ALIGNED = 2
 LEGACY_SHARE = 0.3
 FACT_REFERENCE_WEIGHT = 3.0
@@ -226,7 +225,7 @@ def _lexical(a: Article, b: Article, score: float, context: _Context) -> Rewrite
     )
     weight = facts_weight(shared, context.rarity.facts)
     refused = lookalike.template(len(conflicting), with_figures)
-    routed = _legacy_route(agreeing, shared, weight)
+    routed = _legacy_route(agreeing, shared, weight, context.config)
     if refused is None and routed is not None:
         refused = lookalike.refusal(agreeing, a, b)
     ruled = refused is None and routed is not None
@@ -249,12 +248,15 @@ def _lexical(a: Article, b: Article, score: float, context: _Context) -> Rewrite
     )
 
 
-def _legacy_route(alignment: Alignment, shared: tuple[str, ...], weight: float) -> str | None:
-    """The routes of the lexical verdict the fitted model takes as one input: at least
-    ``LEGACY_FACTS`` shared facts weighing as much as that many of
-    ``FACT_REFERENCE_WEIGHT``, or ``LEGACY_ALIGNED`` sentences aligned (and
+def _legacy_route(
+    alignment: Alignment, shared: tuple[str, ...], weight: float, config: ScanConfig
+) -> str | None:
+    """The routes of the lexical verdict (``--verdict rules``, and one input of the
+    fitted model): at least ``rewrite_min_facts`` shared facts weighing as much as that
+    many of ``FACT_REFERENCE_WEIGHT``, or ``LEGACY_ALIGNED`` sentences aligned (and
     ``LEGACY_SHARE`` of the shorter article's)."""
-    if len(shared) >= LEGACY_FACTS and weight >= LEGACY_FACTS * FACT_REFERENCE_WEIGHT:
+    needed = config.rewrite_min_facts
+    if len(shared) >= needed and weight >= needed * FACT_REFERENCE_WEIGHT:
         return (
             f"same facts: {len(shared)} shared names, figures and dates "
             f"(weighing {weight:.1f} by their rarity here)"
