@@ -13,15 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import ClassVar
 
 from dedup.rewrites import embed
 from dedup.rewrites.match import (
     FEATURES,
-    check_logistic,
-    checked_fields,
+    LogisticMatcher,
     features,
-    shipped,
     standardised_logistic,
 )
 
@@ -70,30 +68,12 @@ def pair_features(a: str, b: str) -> list[float]:
 
 
 @dataclass(frozen=True)
-class EmbeddingMatcher:
-    """Standardise the combined features, apply logistic weights. ``threshold`` is the
-    paraphrase decision (best cross-validated accuracy on the training split);
-    ``align_threshold`` is lower (95 % of training paraphrases reach it), as for
-    ``SentenceMatcher``."""
+class EmbeddingMatcher(LogisticMatcher):
+    """The combined features (``COMBINED_FEATURES``) under logistic weights."""
 
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    weights: tuple[float, ...]
-    bias: float
-    threshold: float
-    align_threshold: float
-
-    def __post_init__(self) -> None:
-        check_logistic("embedding matcher", COMBINED_FEATURES, self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> EmbeddingMatcher:
-        return cls(**checked_fields("embedding matcher", COMBINED_FEATURES, data))
-
-    @classmethod
-    def default(cls) -> EmbeddingMatcher:
-        """The matcher shipped with the package (``dedup/data/embed_matcher.json``)."""
-        return cls.from_dict(shipped("embed_matcher.json"))
+    name: ClassVar[str] = "embedding matcher"
+    feature_names: ClassVar[tuple[str, ...]] = COMBINED_FEATURES
+    shipped_as: ClassVar[str] = "embed_matcher.json"
 
     def prepare(self, sentences: Sequence[str]) -> None:
         """Embed sentences about to be compared in one batch (faster than one by one)."""
@@ -109,10 +89,3 @@ class EmbeddingMatcher:
         """The rounded probability of one ``COMBINED_FEATURES`` vector."""
         found = standardised_logistic(vector, self.mean, self.scale, self.weights, self.bias)
         return round(found, PROBABILITY_DECIMALS)
-
-    def aligns(self, a: str, b: str) -> bool:
-        """Close enough to align in a report (looser than ``is_paraphrase``)."""
-        return self.probability(a, b) >= self.align_threshold
-
-    def is_paraphrase(self, a: str, b: str) -> bool:
-        return self.probability(a, b) >= self.threshold

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from dedup.text.normalise import normalise, tokenise
 
@@ -142,11 +142,12 @@ def _swapped(vector: list[float]) -> list[float]:
 
 
 @dataclass(frozen=True)
-class SentenceMatcher:
-    """Standardise features, apply logistic weights. ``threshold`` is the paraphrase
-    decision (best cross-validated accuracy on the training split); ``align_threshold``
-    is lower (95 % of training paraphrases reach it), for aligning sentences that
-    differ by a clause or a number so that the difference can be shown."""
+class LogisticMatcher:
+    """What the fitted sentence matchers share: standardised features under logistic
+    weights read from the package's JSON. ``threshold`` is the paraphrase decision
+    (best cross-validated accuracy on the training split); ``align_threshold`` is lower
+    (95 % of training paraphrases reach it), for aligning sentences that differ by a
+    clause or a number so that the difference can be shown."""
 
     mean: tuple[float, ...]
     scale: tuple[float, ...]
@@ -155,17 +156,55 @@ class SentenceMatcher:
     threshold: float
     align_threshold: float
 
+    name: ClassVar[str]
+    feature_names: ClassVar[tuple[str, ...]]
+    shipped_as: ClassVar[str]
+    """The JSON file in ``dedup/data`` that ``default`` loads."""
+    positive_scale: ClassVar[bool] = True
+    """Whether every feature is standardised (a scale of 0 allowed otherwise)."""
+
     def __post_init__(self) -> None:
-        check_logistic("matcher", FEATURES, self, positive_scale=False)
+        sizes = {len(self.mean), len(self.scale), len(self.weights)}
+        if sizes != {len(self.feature_names)}:
+            raise ValueError(
+                f"{self.name} needs {len(self.feature_names)} features per vector, got {sizes}"
+            )
+        if self.positive_scale and any(s <= 0 for s in self.scale):
+            raise ValueError(f"{self.name} scales must be positive")
+        check_thresholds(self.threshold, self.align_threshold)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> SentenceMatcher:
-        return cls(**checked_fields("matcher", FEATURES, data))
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        if data.get("features") != list(cls.feature_names):
+            raise ValueError(f"{cls.name} weights were fitted on another feature list")
+        return cls(**logistic_fields(data))
 
     @classmethod
-    def default(cls) -> SentenceMatcher:
-        """The matcher shipped with the package (``dedup/data/matcher.json``)."""
-        return cls.from_dict(shipped("matcher.json"))
+    def default(cls) -> Self:
+        """The matcher shipped with the package (``dedup/data/<shipped_as>``)."""
+        return cls.from_dict(shipped(cls.shipped_as))
+
+    def probability(self, a: str, b: str, *, score_cutoff: float = 0.0) -> float:
+        """Probability that ``a`` and ``b`` are paraphrases, the same either way round;
+        0.0 when it is below ``score_cutoff``."""
+        raise NotImplementedError
+
+    def aligns(self, a: str, b: str) -> bool:
+        """Close enough to align in a report (looser than ``is_paraphrase``)."""
+        return self.probability(a, b) >= self.align_threshold
+
+    def is_paraphrase(self, a: str, b: str) -> bool:
+        return self.probability(a, b) >= self.threshold
+
+
+@dataclass(frozen=True)
+class SentenceMatcher(LogisticMatcher):
+    """The lexical matcher: ``FEATURES`` of a sentence pair, both orders averaged."""
+
+    name: ClassVar[str] = "matcher"
+    feature_names: ClassVar[tuple[str, ...]] = FEATURES
+    shipped_as: ClassVar[str] = "matcher.json"
+    positive_scale: ClassVar[bool] = False
 
     def probability(self, a: str, b: str, *, score_cutoff: float = 0.0) -> float:
         """Probability that ``a`` and ``b`` are paraphrases (order-independent); 0.0
@@ -187,13 +226,6 @@ class SentenceMatcher:
         """The mean of both orders' probabilities (the matcher is symmetric)."""
         return (self._prob(vector) + self._prob(_swapped(vector))) / 2
 
-    def aligns(self, a: str, b: str) -> bool:
-        """Close enough to align in a report (looser than ``is_paraphrase``)."""
-        return self.probability(a, b) >= self.align_threshold
-
-    def is_paraphrase(self, a: str, b: str) -> bool:
-        return self.probability(a, b) >= self.threshold
-
     def _prob(self, vector: list[float]) -> float:
         return standardised_logistic(vector, self.mean, self.scale, self.weights, self.bias)
 
@@ -209,27 +241,6 @@ def standardised_logistic(
     embedding matchers and the rewrite verdict all are one)."""
     z = bias + sum(w * (x - m) / s for w, x, m, s in zip(weights, values, mean, scale, strict=True))
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
-
-
-def check_logistic(
-    name: str, features: Sequence[str], model: Any, *, positive_scale: bool = True
-) -> None:
-    """A logistic matcher's constructor checks: one mean, scale and weight per feature
-    (positive scales where standardised), and thresholds in (0, 1) in order."""
-    sizes = {len(model.mean), len(model.scale), len(model.weights)}
-    if sizes != {len(features)}:
-        raise ValueError(f"{name} needs {len(features)} features per vector, got {sizes}")
-    if positive_scale and any(s <= 0 for s in model.scale):
-        raise ValueError(f"{name} scales must be positive")
-    check_thresholds(model.threshold, model.align_threshold)
-
-
-def checked_fields(name: str, features: Sequence[str], data: dict[str, Any]) -> dict[str, Any]:
-    """A logistic matcher's constructor fields from its JSON, refused when the weights
-    were fitted on another feature list."""
-    if data.get("features") != list(features):
-        raise ValueError(f"{name} weights were fitted on another feature list")
-    return logistic_fields(data)
 
 
 def check_thresholds(threshold: float, align_threshold: float) -> None:

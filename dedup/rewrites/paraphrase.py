@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
 
 from dedup.rewrites import embed
-from dedup.rewrites.match import check_logistic, checked_fields, shipped
+from dedup.rewrites.match import LogisticMatcher
 from dedup.rewrites.paraphrase_features import FEATURES, pair_features, profiles
 
 PROBABILITY_DECIMALS = 6
@@ -31,29 +31,13 @@ Probabilities = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
-class ParaphraseMatcher:
-    """Standardise the features, apply logistic weights. ``threshold`` is the paraphrase
-    decision (best cross-validated accuracy on MSRP train); ``align_threshold`` is lower
-    (95 % of training paraphrases reach it), as for ``SentenceMatcher``."""
+class ParaphraseMatcher(LogisticMatcher):
+    """``FEATURES`` of a sentence pair under logistic weights; its ``threshold`` is the
+    best cross-validated accuracy on MSRP train."""
 
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    weights: tuple[float, ...]
-    bias: float
-    threshold: float
-    align_threshold: float
-
-    def __post_init__(self) -> None:
-        check_logistic("paraphrase matcher", FEATURES, self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ParaphraseMatcher:
-        return cls(**checked_fields("paraphrase matcher", FEATURES, data))
-
-    @classmethod
-    def default(cls) -> ParaphraseMatcher:
-        """The matcher shipped with the package (``dedup/data/paraphrase.json``)."""
-        return cls.from_dict(shipped("paraphrase.json"))
+    name: ClassVar[str] = "paraphrase matcher"
+    feature_names: ClassVar[tuple[str, ...]] = FEATURES
+    shipped_as: ClassVar[str] = "paraphrase.json"
 
     def prepare(self, sentences: Sequence[str]) -> None:
         """Embed sentences about to be compared, and their words, in one batch each
@@ -93,13 +77,6 @@ class ParaphraseMatcher:
         0.0 when it is below ``score_cutoff``."""
         found = float(self.many([(a, b)])[0])
         return found if found >= score_cutoff else 0.0
-
-    def aligns(self, a: str, b: str) -> bool:
-        """Close enough to align in a report (looser than ``is_paraphrase``)."""
-        return self.probability(a, b) >= self.align_threshold
-
-    def is_paraphrase(self, a: str, b: str) -> bool:
-        return self.probability(a, b) >= self.threshold
 
 
 def features_of(pairs: Sequence[tuple[str, str]]) -> list[list[float]]:
