@@ -125,3 +125,29 @@ def test_a_sentence_without_tokens_is_a_zero_row() -> None:
     assert not rows[0].any()
     assert embed.similarity_matrix(rows)[0, 1] == 0.0
     assert embed.embed([]).shape == (0, embed.DIMENSIONS)
+
+
+def test_vectors_are_wordllamas_own_to_the_bit() -> None:
+    """``embed`` pools token vectors without padding; the rows are those WordLlama's own
+    padded batches give (normalised the same way), to the last bit, on sentences with
+    repeated tokens, figures, accents, symbols outside the vocabulary and no tokens."""
+    import wordllama
+
+    sentences = [
+        *SENTENCES,
+        "the the the the, and the and the",
+        "Niamey's €1.5bn deal — 101 troops, 15% down; naïve café ☃ \U0001d518",
+        UNRELATED * 12,
+        "",
+        " ",
+    ]
+    model = wordllama.WordLlama.load(
+        config=embed.MODEL,
+        dim=embed.DIMENSIONS,
+        cache_dir=Path(wordllama.__file__).parent,
+        disable_download=True,
+    )
+    pooled = np.asarray(model.embed(sentences, norm=False), dtype=np.float64)
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    theirs = np.divide(pooled, norms, out=np.zeros_like(pooled), where=norms > 0)
+    assert embed.embed(sentences).tobytes() == theirs.astype(np.float32).tobytes()

@@ -329,6 +329,30 @@ def test_mutual_containment_is_both_containments(a: dict[int, float], b: dict[in
     assert found[1] == (float(y.weights[io].sum()) / total if total > 0 else 0.0)
 
 
+@settings(deadline=None)
+@given(
+    st.dictionaries(st.integers(0, 40), st.floats(0.0, 5.0, width=32)),
+    st.dictionaries(st.integers(0, 40), st.floats(0.0, 5.0, width=32)),
+)
+def test_overlap_is_the_jaccard_and_both_containments_to_the_bit(
+    a: dict[int, float], b: dict[int, float]
+) -> None:
+    """The rewrite tier's bound and rank come from one ``overlap``: the same floats as
+    the three measures taken one by one, so candidates and their order do not move."""
+
+    def terms(weights: dict[int, float]) -> salience.SalientTerms:
+        keys = sorted(weights)
+        return salience.SalientTerms(
+            np.array(keys, dtype=np.uint32), np.array([weights[k] for k in keys], np.float32)
+        )
+
+    x, y = terms(a), terms(b)
+    found = salience.overlap(x, y)
+    assert found.jaccard == salience.weighted_jaccard(x, y)
+    assert found.of_a == salience.weighted_containment(y, x)
+    assert found.of_b == salience.weighted_containment(x, y)
+
+
 def test_english_zipf_is_wordfreqs() -> None:
     import random
     import string

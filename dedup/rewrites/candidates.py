@@ -21,7 +21,7 @@ from dedup.fingerprint.minhash import MinHasher, lsh_params
 from dedup.fingerprint.shingle import U32, U64
 from dedup.rewrites import article
 from dedup.text import dates, facts
-from dedup.text.salience import SalientTerms, mutual_containment
+from dedup.text.salience import SalientTerms, mutual_containment, overlap
 
 MIN_TERMS = 3
 """Articles with fewer candidate terms get no rewrite signature."""
@@ -91,6 +91,15 @@ def rank(a: SalientTerms, b: SalientTerms) -> float:
     a rewrite's source holds nearly all of it, a sibling rewrite only part, so the
     source ranks first among an article's candidates."""
     return max(mutual_containment(a, b))
+
+
+def scored(a: SalientTerms, b: SalientTerms, *, score_cutoff: float) -> tuple[float, float] | None:
+    """``(rank, bound)`` of a pair from one overlap: its ``rank`` and its weighted
+    Jaccard (``verify.cheap_bound``), or None when that is under ``score_cutoff``."""
+    found = overlap(a, b)
+    if found.jaccard < score_cutoff:
+        return None
+    return max(found.of_a, found.of_b), found.jaccard
 
 
 def best_per_article(scored: Sequence[Candidate], limit: int) -> list[Candidate]:

@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +45,11 @@ class EmbeddingUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class _Model:
-    """The loaded WordLlama inference object (untyped third-party code stays in here)."""
+    """The loaded WordLlama model (untyped third-party code stays in here): its
+    tokenizer, without the padding WordLlama's own batches need, and its token table."""
 
-    inference: Any
+    tokenizer: Any
+    table: Vectors
     version: str
 
 
@@ -82,7 +85,11 @@ def _model() -> _Model:
         )
     except (OSError, ValueError) as error:
         raise EmbeddingUnavailable(f"the bundled {MODEL} model did not load: {error}") from error
-    return _Model(inference, str(wordllama.__version__))
+    tokenizer = type(inference.tokenizer).from_str(inference.tokenizer.to_str())
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    table = np.ascontiguousarray(inference.embedding, dtype=np.float32)
+    return _Model(tokenizer, table, str(wordllama.__version__))
 
 
 def model_version() -> str:
@@ -96,11 +103,32 @@ def embed(sentences: Sequence[str]) -> Vectors:
     vectors are summed one token after another, and padding adds exact zeros."""
     if not sentences:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    pooled = _model().inference.embed(list(sentences), norm=False)
-    raw: npt.NDArray[np.float64] = np.asarray(pooled, dtype=np.float64)
+    model = _model()
+    encoded = model.tokenizer.encode_batch(list(sentences), add_special_tokens=False)
+    raw = _mean_rows(model.table, [e.ids for e in encoded]).astype(np.float64)
     norms = np.linalg.norm(raw, axis=1, keepdims=True)
     unit: npt.NDArray[np.float64] = np.divide(raw, norms, out=np.zeros_like(raw), where=norms > 0)
     return unit.astype(np.float32)
+
+
+def _mean_rows(table: Vectors, ids: list[list[int]]) -> Vectors:
+    """The mean of each sentence's token rows of ``table`` (a zero row for a sentence
+    without tokens), as WordLlama pools them, without padding every sentence of a batch
+    to the longest: one sparse product whose rows add their tokens' vectors one after
+    another in float32, as WordLlama's padded sum does (padding adds exact zeros), so
+    the vectors are the same to the bit."""
+    from scipy.sparse import csr_matrix  # with the model, never at import
+
+    lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+    columns = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum()))
+    np.clip(columns, 0, len(table) - 1, out=columns)  # as WordLlama clamps unknown ids
+    pointers = np.concatenate(([0], np.cumsum(lengths)))
+    counts = csr_matrix(
+        (np.ones(len(columns), dtype=np.float32), columns, pointers), shape=(len(ids), len(table))
+    )
+    sums = np.asarray(counts @ table, dtype=np.float32)
+    means: Vectors = sums / np.maximum(lengths, 1).astype(np.float32)[:, np.newaxis]
+    return means
 
 
 def vectors(sentences: Sequence[str]) -> Vectors:

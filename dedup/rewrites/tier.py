@@ -172,18 +172,18 @@ def _bound(state: _Bounding, band: int) -> list[candidates.Candidate]:
     cheap bound, ranked; scored in bulk first, a chunk at a time."""
     found = []
     terms, pairs = state.terms, state.index.band_pairs(band)
+    cutoff = state.config.rewrite_min_weighted_jaccard
     for start in range(0, len(pairs), BOUND_CHUNK):
         chunk = pairs[start : start + BOUND_CHUNK]
         scores = state.matrix.weighted_jaccard(chunk)
-        close = chunk[scores >= state.config.rewrite_min_weighted_jaccard - BOUND_SLACK]
+        close = chunk[scores >= cutoff - BOUND_SLACK]
         for i, j in close.tolist():
             a, b = state.ids[i], state.ids[j]
             if (min(a, b), max(a, b)) in state.known or state.apart(i, j):
                 continue
-            bound = verify.cheap_bound(terms[i], terms[j], state.config)
-            if bound is not None:
-                rank = candidates.rank(terms[i], terms[j])
-                found.append(candidates.Candidate(rank, bound, i, j))
+            score = candidates.scored(terms[i], terms[j], score_cutoff=cutoff)
+            if score is not None:
+                found.append(candidates.Candidate(*score, i, j))
     return found
 
 

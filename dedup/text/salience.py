@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -131,16 +132,40 @@ def weighted_containment(holder: SalientTerms, other: SalientTerms) -> float:
     )
 
 
-def mutual_containment(a: SalientTerms, b: SalientTerms) -> tuple[float, float]:
-    """``(weighted_containment(b, a), weighted_containment(a, b))`` with one binary
-    search: the terms of ``a`` that ``b`` has, and where they are in ``b``."""
+class Overlap(NamedTuple):
+    """What two salient-term sets share: their ``weighted_jaccard`` and both
+    containments, to the bit as those functions give them."""
+
+    jaccard: float
+    of_a: float
+    """Share of ``a``'s weight that ``b`` holds (``weighted_containment(b, a)``)."""
+    of_b: float
+    """Share of ``b``'s weight that ``a`` holds."""
+
+
+def overlap(a: SalientTerms, b: SalientTerms) -> Overlap:
+    """``a`` and ``b``'s overlap with one binary search (the terms of ``a`` that ``b``
+    has, and where they are in ``b``) instead of one per measure: the rewrite tier
+    takes it for millions of LSH pairs."""
     if not len(a.hashes) or not len(b.hashes):
-        return 0.0, 0.0
+        return Overlap(0.0, 0.0, 0.0)
     at = np.searchsorted(b.hashes, a.hashes)
     np.minimum(at, len(b.hashes) - 1, out=at)
     mask = b.hashes[at] == a.hashes
     in_a, in_b = float(a.weights[mask].sum()), float(b.weights[at[mask]].sum())
-    return (in_a / a.total if a.total > 0 else 0.0), (in_b / b.total if b.total > 0 else 0.0)
+    union = a.total + b.total - in_a
+    return Overlap(
+        in_a / union if union > 0 else 0.0,
+        in_a / a.total if a.total > 0 else 0.0,
+        in_b / b.total if b.total > 0 else 0.0,
+    )
+
+
+def mutual_containment(a: SalientTerms, b: SalientTerms) -> tuple[float, float]:
+    """``(weighted_containment(b, a), weighted_containment(a, b))`` with one binary
+    search."""
+    found = overlap(a, b)
+    return found.of_a, found.of_b
 
 
 def held(holder: U32, other: U32) -> npt.NDArray[np.bool_]:
