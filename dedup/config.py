@@ -96,6 +96,12 @@ class ScanConfig:
     rewrite_min_fact_weight: float = 9.0
     """Corpus-aware weight (``rewrites.rarity``) the shared facts of the same-lede route
     must reach: about three facts that one article in twenty states."""
+    rewrite_outlets_lede_cosine: float = 0.55
+    """Cosine at which two outlets' ledes (their first two content sentences, embedded
+    as one text) tell one development (the route ``same-story``)."""
+    rewrite_outlets_fact_weight: float = 6.4
+    """Corpus-aware weight the facts two outlets both state must reach for the route
+    ``same-story``: about two facts that one article in twenty states."""
     rewrite_min_aligned: int = 3
     rewrite_min_aligned_share: float = 0.5
     rewrite_verdict: VerdictKind = "meaning"
@@ -129,6 +135,7 @@ class ScanConfig:
             "rewrite_align_cosine",
             "rewrite_support_cosine",
             "rewrite_lede_cosine",
+            "rewrite_outlets_lede_cosine",
             "short_similarity",
         ):
             value = getattr(self, name)
@@ -142,10 +149,9 @@ class ScanConfig:
             raise ValueError("copy_min_tokens must be at least 1 and short_max_tokens >= 0")
         if self.rewrite_max_candidates < 1:
             raise ValueError("rewrite_max_candidates must be at least 1")
-        if self.rewrite_min_fact_weight < 0:
-            raise ValueError(
-                f"rewrite_min_fact_weight must be >= 0, got {self.rewrite_min_fact_weight}"
-            )
+        for name in ("rewrite_min_fact_weight", "rewrite_outlets_fact_weight"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0, got {getattr(self, name)}")
         if self.rewrite_min_facts < 0 or self.rewrite_min_aligned < 1:
             raise ValueError("rewrite_min_facts must be >= 0 and rewrite_min_aligned >= 1")
         for name in ("rewrite_max_days", "rewrite_same_source_max_days"):

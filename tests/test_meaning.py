@@ -9,7 +9,7 @@ from pathlib import Path
 import dedup
 from dedup.config import ScanConfig
 from dedup.rewrites.article import Article
-from dedup.rewrites.meaning import agreement, align_by_meaning, lede_similarity
+from dedup.rewrites.meaning import agreement, align_by_meaning, lede_cosine, lede_similarity
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 BOND = (
@@ -132,3 +132,67 @@ def test_a_gallery_printing_another_storys_captions_twice_does_not_retell_it() -
     printed_once = dedup.compare(dedup.Document("a", once), dedup.Document("b", CAPTIONED_STORY))
     assert printed_once is not None and printed_once.rewrite is not None
     assert printed_once.rewrite.aligned >= 3  # the same sentences printed once do align
+
+
+FERRY_A = (
+    "Holmsund council votes to close Kvarken ferry route\n\n"
+    "Holmsund's council voted on Tuesday to shut the Kvarken ferry route next March, "
+    "blaming a deficit of 14.2 million crowns.\n\n"
+    "Mayor Karin Ek said the vote was painful but that the Vaasa link had lost money for "
+    "six years.\n\n"
+    "Islanders on Replot say the closure will cut them off in winter, and a petition "
+    "signed by 2,300 people was handed in before the meeting.\n\n"
+    "The operator, Wasaline, employs 120 crew on the route.\n"
+)
+FERRY_B = (
+    "Islanders fear winter isolation as ferry link ends\n\n"
+    "People on Replot say they will be stranded when the ice comes, after councillors in "
+    "Holmsund decided to end ferry services across the Kvarken, whose losses reached "
+    "14.2 million crowns.\n\n"
+    "Residents of Replot reacted angrily; their petition had gathered 2,300 signatures.\n\n"
+    "Karin Ek, the mayor, told reporters the decision had not been taken lightly.\n\n"
+    "Wasaline, which runs the ships, did not say what would happen to its 120 staff.\n"
+)
+
+
+def _ferry(source_a: str | None, source_b: str | None) -> dedup.Comparison | None:
+    return dedup.compare(
+        dedup.Document("a", FERRY_A, source=source_a), dedup.Document("b", FERRY_B, source=source_b)
+    )
+
+
+def test_two_outlets_telling_one_development_in_their_own_words_are_one_story() -> None:
+    """No sentence is retold and the ledes open differently (derived routes refuse),
+    but two outlets open on one development and state its rare facts: ``same-story``."""
+    a, b = Article(dedup.Document("a", FERRY_A)), Article(dedup.Document("b", FERRY_B))
+    assert lede_similarity(a, b) < ScanConfig().rewrite_lede_cosine
+    assert lede_cosine(a, b) >= ScanConfig().rewrite_outlets_lede_cosine
+    found = _ferry("vasabladet.fi", "svt.se")
+    assert found is not None and found.rewrite is not None
+    assert found.relation == "same-story" and found.rewrite.relation == "same-story"
+    assert found.rewrite.reason.startswith("same story from two outlets: svt.se and vasabladet.fi")
+    assert "name:kvarken" in found.rewrite.shared_facts
+    (story,) = dedup.scan_documents(
+        [
+            dedup.Document("a", FERRY_A, source="vasabladet.fi"),
+            dedup.Document("b", FERRY_B, source="svt.se"),
+        ]
+    ).stories
+    assert {m.document for m in story.members} == {"a", "b"}
+    assert [m.relation for m in story.members if m.pair is not None] == ["same-story"]
+
+
+def test_one_outlet_or_unknown_outlets_never_take_the_two_outlet_route() -> None:
+    """One outlet's two articles on a development are its follow-up; without sources
+    (a folder of files, a single-outlet archive) the route cannot know two outlets."""
+    for sources in (("svt.se", "SVT.se "), (None, None), ("svt.se", None)):
+        found = _ferry(*sources)
+        assert found is not None and found.relation is None, sources
+
+
+def test_two_outlets_on_two_developments_stay_apart() -> None:
+    found = dedup.compare(
+        dedup.Document("a", EVENT_A, source="vasabladet.fi"),
+        dedup.Document("b", EVENT_B, source="svt.se"),
+    )
+    assert found is not None and found.relation is None

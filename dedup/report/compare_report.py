@@ -162,7 +162,9 @@ def _routes(ev: RewriteEvidence, config: ScanConfig) -> str:
             f"{config.rewrite_align_cosine}, {ev.aligned_share:.0%} of the shorter article "
             f"(the retold route needs {config.rewrite_min_aligned} without contradicting "
             f"facts and {config.rewrite_min_aligned_share:.0%}); {ev.template_conflicts} "
-            "aligned pairs state other facts"
+            "aligned pairs state other facts; two outlets' articles are one story when "
+            f"their ledes meet at cosine {config.rewrite_outlets_lede_cosine} and their "
+            f"shared facts weigh {config.rewrite_outlets_fact_weight:g}"
         )
     return (
         f"shared facts: {len(ev.shared_facts)} (the same-facts route needs "

@@ -70,6 +70,14 @@ def lede_similarity(a: Article, b: Article) -> float:
     return round(float(sim.max()), DECIMALS)
 
 
+def lede_cosine(a: Article, b: Article) -> float:
+    """The cosine of the two ledes, each embedded as one text (``Article.lede_vector``):
+    whether two outlets open on the same development, however they word it sentence
+    by sentence."""
+    found = embed.similarity_matrix(a.lede_vector[np.newaxis], b.lede_vector[np.newaxis])
+    return round(float(found[0, 0]), DECIMALS)
+
+
 def agreement(alignment: Alignment, a: Article, b: Article) -> Agreement:
     """Count the aligned pairs that agree and those that conflict on their facts."""
     agreeing = conflicting = 0

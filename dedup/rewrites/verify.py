@@ -9,8 +9,12 @@ weighted Jaccard is at least ``rewrite_min_weighted_jaccard``) qualifies through
 - the same lede and rare facts: the two ledes open on the same news (cosine at least
   ``rewrite_lede_cosine``), the facts both state weigh ``rewrite_min_fact_weight`` by
   their rarity in the corpus, and a sentence pair (cosine ``rewrite_support_cosine``)
-  agrees on its facts.
-Facts shared without either are the event's, not the story's: on real multi-outlet
+  agrees on its facts;
+- one development from two outlets (relation ``same-story``, told independently): both
+  sources known and different, their ledes embedded whole meet at
+  ``rewrite_outlets_lede_cosine`` and the facts both state weigh
+  ``rewrite_outlets_fact_weight``.
+Facts shared without these are the event's, not the story's: on real multi-outlet
 feeds they joined different developments of one event. Template copy (more aligned
 pairs that state different facts than the same ones) and the look-alikes of
 ``dedup.rewrites.lookalike`` are refused whatever the evidence.
@@ -30,7 +34,7 @@ from dedup.rewrites.features import PairFeatures, Rarity
 from dedup.rewrites.match import SentenceMatcher
 from dedup.rewrites.rarity import facts_weight
 from dedup.rewrites.verdict import Verdict, VerdictModel
-from dedup.text import facts
+from dedup.text import dates, facts
 from dedup.text.salience import SalientTerms, weighted_jaccard
 
 EXAMPLES = 3
@@ -157,11 +161,21 @@ def _verify(
     if refused is None and routed is not None:
         refused = lookalike.refusal(loose, a, b)
     verdict = refused is None and routed is not None
-    reason = refused or routed or _TOO_LITTLE
+    reason = refused or (routed.reason if routed else _TOO_LITTLE)
     # a scan (``fact_bound`` known) reads the facts of pairs it joins, or that reach
-    # the same-lede route; compare and check list them whatever the verdict
+    # the same-lede or two-outlet route; compare and check list them whatever the verdict
     listed = shared() if verdict or fact_bound is None else ()
-    return _evidence(score, strict, listed, told.conflicting, verdict, reason, a, b)
+    found = _evidence(score, strict, listed, told.conflicting, verdict, reason, a, b)
+    return replace(found, relation=routed.relation) if verdict and routed else found
+
+
+@dataclass(frozen=True, slots=True)
+class _Routed:
+    """Why the evidence makes one story, and the relation: ``rewrite`` (derived) or
+    ``same-story`` (told independently by two outlets)."""
+
+    reason: str
+    relation: str = "rewrite"
 
 
 def _at_least(alignment: Alignment, cosine: float) -> Alignment:
@@ -190,25 +204,51 @@ def _route(
     loose: Alignment,
     shared: Callable[[], tuple[str, ...]],
     context: _Context,
-) -> str | None:
-    """The route by which the evidence makes a rewrite (retold, or the same lede and
-    rare facts), or None; a look-alike may still overturn it."""
+) -> _Routed | None:
+    """The route by which the evidence makes one story (retold, the same lede and rare
+    facts, or one development from two outlets), or None; a look-alike may still
+    overturn it."""
     config = context.config
     share, consistent = strict.share_of_shorter(), len(strict.matches) - told.conflicting
     if consistent >= config.rewrite_min_aligned and share >= config.rewrite_min_aligned_share:
-        return (
+        return _Routed(
             f"retold: {strict.aligned_count()} sentences ({share:.0%} of the shorter article) "
             f"align by meaning, {consistent} of them without contradicting facts"
         )
     lede = meaning.lede_similarity(a, b)
-    if lede < config.rewrite_lede_cosine or not shared():
+    if lede >= config.rewrite_lede_cosine and shared():
+        weight = facts_weight(shared(), context.rarity.facts)
+        if weight >= config.rewrite_min_fact_weight and meaning.agreement(loose, a, b).agreeing:
+            return _Routed(
+                f"same lede and facts: the ledes align (cosine {lede:.2f}) and {len(shared())} "
+                f"shared names, figures and dates weigh {weight:.1f} by their rarity here"
+            )
+    return _two_outlets(a, b, shared, context)
+
+
+def _two_outlets(
+    a: Article, b: Article, shared: Callable[[], tuple[str, ...]], context: _Context
+) -> _Routed | None:
+    """Route ``same-story``: two outlets (both sources known, not the same) open on one
+    development (their ledes, each embedded whole, meet at ``rewrite_outlets_lede_cosine``)
+    and state facts that weigh ``rewrite_outlets_fact_weight`` by their rarity here.
+    One outlet's two articles on a development are its follow-up, never this route:
+    archives without sources, or of one outlet, keep the two derived routes alone."""
+    config, one, other = context.config, a.document.source, b.document.source
+    if not one or not other or dates.same_outlet(one, other):
+        return None
+    lede = meaning.lede_cosine(a, b)
+    if lede < config.rewrite_outlets_lede_cosine or not shared():
         return None
     weight = facts_weight(shared(), context.rarity.facts)
-    if weight < config.rewrite_min_fact_weight or meaning.agreement(loose, a, b).agreeing < 1:
+    if weight < config.rewrite_outlets_fact_weight:
         return None
-    return (
-        f"same lede and facts: the ledes align (cosine {lede:.2f}) and {len(shared())} shared "
-        f"names, figures and dates weigh {weight:.1f} by their rarity here"
+    first, second = sorted((one.strip(), other.strip()))
+    return _Routed(
+        f"same story from two outlets: {first} and {second} open on one development (ledes "
+        f"at cosine {lede:.2f}) and {len(shared())} shared names, figures and dates weigh "
+        f"{weight:.1f} by their rarity here",
+        "same-story",
     )
 
 
