@@ -22,13 +22,14 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from dedup.rewrites import embed
 from dedup.rewrites.align import MIN_SHARED_WORDS, MatchKind, align
 from dedup.rewrites.match import SentenceMatcher
+from dedup.stories.clause_match import ClauseMatcher
 from dedup.stories.story_terms import STORY_COSINE, StoryTerms
 from dedup.text.sentences import Sentence
 
@@ -83,18 +84,35 @@ class Group:
 
 @dataclass(frozen=True, slots=True)
 class _Match:
+    """A wording the sentence matched: its group, the member it came from, the score
+    and kind of the match, and which clause of the sentence (``slot``) retells it;
+    ``whole`` when the whole sentences matched (not one clause of each)."""
+
     group: int
+    member: str
     score: float
     kind: MatchKind
     wording: str
+    slot: int = 0
+    whole: bool = True
 
 
-def _means_alike(text: str, match: _Match) -> bool:
-    """Whether a match is not refused by meaning (verbatim ones never are)."""
-    if match.kind == "verbatim":
-        return True
-    pair = embed.vectors([text, match.wording])
+def _means_alike(text: str, wording: str) -> bool:
+    """Whether a whole-sentence match is not refused by meaning."""
+    pair = embed.vectors([text, wording])
     return float(embed.similarity_matrix(pair[:1], pair[1:])[0, 0]) >= MEANING_FLOOR
+
+
+def _one_per_member(matches: Iterable[_Match]) -> list[_Match]:
+    """Each clause of a sentence retells at most one sentence of another member: of
+    its matches with one member's wordings through one clause, only the best-scoring
+    (ties: the earliest group) is kept."""
+    best: dict[tuple[str, int], _Match] = {}
+    for match in matches:
+        key = (match.member, match.slot)
+        if key not in best or (-match.score, match.group) < (-best[key].score, best[key].group):
+            best[key] = match
+    return list(best.values())
 
 
 class SentenceGroups:
@@ -107,7 +125,8 @@ class SentenceGroups:
         self.matched: list[tuple[str, str]] = []
         """(sentence text, wording text) of every match made by comparison: where
         facts may diverge (identical texts never do)."""
-        self._wordings: list[tuple[int, Sentence]] = []  # (group, sentence)
+        self.clauses = ClauseMatcher(terms, MEANING_FLOOR)
+        self._wordings: list[tuple[int, Sentence, str]] = []  # (group, sentence, member)
         self._words: dict[str, array[int]] = {}  # content word -> wordings
         self._term_index: dict[str, array[int]] = {}  # story term -> wordings
         self._placed: dict[str, Placement] = {}  # by exact text
@@ -134,6 +153,7 @@ class SentenceGroups:
                 opened.append(same[0])
                 continue
             matches, used = self._compare(same[0])
+            matches = _one_per_member(matches)
             budget -= used
             if not matches:
                 opened.append(same[0])
@@ -145,7 +165,7 @@ class SentenceGroups:
         for sentence, placement in joined:
             self._placed[sentence.text] = placement
             if len(self.groups[placement.group].wordings) < MAX_WORDINGS:
-                self._record(placement.group, sentence)
+                self._record(placement.group, sentence, doc)
         for sentence in opened:
             placement = self._open(doc, sentence)
             found.update(dict.fromkeys((s.index for s in new[sentence.text]), placement))
@@ -154,26 +174,52 @@ class SentenceGroups:
 
     def _compare(self, sentence: Sentence) -> tuple[list[_Match], int]:
         """The wordings the sentence matches (the matcher's, then the cosine's among
-        the rest), and the matcher comparisons it took."""
+        the rest, then a clause of each among the rest), and the matcher comparisons
+        it took."""
         matches: dict[int, _Match] = {}  # by wording
         used = 0
-        words = self.terms.words(sentence.text)
-        for number in self._candidates(self._words, words, MIN_SHARED_WORDS, MAX_CANDIDATES):
-            group, wording = self._wordings[number]
+        text = sentence.text
+        by_words = self._candidates(
+            self._words, self.terms.words(text), MIN_SHARED_WORDS, MAX_CANDIDATES
+        )
+        for number in by_words:
+            group, wording, member = self._wordings[number]
             used += 1
             alignment = align([sentence], [wording], self.matcher)
             if alignment.matches:
                 m = alignment.matches[0]
-                matches[number] = _Match(group, m.score, m.kind, wording.text)
-        terms = self.terms.terms(sentence.text)
-        for number in self._candidates(self._term_index, terms, 1, MAX_COSINE_CANDIDATES):
-            group, wording = self._wordings[number]
+                matches[number] = _Match(group, member, m.score, m.kind, wording.text)
+        by_terms = self._candidates(
+            self._term_index, self.terms.terms(text), 1, MAX_COSINE_CANDIDATES
+        )
+        for number in by_terms:
+            group, wording, member = self._wordings[number]
             if number in matches:
                 continue
-            score = self.terms.cosine(sentence.text, wording.text)
+            score = self.terms.cosine(text, wording.text)
             if score >= STORY_COSINE:
-                matches[number] = _Match(group, round(score, 4), "paraphrase", wording.text)
-        return [m for m in matches.values() if _means_alike(sentence.text, m)], used
+                matches[number] = _Match(group, member, round(score, 4), "paraphrase", wording.text)
+        candidates = dict.fromkeys([*by_words, *by_terms])
+        self.clauses.prepare([text, *(self._wordings[n][1].text for n in candidates)])
+        kept = {
+            number: replace(m, slot=self.clauses.slot(text, m.wording))
+            for number, m in matches.items()
+            if m.kind == "verbatim" or _means_alike(text, m.wording)
+        }
+        calls = self.clauses.calls
+        for number in candidates:
+            if number not in kept and (found := self._clause_match(text, number)) is not None:
+                kept[number] = found
+        return list(kept.values()), used + self.clauses.calls - calls
+
+    def _clause_match(self, text: str, number: int) -> _Match | None:
+        """The match of a clause of ``text`` with a clause of wording ``number``."""
+        group, wording, member = self._wordings[number]
+        found = self.clauses.match(text, wording.text)
+        if found is None:
+            return None
+        score = round(found.score, 4)
+        return _Match(group, member, score, "paraphrase", wording.text, found.own, whole=False)
 
     def _candidates(
         self, index: dict[str, array[int]], keys: Iterable[str], least: int, most: int
@@ -195,7 +241,7 @@ class SentenceGroups:
         """The placement of a sentence that matched: the group of its best-scoring
         match (ties: the earliest group)."""
         best = min(matches, key=lambda m: (-m.score, m.group))
-        self.matched += [(sentence.text, m.wording) for m in matches]
+        self.matched += [(sentence.text, m.wording) for m in matches if m.whole]
         others = sorted({m.group for m in matches} - {best.group})
         return Placement(best.group, best.score, best.kind, (best.group, *others))
 
@@ -203,14 +249,15 @@ class SentenceGroups:
         """A new group opened by ``sentence``; later copies of its text match it verbatim."""
         number = len(self.groups)
         self.groups.append(Group(doc, sentence.index))
-        self._record(number, sentence)
+        self._record(number, sentence, doc)
         self._placed[sentence.text] = Placement(number, 1.0, "verbatim", (number,))
         return Placement(number, None, None, (number,))
 
-    def _record(self, group: int, sentence: Sentence) -> None:
-        """Keep ``sentence`` as a wording of ``group``, indexed by its words and terms."""
+    def _record(self, group: int, sentence: Sentence, doc: str) -> None:
+        """Keep ``doc``'s ``sentence`` as a wording of ``group``, indexed by its words
+        and terms."""
         number = len(self._wordings)
-        self._wordings.append((group, sentence))
+        self._wordings.append((group, sentence, doc))
         self.groups[group].wordings.append(number)
         for word in self.terms.words(sentence.text):
             self._words.setdefault(word, array("q")).append(number)
