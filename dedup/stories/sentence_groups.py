@@ -7,14 +7,19 @@ sentences). Every other sentence is compared with a few recorded wordings of eac
 group, found through an index of their content words and terms: the sentence matcher
 (at its alignment threshold, as the rewrite tier aligns) and then the in-story cosine
 (``story_terms``), a match refused when the sentences' embeddings say they mean
-different things (``MEANING_FLOOR``); it joins the groups it matches, belonging to the
-best, or opens a group of its own. So the work grows with members x sentences, and a story of 1,000
+different things (``MEANING_FLOOR``); then, among the wordings still unmatched, a
+clause of each (``clause_match``: a long sentence may retell one clause of another).
+Each clause of the sentence retells at most one sentence of another member: of its
+matches with one member's wordings, only the best is kept (one-to-one, as sentence
+alignment assumes), so a sentence near two of a member's sentences does not make the
+second one shared. It joins the groups it matches, belonging to the best, or opens a
+group of its own. So the work grows with members x sentences, and a story of 1,000
 copies costs about ten times one of 100.
 
 What bounds it on pathological articles: each group keeps ``MAX_WORDINGS`` wordings,
 a sentence is compared with at most ``MAX_CANDIDATES`` of them, terms found in more
 than ``MAX_POSTINGS`` wordings propose none, and a member gets ``MAX_COMPARISONS``
-matcher comparisons, after which its remaining new sentences are left unaligned
+matcher comparisons (the clause matcher's count too), after which its remaining new sentences are left unaligned
 (and the ledger says so).
 """
 

@@ -27,15 +27,14 @@ _BREAK = re.compile(
 
 
 def clauses(text: str) -> tuple[str, ...]:
-    """The clauses of a sentence in order (the whole sentence when it has one)."""
-    pieces = [p.lstrip("\u2014\u2013- ") for p in _BREAK.split(text)]
+    """The clauses of a sentence in order (the whole sentence when it has one); joined
+    by single spaces they give back the sentence (its spaces folded, as in
+    ``Sentence.text``)."""
     merged: list[str] = []
-    for piece in pieces:
+    for piece in _BREAK.split(text):
         if not piece:
             continue
-        if merged and len(merged[-1].split()) < MIN_CLAUSE_WORDS:
-            merged[-1] = f"{merged[-1]} {piece}"
-        elif merged and len(piece.split()) < MIN_CLAUSE_WORDS:
+        if merged and min(len(merged[-1].split()), len(piece.split())) < MIN_CLAUSE_WORDS:
             merged[-1] = f"{merged[-1]} {piece}"
         else:
             merged.append(piece)
