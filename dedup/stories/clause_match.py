@@ -16,7 +16,7 @@ model, fitted on MSRP train), which matches at its alignment threshold.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -67,23 +67,24 @@ class ClauseMatcher:
             found = self._clauses[text] = clauses(text)
         return found
 
-    def prepare(self, texts: Iterable[str]) -> None:
-        """Embed sentences about to be compared, and their clauses, in one batch
-        (faster than one by one; the vectors are the same)."""
-        embed.vectors([c for text in texts for c in {text, *self.clauses(text)}])
+    def matches(self, text: str, wordings: Sequence[str]) -> list[ClauseMatch | None]:
+        """For each wording, the best clause pair it and ``text`` have, when the matcher
+        aligns it: one matcher call a wording, on the eligible pair of highest cosine
+        (the clauses embedded in one batch)."""
+        own = self.clauses(text)
+        eligible = {w: self._eligible(own, self.clauses(w)) for w in set(wordings)}
+        eligible = {w: e for w, e in eligible.items() if e.any()}
+        if not eligible:
+            return [None] * len(wordings)
+        embed.vectors([*own, *(c for w in eligible for c in self.clauses(w))])
+        return [self._match(own, w, eligible[w]) if w in eligible else None for w in wordings]
 
-    def match(self, text: str, wording: str) -> ClauseMatch | None:
-        """The best clause pair of two sentences, when either has several clauses and
-        the matcher aligns that pair (one matcher call, on the eligible pair of highest
-        cosine)."""
-        own, other = self.clauses(text), self.clauses(wording)
-        if len(own) == 1 and len(other) == 1:  # the sentences were compared whole
-            return None
-        eligible = self._eligible(own, other)
-        if not eligible.any():
-            return None
+    def _match(
+        self, own: tuple[str, ...], wording: str, eligible: npt.NDArray[np.bool_]
+    ) -> ClauseMatch | None:
+        other = self.clauses(wording)
         similarity = embed.similarity_matrix(embed.vectors(own), embed.vectors(other))
-        eligible &= similarity >= self.floor
+        eligible = eligible & (similarity >= self.floor)
         if not eligible.any():
             return None
         masked = np.where(eligible, similarity, -np.inf)
@@ -93,8 +94,11 @@ class ClauseMatcher:
         return ClauseMatch(i, j, score) if score >= self.matcher.align_threshold else None
 
     def _eligible(self, own: Sequence[str], other: Sequence[str]) -> npt.NDArray[np.bool_]:
-        """Clause pairs that may be compared: each a statement (enough terms), the two
+        """Clause pairs that may be compared (none when both sentences are one clause:
+        they were compared whole): each clause a statement (enough terms), the two
         sharing enough terms."""
+        if len(own) == 1 and len(other) == 1:
+            return np.zeros((1, 1), dtype=bool)
         left = [self.terms.terms(c) for c in own]
         right = [self.terms.terms(c) for c in other]
         return np.array(
@@ -108,11 +112,11 @@ class ClauseMatcher:
             dtype=bool,
         ).reshape(len(own), len(other))
 
-    def slot(self, text: str, wording: str) -> int:
-        """The clause of ``text`` closest in meaning to the whole ``wording`` (0 for a
+    def slots(self, text: str, wordings: Sequence[str]) -> list[int]:
+        """For each wording, the clause of ``text`` closest in meaning to it (0 for a
         sentence of one clause): which part of ``text`` a whole-sentence match retells."""
         own = self.clauses(text)
-        if len(own) == 1:
-            return 0
-        similarity = embed.similarity_matrix(embed.vectors(own), embed.vectors([wording]))
-        return int(np.argmax(similarity[:, 0]))
+        if len(own) == 1 or not wordings:
+            return [0] * len(wordings)
+        similarity = embed.similarity_matrix(embed.vectors(own), embed.vectors(wordings))
+        return [int(k) for k in np.argmax(similarity, axis=0)]

@@ -19,13 +19,14 @@ copies costs about ten times one of 100.
 What bounds it on pathological articles: each group keeps ``MAX_WORDINGS`` wordings,
 a sentence is compared with at most ``MAX_CANDIDATES`` of them, terms found in more
 than ``MAX_POSTINGS`` wordings propose none, and a member gets ``MAX_COMPARISONS``
-matcher comparisons (the clause matcher's count too), after which its remaining new sentences are left unaligned
-(and the ledger says so).
+matcher comparisons (the clause matcher's count too), after which its remaining new
+sentences are left unaligned (and the ledger says so).
 """
 
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -204,27 +205,33 @@ class SentenceGroups:
             score = self.terms.cosine(text, wording.text)
             if score >= STORY_COSINE:
                 matches[number] = _Match(group, member, round(score, 4), "paraphrase", wording.text)
-        candidates = dict.fromkeys([*by_words, *by_terms])
-        self.clauses.prepare([text, *(self._wordings[n][1].text for n in candidates)])
+        embed.vectors([text, *(m.wording for m in matches.values())])  # one batch
         kept = {
-            number: replace(m, slot=self.clauses.slot(text, m.wording))
+            number: m
             for number, m in matches.items()
             if m.kind == "verbatim" or _means_alike(text, m.wording)
         }
         calls = self.clauses.calls
-        for number in candidates:
-            if number not in kept and (found := self._clause_match(text, number)) is not None:
-                kept[number] = found
-        return list(kept.values()), used + self.clauses.calls - calls
+        rest = [n for n in dict.fromkeys([*by_words, *by_terms]) if n not in kept]
+        found = self.clauses.matches(text, [self._wordings[n][1].text for n in rest])
+        for number, clause in zip(rest, found, strict=True):
+            if clause is not None:
+                group, said, member = self._wordings[number]
+                score = round(clause.score, 4)
+                kept[number] = _Match(
+                    group, member, score, "paraphrase", said.text, clause.own, whole=False
+                )
+        return self._slotted(text, list(kept.values())), used + self.clauses.calls - calls
 
-    def _clause_match(self, text: str, number: int) -> _Match | None:
-        """The match of a clause of ``text`` with a clause of wording ``number``."""
-        group, wording, member = self._wordings[number]
-        found = self.clauses.match(text, wording.text)
-        if found is None:
-            return None
-        score = round(found.score, 4)
-        return _Match(group, member, score, "paraphrase", wording.text, found.own, whole=False)
+    def _slotted(self, text: str, matches: list[_Match]) -> list[_Match]:
+        """Whole-sentence matches given the clause of ``text`` they retell, where it
+        matters: when two matches come from one member."""
+        members = Counter(m.member for m in matches)
+        whole = [i for i, m in enumerate(matches) if m.whole and members[m.member] > 1]
+        slots = self.clauses.slots(text, [matches[i].wording for i in whole])
+        for i, slot in zip(whole, slots, strict=True):
+            matches[i] = replace(matches[i], slot=slot)
+        return matches
 
     def _candidates(
         self, index: dict[str, array[int]], keys: Iterable[str], least: int, most: int
