@@ -171,8 +171,8 @@ def test_a_sentence_matching_two_sentences_of_one_member_shares_only_the_best(
     """000's "The fate of US facilities in Niger ... was even more in question" retells
     002's "raises uncertainties about the future of US installations"; it also scores
     above the alignment threshold against 002's "no definitive decisions have been
-    made" (0.338), which no other member says: one clause retells one sentence of a
-    member, so that one stays divergent."""
+    made" (0.338), which no other member says, but shares no more of its words with it
+    than one ("troops"): that one stays divergent."""
     fate = _sentence(_member(seeds_ledger, "000"), "The fate of US facilities")
     installations = _sentence(_member(seeds_ledger, "002"), "future of US installations")
     assert fate.status == installations.status == "shared"
@@ -230,9 +230,10 @@ def _groups(
     return grouping, placed
 
 
-def test_one_clause_retells_at_most_one_sentence_of_another_member() -> None:
+def test_a_sentence_retells_one_sentence_of_another_member() -> None:
     """Both of a's sentences score above the alignment threshold against b's one
-    sentence; b counts in the best one's group only."""
+    sentence, the second adding one word of it ("troops") to what the first shares:
+    b counts in the best one's group only."""
     matcher = SentenceMatcher.default()
     assert matcher.aligns(FATE, INSTALLATIONS) and matcher.aligns(FATE, UNDECIDED)
     grouping, placed = _groups({"a": [INSTALLATIONS, UNDECIDED], "b": [FATE]})
@@ -249,3 +250,16 @@ def test_a_clause_match_joins_the_group_but_its_facts_are_not_compared() -> None
     assert sent is not None and sent.group == 0 and sent.kind == "paraphrase"
     assert grouping.groups[0].members == 2
     assert grouping.matched == []
+
+
+def test_a_sentence_fusing_two_of_a_members_sentences_shares_both() -> None:
+    """The second match accounts for words of the sentence the first does not (the
+    mayor, construction, spring): both groups count it."""
+    fused = (
+        "The city council approved a budget of 45 million dollars for the new harbour bridge "
+        "after Mayor Ellen Okafor said construction would begin in the spring of next year."
+    )
+    grouping, placed = _groups({"a": BASE[:2], "b": [fused]})
+    placement = placed["b"][0]
+    assert placement is not None and placement.touched == (0, 1)
+    assert [g.members for g in grouping.groups] == [2, 2]

@@ -35,8 +35,8 @@ class ClauseMatch:
     """Clause ``own`` of a sentence retells clause ``other`` of a wording, with the
     embedding matcher's ``score``."""
 
-    own: int
-    other: int
+    own: str
+    other: str
     score: float
 
 
@@ -91,7 +91,9 @@ class ClauseMatcher:
         i, j = (int(k) for k in np.unravel_index(int(np.argmax(masked)), masked.shape))
         self.calls += 1
         score = self.matcher.probability(own[i], other[j])
-        return ClauseMatch(i, j, score) if score >= self.matcher.align_threshold else None
+        return (
+            ClauseMatch(own[i], other[j], score) if score >= self.matcher.align_threshold else None
+        )
 
     def _eligible(self, own: Sequence[str], other: Sequence[str]) -> npt.NDArray[np.bool_]:
         """Clause pairs that may be compared (none when both sentences are one clause:
@@ -111,12 +113,3 @@ class ClauseMatcher:
             ],
             dtype=bool,
         ).reshape(len(own), len(other))
-
-    def slots(self, text: str, wordings: Sequence[str]) -> list[int]:
-        """For each wording, the clause of ``text`` closest in meaning to it (0 for a
-        sentence of one clause): which part of ``text`` a whole-sentence match retells."""
-        own = self.clauses(text)
-        if len(own) == 1 or not wordings:
-            return [0] * len(wordings)
-        similarity = embed.similarity_matrix(embed.vectors(own), embed.vectors(wordings))
-        return [int(k) for k in np.argmax(similarity, axis=0)]

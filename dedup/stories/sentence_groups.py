@@ -9,12 +9,12 @@ group, found through an index of their content words and terms: the sentence mat
 (``story_terms``), a match refused when the sentences' embeddings say they mean
 different things (``MEANING_FLOOR``); then, among the wordings still unmatched, a
 clause of each (``clause_match``: a long sentence may retell one clause of another).
-Each clause of the sentence retells at most one sentence of another member: of its
-matches with one member's wordings, only the best is kept (one-to-one, as sentence
-alignment assumes), so a sentence near two of a member's sentences does not make the
-second one shared. It joins the groups it matches, belonging to the best, or opens a
-group of its own. So the work grows with members x sentences, and a story of 1,000
-copies costs about ten times one of 100.
+A sentence retells one sentence of another member (one-to-one, as sentence alignment
+assumes), its best match there, unless a further match accounts for other words of it
+(a sentence fusing two of the member's): so a sentence near two of a member's sentences
+does not make the second one shared. It joins the groups it matches, belonging to the
+best, or opens a group of its own. So the work grows with members x sentences, and a
+story of 1,000 copies costs about ten times one of 100.
 
 What bounds it on pathological articles: each group keeps ``MAX_WORDINGS`` wordings,
 a sentence is compared with at most ``MAX_CANDIDATES`` of them, terms found in more
@@ -26,9 +26,8 @@ sentences are left unaligned (and the ledger says so).
 from __future__ import annotations
 
 from array import array
-from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -91,7 +90,7 @@ class Group:
 @dataclass(frozen=True, slots=True)
 class _Match:
     """A wording the sentence matched: its group, the member it came from, the score
-    and kind of the match, and which clause of the sentence (``slot``) retells it;
+    and kind of the match, and the content words the two have in common (``said``);
     ``whole`` when the whole sentences matched (not one clause of each)."""
 
     group: int
@@ -99,7 +98,7 @@ class _Match:
     score: float
     kind: MatchKind
     wording: str
-    slot: int = 0
+    said: frozenset[str]
     whole: bool = True
 
 
@@ -110,15 +109,19 @@ def _means_alike(text: str, wording: str) -> bool:
 
 
 def _one_per_member(matches: Iterable[_Match]) -> list[_Match]:
-    """Each clause of a sentence retells at most one sentence of another member: of
-    its matches with one member's wordings through one clause, only the best-scoring
-    (ties: the earliest group) is kept."""
-    best: dict[tuple[str, int], _Match] = {}
-    for match in matches:
-        key = (match.member, match.slot)
-        if key not in best or (-match.score, match.group) < (-best[key].score, best[key].group):
-            best[key] = match
-    return list(best.values())
+    """The matches that retell different parts of the sentence: taken best first (ties:
+    the earliest group), a further match with a member already matched is kept only
+    when it accounts for ``MIN_SHARED_WORDS`` content words of the sentence that the
+    member's kept matches do not (a sentence fusing two of the member's sentences);
+    otherwise the sentence retells one sentence of that member, its best."""
+    kept: list[_Match] = []
+    covered: dict[str, frozenset[str]] = {}
+    for match in sorted(matches, key=lambda m: (-m.score, m.group)):
+        seen = covered.get(match.member)
+        if seen is None or len(match.said - seen) >= MIN_SHARED_WORDS:
+            kept.append(match)
+            covered[match.member] = match.said | (seen or frozenset())
+    return kept
 
 
 class SentenceGroups:
@@ -194,7 +197,8 @@ class SentenceGroups:
             alignment = align([sentence], [wording], self.matcher)
             if alignment.matches:
                 m = alignment.matches[0]
-                matches[number] = _Match(group, member, m.score, m.kind, wording.text)
+                said = self._said(text, wording.text)
+                matches[number] = _Match(group, member, m.score, m.kind, wording.text, said)
         by_terms = self._candidates(
             self._term_index, self.terms.terms(text), 1, MAX_COSINE_CANDIDATES
         )
@@ -204,7 +208,10 @@ class SentenceGroups:
                 continue
             score = self.terms.cosine(text, wording.text)
             if score >= STORY_COSINE:
-                matches[number] = _Match(group, member, round(score, 4), "paraphrase", wording.text)
+                said = self._said(text, wording.text)
+                matches[number] = _Match(
+                    group, member, round(score, 4), "paraphrase", wording.text, said
+                )
         embed.vectors([text, *(m.wording for m in matches.values())])  # one batch
         kept = {
             number: m
@@ -216,22 +223,17 @@ class SentenceGroups:
         found = self.clauses.matches(text, [self._wordings[n][1].text for n in rest])
         for number, clause in zip(rest, found, strict=True):
             if clause is not None:
-                group, said, member = self._wordings[number]
+                group, wording, member = self._wordings[number]
+                said = self._said(clause.own, clause.other)
                 score = round(clause.score, 4)
                 kept[number] = _Match(
-                    group, member, score, "paraphrase", said.text, clause.own, whole=False
+                    group, member, score, "paraphrase", wording.text, said, whole=False
                 )
-        return self._slotted(text, list(kept.values())), used + self.clauses.calls - calls
+        return list(kept.values()), used + self.clauses.calls - calls
 
-    def _slotted(self, text: str, matches: list[_Match]) -> list[_Match]:
-        """Whole-sentence matches given the clause of ``text`` they retell, where it
-        matters: when two matches come from one member."""
-        members = Counter(m.member for m in matches)
-        whole = [i for i, m in enumerate(matches) if m.whole and members[m.member] > 1]
-        slots = self.clauses.slots(text, [matches[i].wording for i in whole])
-        for i, slot in zip(whole, slots, strict=True):
-            matches[i] = replace(matches[i], slot=slot)
-        return matches
+    def _said(self, text: str, wording: str) -> frozenset[str]:
+        """The content words two sentences (or clauses) have in common."""
+        return self.terms.words(text) & self.terms.words(wording)
 
     def _candidates(
         self, index: dict[str, array[int]], keys: Iterable[str], least: int, most: int
