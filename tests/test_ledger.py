@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 import dedup
-from dedup.stories.ledger import MemberLedger, StoryLedger
+from dedup.rewrites.match import SentenceMatcher
+from dedup.stories.ledger import LedgerSentence, MemberLedger, StoryLedger
+from dedup.stories.sentence_groups import Placement, SentenceGroups
+from dedup.stories.story_terms import StoryTerms
+from dedup.text.sentences import Sentence
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -154,3 +158,108 @@ def test_a_sentence_sharing_a_number_but_not_its_meaning_is_divergent(
     (member,) = [m for m in seeds_ledger.members if m.document.startswith("004_")]
     (sentence,) = [s for s in member.sentences if "how many of the 101 U.S. troops" in s.text]
     assert sentence.status == "divergent" and sentence.group is None
+
+
+def _sentence(member: MemberLedger, words: str) -> LedgerSentence:
+    (sentence,) = [s for s in member.sentences if words in s.text]
+    return sentence
+
+
+def test_a_sentence_matching_two_sentences_of_one_member_shares_only_the_best(
+    seeds_ledger: StoryLedger,
+) -> None:
+    """000's "The fate of US facilities in Niger ... was even more in question" retells
+    002's "raises uncertainties about the future of US installations"; it also scores
+    above the alignment threshold against 002's "no definitive decisions have been
+    made" (0.338), which no other member says, but shares no more of its words with it
+    than one ("troops"): that one stays divergent."""
+    fate = _sentence(_member(seeds_ledger, "000"), "The fate of US facilities")
+    installations = _sentence(_member(seeds_ledger, "002"), "future of US installations")
+    assert fate.status == installations.status == "shared"
+    assert fate.group == installations.group is not None
+    undecided = _sentence(_member(seeds_ledger, "002"), "no definitive decisions")
+    assert undecided.status == "divergent" and undecided.group is None
+
+
+def test_sentences_retelling_one_clause_of_each_other_are_shared(
+    seeds_ledger: StoryLedger,
+) -> None:
+    """003: "Washington agreed ... and announced that it was sending a delegation to
+    Niamey ..."; 004: "A delegation was sent to Niger last week ..., including ...":
+    one clause each says the same."""
+    sending = _sentence(_member(seeds_ledger, "003"), "sending a delegation to Niamey")
+    sent = _sentence(_member(seeds_ledger, "004"), "A delegation was sent to Niger")
+    assert sending.status == sent.status == "shared"
+    assert sending.group == sent.group is not None
+    assert sent.kind == "paraphrase" and sent.score is not None
+
+
+FATE = (
+    "The fate of US facilities in Niger after the withdrawal of troops was even more in question."
+)
+INSTALLATIONS = (
+    "It also raises uncertainties about the future of US installations in Niger post-withdrawal."
+)
+UNDECIDED = (
+    "However, no definitive decisions have been made regarding the future presence of US "
+    "troops in Niger."
+)
+SENDING = (
+    "Washington agreed in mid-April to withdraw its soldiers from the country and announced "
+    "that it was sending a delegation to Niamey to agree on the details of this withdrawal."
+)
+SENT = (
+    "A delegation was sent to Niger last week to coordinate an orderly withdrawal, including "
+    "U.S. Ambassador to Niger Kathleen Fitzgibbon and Maj. Gen. Kenneth Ekman."
+)
+
+
+def _groups(
+    members: dict[str, list[str]],
+) -> tuple[SentenceGroups, dict[str, dict[int, Placement | None]]]:
+    """Members' sentences placed in order, as the ledger places them."""
+    terms = StoryTerms()
+    for texts in members.values():
+        for text in texts:
+            terms.count(text)
+    grouping = SentenceGroups(SentenceMatcher.default(), terms)
+    placed = {}
+    for doc, texts in members.items():
+        sentences = [Sentence(i, 0, len(t), t, None) for i, t in enumerate(texts)]
+        placed[doc] = grouping.place(doc, sentences)
+    return grouping, placed
+
+
+def test_a_sentence_retells_one_sentence_of_another_member() -> None:
+    """Both of a's sentences score above the alignment threshold against b's one
+    sentence, the second adding one word of it ("troops") to what the first shares:
+    b counts in the best one's group only."""
+    matcher = SentenceMatcher.default()
+    assert matcher.aligns(FATE, INSTALLATIONS) and matcher.aligns(FATE, UNDECIDED)
+    grouping, placed = _groups({"a": [INSTALLATIONS, UNDECIDED], "b": [FATE]})
+    fate = placed["b"][0]
+    assert fate is not None and fate.group == 0 and fate.touched == (0,)
+    assert [g.members for g in grouping.groups] == [2, 1]
+
+
+def test_a_clause_match_joins_the_group_but_its_facts_are_not_compared() -> None:
+    """The sentences share one clause each; the rest of them is no counterpart, so the
+    pair is not one that fact divergences are read from."""
+    grouping, placed = _groups({"a": [SENDING], "b": [SENT]})
+    sent = placed["b"][0]
+    assert sent is not None and sent.group == 0 and sent.kind == "paraphrase"
+    assert grouping.groups[0].members == 2
+    assert grouping.matched == []
+
+
+def test_a_sentence_fusing_two_of_a_members_sentences_shares_both() -> None:
+    """The second match accounts for words of the sentence the first does not (the
+    mayor, construction, spring): both groups count it."""
+    fused = (
+        "The city council approved a budget of 45 million dollars for the new harbour bridge "
+        "after Mayor Ellen Okafor said construction would begin in the spring of next year."
+    )
+    grouping, placed = _groups({"a": BASE[:2], "b": [fused]})
+    placement = placed["b"][0]
+    assert placement is not None and placement.touched == (0, 1)
+    assert [g.members for g in grouping.groups] == [2, 2]

@@ -2,7 +2,8 @@
 
 The members' sentences are gathered into sentence groups (``sentence_groups``: each
 member placed once against the groups built so far, with the matcher the rewrite tier
-aligns with and an in-story cosine, so paraphrases and translations join); a sentence
+aligns with, an in-story cosine and a clause of each sentence, so paraphrases,
+translations and sentences retelling one clause join); a sentence
 in a group that another member also has is ``shared``, one alone is ``divergent``
 (what this copy alone carries), page chrome is ``boilerplate``, and a sentence left
 out when a pathological member ran out of comparisons is ``unaligned``. Counterparts

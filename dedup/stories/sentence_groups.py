@@ -7,15 +7,20 @@ sentences). Every other sentence is compared with a few recorded wordings of eac
 group, found through an index of their content words and terms: the sentence matcher
 (at its alignment threshold, as the rewrite tier aligns) and then the in-story cosine
 (``story_terms``), a match refused when the sentences' embeddings say they mean
-different things (``MEANING_FLOOR``); it joins the groups it matches, belonging to the
-best, or opens a group of its own. So the work grows with members x sentences, and a story of 1,000
-copies costs about ten times one of 100.
+different things (``MEANING_FLOOR``); then, among the wordings still unmatched, a
+clause of each (``clause_match``: a long sentence may retell one clause of another).
+A sentence retells one sentence of another member (one-to-one, as sentence alignment
+assumes), its best match there, unless a further match accounts for other words of it
+(a sentence fusing two of the member's): so a sentence near two of a member's sentences
+does not make the second one shared. It joins the groups it matches, belonging to the
+best, or opens a group of its own. So the work grows with members x sentences, and a
+story of 1,000 copies costs about ten times one of 100.
 
 What bounds it on pathological articles: each group keeps ``MAX_WORDINGS`` wordings,
 a sentence is compared with at most ``MAX_CANDIDATES`` of them, terms found in more
 than ``MAX_POSTINGS`` wordings propose none, and a member gets ``MAX_COMPARISONS``
-matcher comparisons, after which its remaining new sentences are left unaligned
-(and the ledger says so).
+matcher comparisons (the clause matcher's count too), after which its remaining new
+sentences are left unaligned (and the ledger says so).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import numpy as np
 from dedup.rewrites import embed
 from dedup.rewrites.align import MIN_SHARED_WORDS, MatchKind, align
 from dedup.rewrites.match import SentenceMatcher
+from dedup.stories.clause_match import ClauseMatcher
 from dedup.stories.story_terms import STORY_COSINE, StoryTerms
 from dedup.text.sentences import Sentence
 
@@ -83,18 +89,39 @@ class Group:
 
 @dataclass(frozen=True, slots=True)
 class _Match:
+    """A wording the sentence matched: its group, the member it came from, the score
+    and kind of the match, and the content words the two have in common (``said``);
+    ``whole`` when the whole sentences matched (not one clause of each)."""
+
     group: int
+    member: str
     score: float
     kind: MatchKind
     wording: str
+    said: frozenset[str]
+    whole: bool = True
 
 
-def _means_alike(text: str, match: _Match) -> bool:
-    """Whether a match is not refused by meaning (verbatim ones never are)."""
-    if match.kind == "verbatim":
-        return True
-    pair = embed.vectors([text, match.wording])
+def _means_alike(text: str, wording: str) -> bool:
+    """Whether a whole-sentence match is not refused by meaning."""
+    pair = embed.vectors([text, wording])
     return float(embed.similarity_matrix(pair[:1], pair[1:])[0, 0]) >= MEANING_FLOOR
+
+
+def _one_per_member(matches: Iterable[_Match]) -> list[_Match]:
+    """The matches that retell different parts of the sentence: taken best first (ties:
+    the earliest group), a further match with a member already matched is kept only
+    when it accounts for ``MIN_SHARED_WORDS`` content words of the sentence that the
+    member's kept matches do not (a sentence fusing two of the member's sentences);
+    otherwise the sentence retells one sentence of that member, its best."""
+    kept: list[_Match] = []
+    covered: dict[str, frozenset[str]] = {}
+    for match in sorted(matches, key=lambda m: (-m.score, m.group)):
+        seen = covered.get(match.member)
+        if seen is None or len(match.said - seen) >= MIN_SHARED_WORDS:
+            kept.append(match)
+            covered[match.member] = match.said | (seen or frozenset())
+    return kept
 
 
 class SentenceGroups:
@@ -107,7 +134,8 @@ class SentenceGroups:
         self.matched: list[tuple[str, str]] = []
         """(sentence text, wording text) of every match made by comparison: where
         facts may diverge (identical texts never do)."""
-        self._wordings: list[tuple[int, Sentence]] = []  # (group, sentence)
+        self.clauses = ClauseMatcher(terms, MEANING_FLOOR)
+        self._wordings: list[tuple[int, Sentence, str]] = []  # (group, sentence, member)
         self._words: dict[str, array[int]] = {}  # content word -> wordings
         self._term_index: dict[str, array[int]] = {}  # story term -> wordings
         self._placed: dict[str, Placement] = {}  # by exact text
@@ -134,6 +162,7 @@ class SentenceGroups:
                 opened.append(same[0])
                 continue
             matches, used = self._compare(same[0])
+            matches = _one_per_member(matches)
             budget -= used
             if not matches:
                 opened.append(same[0])
@@ -145,7 +174,7 @@ class SentenceGroups:
         for sentence, placement in joined:
             self._placed[sentence.text] = placement
             if len(self.groups[placement.group].wordings) < MAX_WORDINGS:
-                self._record(placement.group, sentence)
+                self._record(placement.group, sentence, doc)
         for sentence in opened:
             placement = self._open(doc, sentence)
             found.update(dict.fromkeys((s.index for s in new[sentence.text]), placement))
@@ -154,26 +183,57 @@ class SentenceGroups:
 
     def _compare(self, sentence: Sentence) -> tuple[list[_Match], int]:
         """The wordings the sentence matches (the matcher's, then the cosine's among
-        the rest), and the matcher comparisons it took."""
+        the rest, then a clause of each among the rest), and the matcher comparisons
+        it took."""
         matches: dict[int, _Match] = {}  # by wording
         used = 0
-        words = self.terms.words(sentence.text)
-        for number in self._candidates(self._words, words, MIN_SHARED_WORDS, MAX_CANDIDATES):
-            group, wording = self._wordings[number]
+        text = sentence.text
+        by_words = self._candidates(
+            self._words, self.terms.words(text), MIN_SHARED_WORDS, MAX_CANDIDATES
+        )
+        for number in by_words:
+            group, wording, member = self._wordings[number]
             used += 1
             alignment = align([sentence], [wording], self.matcher)
             if alignment.matches:
                 m = alignment.matches[0]
-                matches[number] = _Match(group, m.score, m.kind, wording.text)
-        terms = self.terms.terms(sentence.text)
-        for number in self._candidates(self._term_index, terms, 1, MAX_COSINE_CANDIDATES):
-            group, wording = self._wordings[number]
+                said = self._said(text, wording.text)
+                matches[number] = _Match(group, member, m.score, m.kind, wording.text, said)
+        by_terms = self._candidates(
+            self._term_index, self.terms.terms(text), 1, MAX_COSINE_CANDIDATES
+        )
+        for number in by_terms:
+            group, wording, member = self._wordings[number]
             if number in matches:
                 continue
-            score = self.terms.cosine(sentence.text, wording.text)
+            score = self.terms.cosine(text, wording.text)
             if score >= STORY_COSINE:
-                matches[number] = _Match(group, round(score, 4), "paraphrase", wording.text)
-        return [m for m in matches.values() if _means_alike(sentence.text, m)], used
+                said = self._said(text, wording.text)
+                matches[number] = _Match(
+                    group, member, round(score, 4), "paraphrase", wording.text, said
+                )
+        embed.vectors([text, *(m.wording for m in matches.values())])  # one batch
+        kept = {
+            number: m
+            for number, m in matches.items()
+            if m.kind == "verbatim" or _means_alike(text, m.wording)
+        }
+        calls = self.clauses.calls
+        rest = [n for n in dict.fromkeys([*by_words, *by_terms]) if n not in kept]
+        found = self.clauses.matches(text, [self._wordings[n][1].text for n in rest])
+        for number, clause in zip(rest, found, strict=True):
+            if clause is not None:
+                group, wording, member = self._wordings[number]
+                said = self._said(clause.own, clause.other)
+                score = round(clause.score, 4)
+                kept[number] = _Match(
+                    group, member, score, "paraphrase", wording.text, said, whole=False
+                )
+        return list(kept.values()), used + self.clauses.calls - calls
+
+    def _said(self, text: str, wording: str) -> frozenset[str]:
+        """The content words two sentences (or clauses) have in common."""
+        return self.terms.words(text) & self.terms.words(wording)
 
     def _candidates(
         self, index: dict[str, array[int]], keys: Iterable[str], least: int, most: int
@@ -195,7 +255,7 @@ class SentenceGroups:
         """The placement of a sentence that matched: the group of its best-scoring
         match (ties: the earliest group)."""
         best = min(matches, key=lambda m: (-m.score, m.group))
-        self.matched += [(sentence.text, m.wording) for m in matches]
+        self.matched += [(sentence.text, m.wording) for m in matches if m.whole]
         others = sorted({m.group for m in matches} - {best.group})
         return Placement(best.group, best.score, best.kind, (best.group, *others))
 
@@ -203,14 +263,15 @@ class SentenceGroups:
         """A new group opened by ``sentence``; later copies of its text match it verbatim."""
         number = len(self.groups)
         self.groups.append(Group(doc, sentence.index))
-        self._record(number, sentence)
+        self._record(number, sentence, doc)
         self._placed[sentence.text] = Placement(number, 1.0, "verbatim", (number,))
         return Placement(number, None, None, (number,))
 
-    def _record(self, group: int, sentence: Sentence) -> None:
-        """Keep ``sentence`` as a wording of ``group``, indexed by its words and terms."""
+    def _record(self, group: int, sentence: Sentence, doc: str) -> None:
+        """Keep ``doc``'s ``sentence`` as a wording of ``group``, indexed by its words
+        and terms."""
         number = len(self._wordings)
-        self._wordings.append((group, sentence))
+        self._wordings.append((group, sentence, doc))
         self.groups[group].wordings.append(number)
         for word in self.terms.words(sentence.text):
             self._words.setdefault(word, array("q")).append(number)
