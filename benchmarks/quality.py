@@ -391,8 +391,11 @@ def embedding_rows(
 
 
 def section_semeval() -> list[Row]:
-    name = "SemEval-2022"
-    pairs = corpora.semeval()
+    return semeval_rows("SemEval-2022", corpora.semeval())
+
+
+def semeval_rows(name: str, pairs: Sequence[corpora.ArticlePair]) -> list[Row]:
+    """Each pair scanned alone: how many of each rating band are grouped, and how."""
     total: Counter[str] = Counter()
     grouped: Counter[str] = Counter()
     relations: dict[str, Counter[str]] = {band: Counter() for band in RATING_BANDS}

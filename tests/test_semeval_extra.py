@@ -4,6 +4,7 @@ the texts are present they match the labels and never touch reserved or dev pair
 from __future__ import annotations
 
 import json
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,11 @@ def test_texts_match_labels_and_exclude_reserved_and_dev() -> None:
         assert pair.pair_id == f"{pair.a.id}_{pair.b.id}"
         assert pair.rating == pytest.approx(labels[pair.pair_id][0])
         assert len(pair.a.text.split()) >= 50 and len(pair.b.text.split()) >= 50
+
+
+def test_the_held_out_scorer_names_a_missing_file(tmp_path: Path, capsys: Any) -> None:
+    from benchmarks import semeval_heldout
+
+    missing = tmp_path / "pairs.jsonl"
+    assert semeval_heldout.main([str(missing)]) == 2
+    assert str(missing) in capsys.readouterr().out
