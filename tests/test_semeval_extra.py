@@ -4,8 +4,8 @@ the texts are present they match the labels and never touch reserved or dev pair
 from __future__ import annotations
 
 import json
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 
