@@ -196,3 +196,22 @@ def test_two_outlets_on_two_developments_stay_apart() -> None:
         dedup.Document("b", EVENT_B, source="svt.se"),
     )
     assert found is not None and found.relation is None
+
+
+def test_one_outlets_two_articles_that_only_open_alike_are_no_rewrite() -> None:
+    """The seeds 000 and 004 are joined by the same lede and rare facts; from one outlet
+    that is its follow-up (only retelling sentence by sentence counts), from two
+    outlets or from unknown ones the same evidence still makes a rewrite."""
+    paths = sorted(SEEDS.glob("*.txt"))
+    first, fourth = paths[0].read_text("utf-8"), paths[4].read_text("utf-8")
+    for sources, relation in (
+        (("Reuters", "Reuters"), None),
+        ((None, None), "rewrite"),
+        (("Reuters", "Le Monde"), "rewrite"),
+    ):
+        a = dedup.Document("a", first, source=sources[0])
+        b = dedup.Document("b", fourth, source=sources[1])
+        found = dedup.compare(a, b)
+        assert found is not None and found.relation == relation, sources
+        if relation is None:
+            assert found.rewrite is not None and found.rewrite.reason.startswith("too little")

@@ -6,7 +6,10 @@ weighted Jaccard is at least ``rewrite_min_weighted_jaccard``) qualifies through
 - retold sentence by sentence: at least ``rewrite_min_aligned`` sentence pairs whose
   cosine reaches ``rewrite_align_cosine`` and whose facts do not conflict, and
   ``rewrite_min_aligned_share`` of the shorter article's sentences align;
-- the same lede and rare facts: the two ledes open on the same news (cosine at least
+- the same lede and rare facts (never for two articles of one outlet: an outlet does
+  not retell its own story in other words, so its two articles that open alike without
+  being told sentence by sentence are its follow-up on the subject): the two ledes open
+  on the same news (cosine at least
   ``rewrite_lede_cosine``), the facts both state weigh ``rewrite_min_fact_weight`` by
   their rarity in the corpus, and a sentence pair (cosine ``rewrite_support_cosine``)
   agrees on its facts;
@@ -216,7 +219,8 @@ def _route(
             f"align by meaning, {consistent} of them without contradicting facts"
         )
     lede = meaning.lede_similarity(a, b)
-    if lede >= config.rewrite_lede_cosine and shared():
+    one_outlet = dates.same_outlet(a.document.source, b.document.source)
+    if not one_outlet and lede >= config.rewrite_lede_cosine and shared():
         weight = facts_weight(shared(), context.rarity.facts)
         if weight >= config.rewrite_min_fact_weight and meaning.agreement(loose, a, b).agreeing:
             return _Routed(
