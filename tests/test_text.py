@@ -309,19 +309,20 @@ def test_salient_terms_and_overlaps_as_before(tokens: list[str]) -> None:
     assert salience.weighted_jaccard(found, other) == (shared / union if union > 0 else 0.0)
 
 
-@settings(deadline=None)
-@given(
-    st.dictionaries(st.integers(0, 40), st.floats(0.0, 5.0, width=32)),
-    st.dictionaries(st.integers(0, 40), st.floats(0.0, 5.0, width=32)),
-)
-def test_mutual_containment_is_both_containments(a: dict[int, float], b: dict[int, float]) -> None:
-    def terms(weights: dict[int, float]) -> salience.SalientTerms:
-        keys = sorted(weights)
-        return salience.SalientTerms(
-            np.array(keys, dtype=np.uint32), np.array([weights[k] for k in keys], np.float32)
-        )
+WEIGHTS = st.dictionaries(st.integers(0, 40), st.floats(0.0, 5.0, width=32))
 
-    x, y = terms(a), terms(b)
+
+def _terms(weights: dict[int, float]) -> salience.SalientTerms:
+    keys = sorted(weights)
+    return salience.SalientTerms(
+        np.array(keys, dtype=np.uint32), np.array([weights[k] for k in keys], np.float32)
+    )
+
+
+@settings(deadline=None)
+@given(WEIGHTS, WEIGHTS)
+def test_mutual_containment_is_both_containments(a: dict[int, float], b: dict[int, float]) -> None:
+    x, y = _terms(a), _terms(b)
     found = salience.mutual_containment(x, y)
     assert found == (salience.weighted_containment(y, x), salience.weighted_containment(x, y))
     _, _, io = np.intersect1d(x.hashes, y.hashes, assume_unique=True, return_indices=True)
@@ -330,23 +331,14 @@ def test_mutual_containment_is_both_containments(a: dict[int, float], b: dict[in
 
 
 @settings(deadline=None)
-@given(
-    st.dictionaries(st.integers(0, 40), st.floats(0.0, 5.0, width=32)),
-    st.dictionaries(st.integers(0, 40), st.floats(0.0, 5.0, width=32)),
-)
+@given(WEIGHTS, WEIGHTS)
 def test_overlap_is_the_jaccard_and_both_containments_to_the_bit(
     a: dict[int, float], b: dict[int, float]
 ) -> None:
     """The rewrite tier's bound and rank come from one ``overlap``: the same floats as
     the three measures taken one by one, so candidates and their order do not move."""
 
-    def terms(weights: dict[int, float]) -> salience.SalientTerms:
-        keys = sorted(weights)
-        return salience.SalientTerms(
-            np.array(keys, dtype=np.uint32), np.array([weights[k] for k in keys], np.float32)
-        )
-
-    x, y = terms(a), terms(b)
+    x, y = _terms(a), _terms(b)
     found = salience.overlap(x, y)
     assert found.jaccard == salience.weighted_jaccard(x, y)
     assert found.of_a == salience.weighted_containment(y, x)
