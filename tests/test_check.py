@@ -24,7 +24,7 @@ from dedup.index.indexer import ParameterMismatch, add_documents
 from dedup.ingest.document import Document, Skipped
 from dedup.report import check_report
 from tests.redis_server import free_port, redis_url  # noqa: F401
-from tests.test_meaning import FERRY_A
+from tests.test_meaning import FERRY_A, FERRY_RETOLD
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SCHEMA = Path(__file__).resolve().parent.parent / "dedup" / "schema" / "check.schema.json"
@@ -182,18 +182,6 @@ def test_rewrites_respect_the_scans_day_limit(db: str) -> None:
         result = check([near, far], store, fail_on="rewrite")
     assert [i.outcome for i in result.items] == ["fail", "pass"]
     assert [m.relation for m in result.items[0].matches] == ["rewrite"]
-
-
-FERRY_RETOLD = (
-    "Kvarken ferry route to close, Holmsund council decides\n\n"
-    "On Tuesday the council of Holmsund voted to shut down the Kvarken ferry route from next "
-    "March, blaming a 14.2 million crown deficit.\n\n"
-    "The vote was painful, Mayor Karin Ek said, but the link to Vaasa had been losing money "
-    "for six years.\n\n"
-    "Islanders on Replot say the closure will cut them off during the winter; before the "
-    "meeting a petition signed by 2,300 people was handed in.\n\n"
-    "Wasaline, the operator, has 120 crew working on the route.\n"
-)
 
 
 def test_rewrites_respect_the_scans_outlet_limit(db: str) -> None:

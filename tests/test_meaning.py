@@ -154,6 +154,17 @@ FERRY_B = (
     "Wasaline, which runs the ships, did not say what would happen to its 120 staff.\n"
 )
 
+FERRY_RETOLD = (
+    "Kvarken ferry route to close, Holmsund council decides\n\n"
+    "On Tuesday the council of Holmsund voted to shut down the Kvarken ferry route from next "
+    "March, blaming a 14.2 million crown deficit.\n\n"
+    "The vote was painful, Mayor Karin Ek said, but the link to Vaasa had been losing money "
+    "for six years.\n\n"
+    "Islanders on Replot say the closure will cut them off during the winter; before the "
+    "meeting a petition signed by 2,300 people was handed in.\n\n"
+    "Wasaline, the operator, has 120 crew working on the route.\n"
+)
+
 
 def _ferry(source_a: str | None, source_b: str | None) -> dedup.Comparison | None:
     return dedup.compare(
