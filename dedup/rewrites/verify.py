@@ -6,13 +6,12 @@ weighted Jaccard is at least ``rewrite_min_weighted_jaccard``) qualifies through
 - retold sentence by sentence: at least ``rewrite_min_aligned`` sentence pairs whose
   cosine reaches ``rewrite_align_cosine`` and whose facts do not conflict, and
   ``rewrite_min_aligned_share`` of the shorter article's sentences align;
-- the same lede and rare facts (never for two articles of one outlet: an outlet does
-  not retell its own story in other words, so its two articles that open alike without
-  being told sentence by sentence are its follow-up on the subject): the two ledes open
-  on the same news (cosine at least
+- the same lede and rare facts: the two ledes open on the same news (cosine at least
   ``rewrite_lede_cosine``), the facts both state weigh ``rewrite_min_fact_weight`` by
   their rarity in the corpus, and a sentence pair (cosine ``rewrite_support_cosine``)
-  agrees on its facts;
+  agrees on its facts; never for two articles of one outlet (the same ``source``): an
+  outlet does not retell its own story in other words, so its two articles that open
+  alike without being retold sentence by sentence are its follow-up on the subject;
 - one development from two outlets (relation ``same-story``, told independently): both
   sources known and different, their ledes embedded whole meet at
   ``rewrite_outlets_lede_cosine`` and the facts both state weigh
