@@ -255,3 +255,17 @@ def test_a_cluster_restarted_under_a_scan_stops_it_with_one_line_and_exit_3(
     assert len(errors) == 1
     assert errors[0].startswith("dedup: error: the Dask cluster lost the scan's work")
     assert not out.exists()
+
+
+def _multi_outlet() -> list[str]:
+    folder = corpora.data_dir() / "multi_outlet"
+    return sorted(str(p) for p in folder.glob("*.jsonl")) if folder.is_dir() else []
+
+
+@pytest.mark.skipif(not _multi_outlet(), reason="needs the multi-outlet corpora (DEDUP_DATA)")
+def test_multi_outlet_on_a_cluster_is_the_local_scan_byte_for_byte(client: Client) -> None:
+    """Articles with sources take every route, the two-outlet one (same-story) too."""
+    local, cluster = _local_and_cluster(client, _multi_outlet())
+    relations = {p["relation"] for p in json.loads(local)["pairs"]}
+    assert {"rewrite", "same-story"} <= relations
+    assert cluster == local
