@@ -58,23 +58,27 @@ def scan_documents(
     on ``jobs`` local processes or on the Dask cluster of ``scheduler`` (``scan``)."""
     config = config or ScanConfig()
     if scheduler is None:
-        return _scan(items, config, workers.Local(workers.resolve_jobs(jobs)), None, progress)
+        local = workers.Local(workers.resolve_jobs(jobs))
+        return _scan(items, Fingerprinter(config), local, None, progress)
     from dedup.engine.driver import on_cluster  # dask is imported by cluster scans only
 
+    # The workers run the hot loop: the client fingerprints only what it must (the
+    # articles whose lines the corpus repeats, the rewrite tier's signatures) by
+    # numpy, the same values, and never loads numba (~120 MB).
+    fingerprinter = Fingerprinter(config, compiled=False)
     with on_cluster(scheduler) as (runner, scratch):
-        return _scan(items, config, runner, scratch, progress)
+        return _scan(items, fingerprinter, runner, scratch, progress)
 
 
 def _scan(
     items: Iterable[Item],
-    config: ScanConfig,
+    fingerprinter: Fingerprinter,
     runner: workers.Runner,
     scratch: str | None,
     progress: Progress | None,
 ) -> ScanResult:
     """The pipeline on ``runner``, its spools in ``scratch`` (None: anonymous files)."""
     timer = StageTimer()
-    fingerprinter = Fingerprinter(config)
     corpus = Corpus.in_directory(scratch)
     try:
         return _run(items, corpus, fingerprinter, timer, runner, progress)

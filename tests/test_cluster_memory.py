@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import pickle
+import subprocess
+import sys
 import tracemalloc
 from pathlib import Path
 
@@ -16,6 +18,8 @@ from dedup.engine import runner, state
 from dedup.engine.cluster import connect
 from dedup.stories.results import Member
 from dedup.text.salience import SalientTerms
+
+SEEDS = str(Path(__file__).resolve().parent.parent / "seeds")
 
 
 def _echo(payload: bytes) -> int:
@@ -78,3 +82,17 @@ def test_results_read_back_own_their_arrays() -> None:
     payload = runner._pickled([np.arange(40, dtype=np.uint32)])
     (array,) = pickle.loads(payload)
     assert array.flags.owndata and array.base is None
+
+
+def test_a_cluster_scans_client_does_not_load_numba() -> None:
+    """numba and its LLVM are ~120 MB of a process: the workers run the hot loop, the
+    client fingerprints what it must (articles with repeated lines, the rewrite tier's
+    signatures) by numpy."""
+    code = (
+        "import sys; from dedup import scan; scan([sys.argv[1]], scheduler='local:1'); "
+        "print(sorted(m for m in ('numba', 'llvmlite') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, SEEDS], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from dedup import workers
 from dedup.config import ScanConfig
 from dedup.copies import pairing
@@ -20,7 +18,7 @@ from dedup.copies.pairing import Pair, Relation
 from dedup.corpus import Corpus
 from dedup.fingerprint.fingerprinter import Fingerprinter
 from dedup.fingerprint.shingle import U64
-from dedup.rewrites import candidates, locality, rarity, verify
+from dedup.rewrites import candidates, locality, verify
 from dedup.rewrites.features import Rarity
 from dedup.rewrites.match import SentenceMatcher
 from dedup.rewrites.rarity import Spread
@@ -97,12 +95,9 @@ def corpus_rarity(corpus: Corpus, reps: Sequence[int], known: Sequence[Pair]) ->
     roots = sorted({versions.find(d) for d in ids})
     number = {root: k for k, root in enumerate(roots)}
     groups = [number[versions.find(d)] for d in ids]
-    terms = [corpus.salient[p].hashes.astype(np.uint64) for p in reps]
+    terms = [corpus.salient[p].hashes for p in reps]
     fact_sets = [corpus.fact_hashes[p] for p in reps]
-    return Rarity(
-        Spread.of(rarity.versions_of(groups, terms)),
-        Spread.of(rarity.versions_of(groups, fact_sets)),
-    )
+    return Rarity(Spread.of_versions(groups, terms), Spread.of_versions(groups, fact_sets))
 
 
 def _rewrite_candidates(
