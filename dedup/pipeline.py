@@ -229,7 +229,7 @@ def _short_pairs(
             lines = boilerplate.split_lines(text)
             items.append(short.item(fp, text, lines, fingerprinter.tokens))
     found = {(pair.a, pair.b) for pair in known}
-    pairs = short.find_pairs(items, config, corpus.repeated)
+    pairs = short.find_pairs(items, config, corpus.repeated, compiled=fingerprinter.compiled)
     return [pair for pair in pairs if (pair.a, pair.b) not in found]
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+import dedup
 from dedup.config import ScanConfig
 from dedup.engine import runner, state
 from dedup.engine.cluster import connect
@@ -84,15 +85,24 @@ def test_results_read_back_own_their_arrays() -> None:
     assert array.flags.owndata and array.base is None
 
 
-def test_a_cluster_scans_client_does_not_load_numba() -> None:
+def test_a_cluster_scans_client_does_not_load_numba(tmp_path: Path) -> None:
     """numba and its LLVM are ~120 MB of a process: the workers run the hot loop, the
-    client fingerprints what it must (articles with repeated lines, the rewrite tier's
-    signatures) by numpy."""
+    client signs what it must (articles with repeated lines, the rewrite tier's and
+    the short route's candidates) by numpy. The seeds have rewrites; two headlines
+    take the short route."""
+    (tmp_path / "a.txt").write_text("Storm closes harbour railway station as river rises\n")
+    (tmp_path / "b.txt").write_text("Storm shuts harbour railway station as river rises\n")
     code = (
-        "import sys; from dedup import scan; scan([sys.argv[1]], scheduler='local:1'); "
-        "print(sorted(m for m in ('numba', 'llvmlite') if m in sys.modules))"
+        "import sys; from dedup import scan; "
+        "found = scan(sys.argv[1:], scheduler='local:1'); "
+        "print(len(found.pairs), sorted(m for m in ('numba', 'llvmlite') if m in sys.modules))"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code, SEEDS], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, SEEDS, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    assert done.stdout.strip() == "[]"
+    local = dedup.scan([SEEDS, str(tmp_path)])
+    assert any(p.a.endswith("a.txt") and p.b.endswith("b.txt") for p in local.pairs)
+    assert done.stdout.strip() == f"{len(local.pairs)} []"
