@@ -29,6 +29,7 @@ Progress = Callable[[int], None]
 ARTICLE_CACHE = 2_000
 _ON_DISK: U32 = np.empty(0, dtype=np.uint32)
 """What the corpus's fingerprints hold in place of their shingle sets and signatures."""
+_NO_KEYS: U64 = np.empty(0, dtype=np.uint64)
 
 
 class StageTimer:
@@ -53,7 +54,8 @@ class Corpus:
     fingerprints: list[Fingerprint] = field(default_factory=list)
     """In input order, without their shingle sets and signatures (see ``fingerprint``)."""
     salient: list[SalientTerms] = field(default_factory=list)
-    line_keys: list[frozenset[int]] = field(default_factory=list)
+    line_keys: list[U64] = field(default_factory=list)
+    """Each article's line keys, sorted (a frozenset of Python ints was ~550 B an article)."""
     fact_hashes: list[U64] = field(default_factory=list)
     repeated: frozenset[int] = frozenset()
     house: frozenset[int] = frozenset()
@@ -151,7 +153,7 @@ class _Analysed:
     result: Fingerprint | TooShort
     salient: SalientTerms | None
     fact_hashes: U64 | None
-    line_keys: frozenset[int]
+    line_keys: U64
     member: Member
     order: tuple[str, ...]
 
@@ -169,7 +171,7 @@ def _analyse(doc: Document) -> _Analysed:
     # Hard-wrapped wire copy breaks sentences across lines: its lines are fragments,
     # not page furniture, and never count as repeated boilerplate.
     wrapped = not fingerprinted or sentences.wrapped_texts(lines)
-    keys = frozenset() if wrapped else boilerplate.text_line_keys(lines)
+    keys = _NO_KEYS if wrapped else np.array(sorted(boilerplate.text_line_keys(lines)), np.uint64)
     member = Member(
         document=doc.id,
         tokens=result.tokens,

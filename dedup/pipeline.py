@@ -99,9 +99,7 @@ def _run(
     pairs, leaders = _copy_stages(items, corpus, fingerprinter, timer, runner, progress)
     if config.rewrites:
         with timer.stage("rewrites"):
-            found_rewrites = tier.rewrite_pairs(
-                corpus, pairs, config, fingerprinter, runner, followers=leaders
-            )
+            found_rewrites = tier.rewrite_pairs(corpus, pairs, config, runner, followers=leaders)
             pairs = sorted([*pairs, *found_rewrites], key=lambda p: (p.a, p.b))
     with timer.stage("stories"):
         found = _stories(corpus, pairs, leaders, config)
@@ -135,9 +133,7 @@ def rewrite_candidates(items: Iterable[Item], config: ScanConfig, *, jobs: int =
     try:
         runner = workers.Local(workers.resolve_jobs(jobs))
         pairs, leaders = _copy_stages(items, corpus, fingerprinter, StageTimer(), runner, None)
-        return tier.verified_candidates(
-            corpus, pairs, config, fingerprinter, runner, followers=leaders, full=True
-        )
+        return tier.verified_candidates(corpus, pairs, config, runner, followers=leaders, full=True)
     finally:
         corpus.close()
 
@@ -197,7 +193,7 @@ def _set_aside_repeated_lines(
         groups.union(pair.a, pair.b)
     keys_by_group: dict[str, set[int]] = {}
     for fp, keys in zip(corpus.fingerprints, corpus.line_keys, strict=True):
-        keys_by_group.setdefault(groups.find(fp.doc_id), set()).update(keys)
+        keys_by_group.setdefault(groups.find(fp.doc_id), set()).update(keys.tolist())
     threshold = max(
         config.repeated_line_groups, int(config.repeated_line_share * len(keys_by_group))
     )
@@ -205,7 +201,7 @@ def _set_aside_repeated_lines(
     corpus.repeated = repeated
     changed = False
     for position, keys in enumerate(corpus.line_keys):
-        if keys & repeated:
+        if not repeated.isdisjoint(keys.tolist()):
             _refingerprint(corpus, position, fingerprinter, repeated)
             changed = True
     return changed

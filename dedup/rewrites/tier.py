@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from dedup import workers
 from dedup.config import ScanConfig
@@ -16,8 +17,8 @@ from dedup.copies.cluster import UnionFind
 from dedup.copies.lsh import MemoryBandIndex
 from dedup.copies.pairing import Pair, Relation
 from dedup.corpus import Corpus
-from dedup.fingerprint.fingerprinter import Fingerprinter
-from dedup.fingerprint.shingle import U64
+from dedup.fingerprint.minhash import MinHasher, lsh_params
+from dedup.fingerprint.shingle import U32, U64
 from dedup.rewrites import candidates, locality, verify
 from dedup.rewrites.features import Rarity
 from dedup.rewrites.match import SentenceMatcher
@@ -37,7 +38,6 @@ def rewrite_pairs(
     corpus: Corpus,
     known: Sequence[Pair],
     config: ScanConfig,
-    fingerprinter: Fingerprinter,
     runner: workers.Runner,
     followers: Collection[str] = frozenset(),
 ) -> list[Pair]:
@@ -46,7 +46,7 @@ def rewrite_pairs(
     cheap bound, then at most ``rewrite_max_candidates`` verifications per article,
     on ``runner``'s processes. The representatives are ordered by their texts' hash, so
     that where candidates rank equal, content decides which are verified, not names."""
-    found = verified_candidates(corpus, known, config, fingerprinter, runner, followers=followers)
+    found = verified_candidates(corpus, known, config, runner, followers=followers)
     return [pair for pair in found if pair.rewrite is not None and pair.rewrite.verdict]
 
 
@@ -54,7 +54,6 @@ def verified_candidates(
     corpus: Corpus,
     known: Sequence[Pair],
     config: ScanConfig,
-    fingerprinter: Fingerprinter,
     runner: workers.Runner,
     *,
     followers: Collection[str] = frozenset(),
@@ -68,7 +67,7 @@ def verified_candidates(
         key=lambda p: fps[p].exact,
     )
     distinct = _distinct_texts(corpus)
-    chosen = _rewrite_candidates(corpus, reps, distinct, known, config, fingerprinter, runner)
+    chosen = _rewrite_candidates(corpus, reps, distinct, known, config, runner)
     hashes = [corpus.fact_hashes[p] for p in reps]
     corpus.common_facts = candidates.common_facts([corpus.fact_hashes[p] for p in distinct], config)
     rarity = corpus_rarity(corpus, reps, known)
@@ -106,23 +105,20 @@ def _rewrite_candidates(
     distinct: list[int],
     known: Sequence[Pair],
     config: ScanConfig,
-    fingerprinter: Fingerprinter,
     runner: workers.Runner,
 ) -> list[candidates.Candidate]:
     """The representatives' rewrite candidates worth verifying: LSH pairs that pass
     the date limit and the cheap bound, at most ``rewrite_max_candidates`` best-ranked
-    an article. The LSH pairs and the term matrix (the tier's largest structures) are
-    freed on return, before verification forks its workers."""
+    an article. The band index and term matrix are built by the processes that bound
+    the pairs (``_Bounding``)."""
     rep_terms = [corpus.salient[p] for p in reps]
     common = candidates.house_terms([corpus.salient[p] for p in distinct], config)
     corpus.house = frozenset(common.tolist())
-    index = candidates.candidate_index(rep_terms, common, config, fingerprinter.minhasher)
     rep_ids = [corpus.fingerprints[p].doc_id for p in reps]
     members = [corpus.members[d] for d in rep_ids]
     bounding = _Bounding(
-        index,
         rep_terms,
-        TermMatrix(rep_terms),
+        common,
         rep_ids,
         {(p.a, p.b) for p in known},
         candidates.days_apart(
@@ -130,7 +126,8 @@ def _rewrite_candidates(
         ),
         config,
     )
-    parts = runner.map_shared(_bound, list(range(index.bands)), bounding, min_items=2)
+    bands, _ = lsh_params(config.rewrite_lsh_threshold, config.num_perm)
+    parts = runner.map_shared(_bound, list(range(bands)), bounding, min_items=2)
     bounded = {(c.i, c.j): c for part in parts for c in part}  # a pair in several bands
     return candidates.best_per_article(
         [bounded[ij] for ij in sorted(bounded)], config.rewrite_max_candidates
@@ -150,16 +147,34 @@ def _distinct_texts(corpus: Corpus) -> list[int]:
 
 @dataclass(frozen=True)
 class _Bounding:
-    """What the cheap bound over the rewrite tier's LSH pairs needs (inherited by the
-    worker processes: the pairs are never sent)."""
+    """What the cheap bound over the rewrite tier's LSH pairs needs: sent to the
+    workers (or inherited by forked ones), which build the band index of the terms'
+    signatures and their term matrix on first use and keep them while the stage runs.
+    They are the tier's largest structures (~1 KB an article, and as much again
+    while pickled): a cluster scan's client never holds them."""
 
-    index: MemoryBandIndex
     terms: list[SalientTerms]
-    matrix: TermMatrix
+    common: U32
+    """The house vocabulary, left out of the signatures."""
     ids: list[str]
     known: set[tuple[str, str]]
     apart: Callable[[int, int], bool]
     config: ScanConfig
+
+    @cached_property
+    def index(self) -> MemoryBandIndex:
+        """The band index of the terms' signatures: its pairs are the candidates."""
+        minhasher = MinHasher(self.config.num_perm, self.config.seed)
+        return candidates.candidate_index(self.terms, self.common, self.config, minhasher)
+
+    @cached_property
+    def matrix(self) -> TermMatrix:
+        """The terms' weights, to score a band's pairs in bulk."""
+        return TermMatrix(self.terms)
+
+    def __getstate__(self) -> dict[str, object]:
+        """The fields, without the index and matrix (built where they are used)."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("index", "matrix")}
 
 
 def _bound(state: _Bounding, band: int) -> list[candidates.Candidate]:
