@@ -24,6 +24,7 @@ from dedup.stories.results import Member
 from dedup.text import boilerplate, dates, salience, sentences
 from dedup.text.normalise import utf8_tokens
 from dedup.text.salience import SalientTerms
+from dedup.text.salient_table import SalientTable
 
 Progress = Callable[[int], None]
 ARTICLE_CACHE = 2_000
@@ -53,7 +54,7 @@ class Corpus:
 
     fingerprints: list[Fingerprint] = field(default_factory=list)
     """In input order, without their shingle sets and signatures (see ``fingerprint``)."""
-    salient: list[SalientTerms] = field(default_factory=list)
+    salient: SalientTable = field(default_factory=SalientTable)
     line_keys: list[U64] = field(default_factory=list)
     """Each article's line keys, sorted (a frozenset of Python ints was ~550 B an article)."""
     fact_hashes: list[U64] = field(default_factory=list)
@@ -81,8 +82,10 @@ class Corpus:
         return cls(documents=Spool(directory), arrays=ArraySpool(parts=2, directory=directory))
 
     def __getstate__(self) -> dict[str, object]:
-        """What a cluster's workers receive: the corpus without its article cache."""
-        return {**self.__dict__, "articles": {}}
+        """What a cluster's workers receive: the corpus without its article cache and
+        the per-article features only the scan's own stages read (a stage hands its
+        tasks the ones they need)."""
+        return {**self.__dict__, "articles": {}, "salient": SalientTable(), "fact_hashes": []}
 
     def add_fingerprint(self, found: Fingerprint) -> None:
         """Keep a fingerprint, its shingle set and signature on disk (see ``fingerprint``)."""

@@ -26,6 +26,7 @@ from dedup.rewrites.rarity import Spread
 from dedup.rewrites.term_matrix import TermMatrix
 from dedup.text import dates
 from dedup.text.salience import SalientTerms
+from dedup.text.salient_table import SalientTable
 
 BOUND_CHUNK = 20_000
 """LSH pairs scored in bulk at once."""
@@ -111,13 +112,13 @@ def _rewrite_candidates(
     the date limit and the cheap bound, at most ``rewrite_max_candidates`` best-ranked
     an article. The band index and term matrix are built by the processes that bound
     the pairs (``_Bounding``)."""
-    rep_terms = [corpus.salient[p] for p in reps]
-    common = candidates.house_terms([corpus.salient[p] for p in distinct], config)
+    common = candidates.house_terms((corpus.salient[p] for p in distinct), config)
     corpus.house = frozenset(common.tolist())
     rep_ids = [corpus.fingerprints[p].doc_id for p in reps]
     members = [corpus.members[d] for d in rep_ids]
     bounding = _Bounding(
-        rep_terms,
+        corpus.salient,
+        reps,
         common,
         rep_ids,
         {(p.a, p.b) for p in known},
@@ -153,13 +154,20 @@ class _Bounding:
     They are the tier's largest structures (~1 KB an article, and as much again
     while pickled): a cluster scan's client never holds them."""
 
-    terms: list[SalientTerms]
+    salient: SalientTable
+    reps: list[int]
+    """The representatives' positions in ``salient``, by candidate index."""
     common: U32
     """The house vocabulary, left out of the signatures."""
     ids: list[str]
     known: set[tuple[str, str]]
     apart: Callable[[int, int], bool]
     config: ScanConfig
+
+    @cached_property
+    def terms(self) -> list[SalientTerms]:
+        """The representatives' salient terms, by candidate index."""
+        return [self.salient[p] for p in self.reps]
 
     @cached_property
     def index(self) -> MemoryBandIndex:
@@ -173,8 +181,8 @@ class _Bounding:
         return TermMatrix(self.terms)
 
     def __getstate__(self) -> dict[str, object]:
-        """The fields, without the index and matrix (built where they are used)."""
-        return {k: v for k, v in self.__dict__.items() if k not in ("index", "matrix")}
+        """The fields, without what is built from them where it is used."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("terms", "index", "matrix")}
 
 
 def _bound(state: _Bounding, band: int) -> list[candidates.Candidate]:
