@@ -47,8 +47,7 @@ def rewrite_pairs(
     cheap bound, then at most ``rewrite_max_candidates`` verifications per article,
     on ``runner``'s processes. The representatives are ordered by their texts' hash, so
     that where candidates rank equal, content decides which are verified, not names."""
-    found = verified_candidates(corpus, known, config, runner, followers=followers)
-    return [pair for pair in found if pair.rewrite is not None and pair.rewrite.verdict]
+    return verified_candidates(corpus, known, config, runner, followers=followers, refused=False)
 
 
 def verified_candidates(
@@ -59,8 +58,11 @@ def verified_candidates(
     *,
     followers: Collection[str] = frozenset(),
     full: bool = False,
+    refused: bool = True,
 ) -> list[Pair]:
-    """Every rewrite candidate with its evidence, refused ones included; ``full``
+    """Every rewrite candidate with its evidence, the refused ones only if
+    ``refused`` (a scan drops them where they are verified: most candidates are
+    refused, and their evidence was most of what verification sent back); ``full``
     aligns and reads facts of each, whatever the bounds (to fit the verdict)."""
     fps = corpus.fingerprints
     reps = sorted(
@@ -77,11 +79,11 @@ def verified_candidates(
     # reported in the order chosen.
     order = locality.verification_order([(c.i, c.j) for c in chosen], len(reps))
     matcher = SentenceMatcher.default()
-    state = _Verifying(corpus, reps, hashes, matcher, config, rarity, full)
+    state = _Verifying(corpus, reps, hashes, matcher, config, rarity, full, refused)
     verified = runner.map_shared(
         _verify, [chosen[k] for k in order], state, min_items=workers.MIN_PARALLEL
     )
-    found = dict(zip(order, verified, strict=True))
+    found = {k: pair for k, pair in zip(order, verified, strict=True) if pair is not None}
     return [pair for _, pair in sorted(found.items())]
 
 
@@ -217,11 +219,13 @@ class _Verifying:
     config: ScanConfig
     rarity: Rarity
     full: bool
+    refused: bool
+    """Whether refused candidates are kept (with their evidence)."""
 
 
-def _verify(state: _Verifying, candidate: candidates.Candidate) -> Pair:
-    """A rewrite candidate as a pair with its evidence, refused or not (``rewrite_pairs``
-    keeps those with a verdict)."""
+def _verify(state: _Verifying, candidate: candidates.Candidate) -> Pair | None:
+    """A rewrite candidate as a pair with its evidence; None when it is refused and
+    ``state.refused`` is not set."""
     _, bound, i, j = candidate
     corpus, config = state.corpus, state.config
     pair = (corpus.fingerprint(state.reps[i]), corpus.fingerprint(state.reps[j]))
@@ -240,6 +244,8 @@ def _verify(state: _Verifying, candidate: candidates.Candidate) -> Pair:
         rarity=state.rarity,
         full=state.full,
     )
+    if not (evidence.verdict or state.refused):
+        return None
     scores = pairing.score(fa, fb, config)
     relation: Relation = "same-story" if evidence.relation == "same-story" else "rewrite"
     return Pair(fa.doc_id, fb.doc_id, scores.jaccard, scores.containment, relation, evidence)
