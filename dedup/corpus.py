@@ -15,6 +15,7 @@ import numpy as np
 from dedup import workers
 from dedup.config import ScanConfig
 from dedup.fingerprint.fingerprinter import Fingerprint, TooShort
+from dedup.fingerprint.ragged import Ragged
 from dedup.fingerprint.shingle import U32, U64
 from dedup.fingerprint.spool import ArraySpool, Spool
 from dedup.ingest.document import Document, Item, Notice, Skipped, text_hash, without_notices
@@ -55,9 +56,9 @@ class Corpus:
     fingerprints: list[Fingerprint] = field(default_factory=list)
     """In input order, without their shingle sets and signatures (see ``fingerprint``)."""
     salient: SalientTable = field(default_factory=SalientTable)
-    line_keys: list[U64] = field(default_factory=list)
+    line_keys: Ragged = field(default_factory=lambda: Ragged(np.uint64))
     """Each article's line keys, sorted (a frozenset of Python ints was ~550 B an article)."""
-    fact_hashes: list[U64] = field(default_factory=list)
+    fact_hashes: Ragged = field(default_factory=lambda: Ragged(np.uint64))
     repeated: frozenset[int] = frozenset()
     house: frozenset[int] = frozenset()
     common_facts: frozenset[int] = frozenset()
@@ -85,7 +86,12 @@ class Corpus:
         """What a cluster's workers receive: the corpus without its article cache and
         the per-article features only the scan's own stages read (a stage hands its
         tasks the ones they need)."""
-        return {**self.__dict__, "articles": {}, "salient": SalientTable(), "fact_hashes": []}
+        return {
+            **self.__dict__,
+            "articles": {},
+            "salient": SalientTable(),
+            "fact_hashes": Ragged(np.uint64),
+        }
 
     def add_fingerprint(self, found: Fingerprint) -> None:
         """Keep a fingerprint, its shingle set and signature on disk (see ``fingerprint``)."""

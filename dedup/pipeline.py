@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from dedup import workers
 from dedup.config import ScanConfig
 from dedup.copies import finder, pairing, short
@@ -17,6 +19,7 @@ from dedup.copies.cluster import UnionFind
 from dedup.copies.pairing import Pair
 from dedup.corpus import Corpus, Progress, StageTimer, fingerprint_all
 from dedup.fingerprint.fingerprinter import Fingerprinter, TooShort
+from dedup.fingerprint.ragged import Ragged
 from dedup.ingest import reader
 from dedup.ingest.document import Item, text_hash
 from dedup.rewrites import tier
@@ -155,7 +158,7 @@ def _copy_stages(
     with timer.stage("boilerplate"):
         if _set_aside_repeated_lines(corpus, copies.pairs, fingerprinter):
             copies = _copies(corpus, config)
-        corpus.line_keys = []  # used up: ~1 KB an article of Python ints
+        corpus.line_keys = Ragged(np.uint64)  # used up
         fingerprinter.clear_caches()  # its cached shingle sets and signatures
     pairs = list(copies.pairs)
     if config.short_max_tokens:

@@ -14,8 +14,9 @@ import pytest
 
 from dedup import Document, ScanConfig, workers
 from dedup.corpus import Corpus, StageTimer, fingerprint_all
+from dedup.fingerprint.ragged import CHUNK
 from dedup.text.salience import SalientTerms
-from dedup.text.salient_table import CHUNK, SalientTable
+from dedup.text.salient_table import SalientTable
 
 TERMS = 70
 """Salient terms of a synthetic article at 100,000 articles (7 million in all)."""

@@ -18,7 +18,8 @@ from dedup.copies.lsh import MemoryBandIndex
 from dedup.copies.pairing import Pair, Relation
 from dedup.corpus import Corpus
 from dedup.fingerprint.minhash import MinHasher, lsh_params
-from dedup.fingerprint.shingle import U32, U64
+from dedup.fingerprint.ragged import Ragged
+from dedup.fingerprint.shingle import U32
 from dedup.rewrites import candidates, locality, verify
 from dedup.rewrites.features import Rarity
 from dedup.rewrites.match import SentenceMatcher
@@ -71,7 +72,6 @@ def verified_candidates(
     )
     distinct = _distinct_texts(corpus)
     chosen = _rewrite_candidates(corpus, reps, distinct, known, config, runner)
-    hashes = [corpus.fact_hashes[p] for p in reps]
     corpus.common_facts = candidates.common_facts([corpus.fact_hashes[p] for p in distinct], config)
     rarity = corpus_rarity(corpus, reps, known)
     # Verified with each article's candidates close together (``locality``), so that
@@ -79,7 +79,7 @@ def verified_candidates(
     # reported in the order chosen.
     order = locality.verification_order([(c.i, c.j) for c in chosen], len(reps))
     matcher = SentenceMatcher.default()
-    state = _Verifying(corpus, reps, hashes, matcher, config, rarity, full, refused)
+    state = _Verifying(corpus, reps, corpus.fact_hashes, matcher, config, rarity, full, refused)
     verified = runner.map_shared(
         _verify, [chosen[k] for k in order], state, min_items=workers.MIN_PARALLEL
     )
@@ -214,7 +214,8 @@ class _Verifying:
     corpus: Corpus
     reps: list[int]
     """The representatives' positions in the corpus, by candidate index."""
-    fact_hashes: list[U64]
+    fact_hashes: Ragged
+    """Each article's fact hashes, by position in the corpus (not sent with it)."""
     matcher: SentenceMatcher
     config: ScanConfig
     rarity: Rarity
@@ -231,8 +232,8 @@ def _verify(state: _Verifying, candidate: candidates.Candidate) -> Pair | None:
     pair = (corpus.fingerprint(state.reps[i]), corpus.fingerprint(state.reps[j]))
     fa, fb = sorted(pair, key=lambda f: f.doc_id)
     art_a, art_b = corpus.article(fa.doc_id), corpus.article(fb.doc_id)
-    hashes = state.fact_hashes
-    most = candidates.shared_fact_bound(hashes[i], hashes[j], corpus.common_facts)
+    hashes, reps = state.fact_hashes, state.reps
+    most = candidates.shared_fact_bound(hashes[reps[i]], hashes[reps[j]], corpus.common_facts)
     evidence = verify.verify(
         art_a,
         art_b,
