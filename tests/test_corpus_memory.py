@@ -1,6 +1,7 @@
 """What a scan keeps of every article until its report is made: its salient terms and
-line keys cost about their own bytes, not a Python object or array header each (the
-scan's parent, or a cluster scan's client, holds them for the whole corpus)."""
+line keys cost about their own bytes, not a Python object or array header each, and
+the copy tier's band index its keys once (the scan's parent, or a cluster scan's
+client, holds them for the whole corpus)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 from dedup import Document, ScanConfig, workers
+from dedup.copies.lsh import MemoryBandIndex
 from dedup.corpus import Corpus, StageTimer, fingerprint_all
 from dedup.fingerprint.ragged import CHUNK
 from dedup.text.salience import SalientTerms
@@ -92,3 +94,20 @@ def test_a_corpus_keeps_line_keys_in_about_their_bytes() -> None:
         assert held / 200 < 8 * 10 + 120, held / 200
     finally:
         corpus.close()
+
+
+def test_a_band_index_of_known_size_holds_its_keys_once() -> None:
+    """The copy tier's index of 100,000 leaders doubled its tables as it grew: at
+    its last growth the old and new tables (8 bytes a band an article) were both held."""
+    count, bands = 5_000, 37
+    keys = np.random.default_rng(2).integers(0, 2**63, size=(count, bands), dtype=np.uint64)
+    tracemalloc.start()
+    try:
+        index = MemoryBandIndex(bands, 3, capacity=count)
+        for doc in range(count):
+            index.add(doc, keys[doc])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(index) == count
+    assert peak < 1.05 * count * (bands + 1) * 8, peak

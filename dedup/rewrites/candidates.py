@@ -55,7 +55,7 @@ def candidate_index(
     ``common`` left out), by position: its pairs are the tier's candidates. At 100,000
     articles they number ~20 million, so they are best taken a band at a time."""
     bands, rows = lsh_params(config.rewrite_lsh_threshold, config.num_perm)
-    index = MemoryBandIndex(bands, rows, max_bucket=MAX_BUCKET)
+    index = MemoryBandIndex(bands, rows, max_bucket=MAX_BUCKET, capacity=len(salient))
     for position, item in enumerate(salient):
         terms = signature_terms(item, common)
         if terms is not None:
