@@ -65,9 +65,9 @@ def scan_documents(
         return _scan(items, Fingerprinter(config), local, None, progress)
     from dedup.engine.driver import on_cluster  # dask is imported by cluster scans only
 
-    # The workers run the hot loop: the client fingerprints only what it must (the
-    # articles whose lines the corpus repeats, the rewrite tier's signatures) by
-    # numpy, the same values, and never loads numba (~120 MB).
+    # The workers run the hot loop: the client signs only what it must (the articles
+    # whose lines the corpus repeats, the short route's items) by numpy, the same
+    # values, and never loads numba (~120 MB).
     fingerprinter = Fingerprinter(config, compiled=False)
     with on_cluster(scheduler) as (runner, scratch):
         return _scan(items, fingerprinter, runner, scratch, progress)

@@ -87,9 +87,9 @@ def test_results_read_back_own_their_arrays() -> None:
 
 def test_a_cluster_scans_client_does_not_load_numba(tmp_path: Path) -> None:
     """numba and its LLVM are ~120 MB of a process: the workers run the hot loop, the
-    client signs what it must (articles with repeated lines, the rewrite tier's and
-    the short route's candidates) by numpy. The seeds have rewrites; two headlines
-    take the short route."""
+    client signs what it must (articles with repeated lines, the short route's items)
+    by numpy, and the workers build the rewrite tier's index. The seeds have
+    rewrites; two headlines take the short route."""
     (tmp_path / "a.txt").write_text("Storm closes harbour railway station as river rises\n")
     (tmp_path / "b.txt").write_text("Storm shuts harbour railway station as river rises\n")
     code = (
