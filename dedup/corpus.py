@@ -15,6 +15,7 @@ import numpy as np
 from dedup import workers
 from dedup.config import ScanConfig
 from dedup.fingerprint.fingerprinter import Fingerprint, TooShort
+from dedup.fingerprint.ragged import Ragged
 from dedup.fingerprint.shingle import U32, U64
 from dedup.fingerprint.spool import ArraySpool, Spool
 from dedup.ingest.document import Document, Item, Notice, Skipped, text_hash, without_notices
@@ -24,11 +25,13 @@ from dedup.stories.results import Member
 from dedup.text import boilerplate, dates, salience, sentences
 from dedup.text.normalise import utf8_tokens
 from dedup.text.salience import SalientTerms
+from dedup.text.salient_table import SalientTable
 
 Progress = Callable[[int], None]
 ARTICLE_CACHE = 2_000
 _ON_DISK: U32 = np.empty(0, dtype=np.uint32)
 """What the corpus's fingerprints hold in place of their shingle sets and signatures."""
+_NO_KEYS: U64 = np.empty(0, dtype=np.uint64)
 
 
 class StageTimer:
@@ -52,9 +55,10 @@ class Corpus:
 
     fingerprints: list[Fingerprint] = field(default_factory=list)
     """In input order, without their shingle sets and signatures (see ``fingerprint``)."""
-    salient: list[SalientTerms] = field(default_factory=list)
-    line_keys: list[frozenset[int]] = field(default_factory=list)
-    fact_hashes: list[U64] = field(default_factory=list)
+    salient: SalientTable = field(default_factory=SalientTable)
+    line_keys: Ragged = field(default_factory=lambda: Ragged(np.uint64))
+    """Each article's line keys, sorted (a frozenset of Python ints was ~550 B an article)."""
+    fact_hashes: Ragged = field(default_factory=lambda: Ragged(np.uint64))
     repeated: frozenset[int] = frozenset()
     house: frozenset[int] = frozenset()
     common_facts: frozenset[int] = frozenset()
@@ -79,8 +83,15 @@ class Corpus:
         return cls(documents=Spool(directory), arrays=ArraySpool(parts=2, directory=directory))
 
     def __getstate__(self) -> dict[str, object]:
-        """What a cluster's workers receive: the corpus without its article cache."""
-        return {**self.__dict__, "articles": {}}
+        """What a cluster's workers receive: the corpus without its article cache and
+        the per-article features only the scan's own stages read (a stage hands its
+        tasks the ones they need)."""
+        return {
+            **self.__dict__,
+            "articles": {},
+            "salient": SalientTable(),
+            "fact_hashes": Ragged(np.uint64),
+        }
 
     def add_fingerprint(self, found: Fingerprint) -> None:
         """Keep a fingerprint, its shingle set and signature on disk (see ``fingerprint``)."""
@@ -151,7 +162,7 @@ class _Analysed:
     result: Fingerprint | TooShort
     salient: SalientTerms | None
     fact_hashes: U64 | None
-    line_keys: frozenset[int]
+    line_keys: U64
     member: Member
     order: tuple[str, ...]
 
@@ -169,7 +180,7 @@ def _analyse(doc: Document) -> _Analysed:
     # Hard-wrapped wire copy breaks sentences across lines: its lines are fragments,
     # not page furniture, and never count as repeated boilerplate.
     wrapped = not fingerprinted or sentences.wrapped_texts(lines)
-    keys = frozenset() if wrapped else boilerplate.text_line_keys(lines)
+    keys = _NO_KEYS if wrapped else np.array(sorted(boilerplate.text_line_keys(lines)), np.uint64)
     member = Member(
         document=doc.id,
         tokens=result.tokens,

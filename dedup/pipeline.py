@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from dedup import workers
 from dedup.config import ScanConfig
 from dedup.copies import finder, pairing, short
@@ -17,6 +19,7 @@ from dedup.copies.cluster import UnionFind
 from dedup.copies.pairing import Pair
 from dedup.corpus import Corpus, Progress, StageTimer, fingerprint_all
 from dedup.fingerprint.fingerprinter import Fingerprinter, TooShort
+from dedup.fingerprint.ragged import Ragged
 from dedup.ingest import reader
 from dedup.ingest.document import Item, text_hash
 from dedup.rewrites import tier
@@ -58,23 +61,27 @@ def scan_documents(
     on ``jobs`` local processes or on the Dask cluster of ``scheduler`` (``scan``)."""
     config = config or ScanConfig()
     if scheduler is None:
-        return _scan(items, config, workers.Local(workers.resolve_jobs(jobs)), None, progress)
+        local = workers.Local(workers.resolve_jobs(jobs))
+        return _scan(items, Fingerprinter(config), local, None, progress)
     from dedup.engine.driver import on_cluster  # dask is imported by cluster scans only
 
+    # The workers run the hot loop: the client signs only what it must (the articles
+    # whose lines the corpus repeats, the short route's items) by numpy, the same
+    # values, and never loads numba (~120 MB).
+    fingerprinter = Fingerprinter(config, compiled=False)
     with on_cluster(scheduler) as (runner, scratch):
-        return _scan(items, config, runner, scratch, progress)
+        return _scan(items, fingerprinter, runner, scratch, progress)
 
 
 def _scan(
     items: Iterable[Item],
-    config: ScanConfig,
+    fingerprinter: Fingerprinter,
     runner: workers.Runner,
     scratch: str | None,
     progress: Progress | None,
 ) -> ScanResult:
     """The pipeline on ``runner``, its spools in ``scratch`` (None: anonymous files)."""
     timer = StageTimer()
-    fingerprinter = Fingerprinter(config)
     corpus = Corpus.in_directory(scratch)
     try:
         return _run(items, corpus, fingerprinter, timer, runner, progress)
@@ -95,9 +102,7 @@ def _run(
     pairs, leaders = _copy_stages(items, corpus, fingerprinter, timer, runner, progress)
     if config.rewrites:
         with timer.stage("rewrites"):
-            found_rewrites = tier.rewrite_pairs(
-                corpus, pairs, config, fingerprinter, runner, followers=leaders
-            )
+            found_rewrites = tier.rewrite_pairs(corpus, pairs, config, runner, followers=leaders)
             pairs = sorted([*pairs, *found_rewrites], key=lambda p: (p.a, p.b))
     with timer.stage("stories"):
         found = _stories(corpus, pairs, leaders, config)
@@ -131,9 +136,7 @@ def rewrite_candidates(items: Iterable[Item], config: ScanConfig, *, jobs: int =
     try:
         runner = workers.Local(workers.resolve_jobs(jobs))
         pairs, leaders = _copy_stages(items, corpus, fingerprinter, StageTimer(), runner, None)
-        return tier.verified_candidates(
-            corpus, pairs, config, fingerprinter, runner, followers=leaders, full=True
-        )
+        return tier.verified_candidates(corpus, pairs, config, runner, followers=leaders, full=True)
     finally:
         corpus.close()
 
@@ -155,7 +158,7 @@ def _copy_stages(
     with timer.stage("boilerplate"):
         if _set_aside_repeated_lines(corpus, copies.pairs, fingerprinter):
             copies = _copies(corpus, config)
-        corpus.line_keys = []  # used up: ~1 KB an article of Python ints
+        corpus.line_keys = Ragged(np.uint64)  # used up
         fingerprinter.clear_caches()  # its cached shingle sets and signatures
     pairs = list(copies.pairs)
     if config.short_max_tokens:
@@ -193,7 +196,7 @@ def _set_aside_repeated_lines(
         groups.union(pair.a, pair.b)
     keys_by_group: dict[str, set[int]] = {}
     for fp, keys in zip(corpus.fingerprints, corpus.line_keys, strict=True):
-        keys_by_group.setdefault(groups.find(fp.doc_id), set()).update(keys)
+        keys_by_group.setdefault(groups.find(fp.doc_id), set()).update(keys.tolist())
     threshold = max(
         config.repeated_line_groups, int(config.repeated_line_share * len(keys_by_group))
     )
@@ -201,7 +204,7 @@ def _set_aside_repeated_lines(
     corpus.repeated = repeated
     changed = False
     for position, keys in enumerate(corpus.line_keys):
-        if keys & repeated:
+        if not repeated.isdisjoint(keys.tolist()):
             _refingerprint(corpus, position, fingerprinter, repeated)
             changed = True
     return changed
@@ -225,7 +228,7 @@ def _short_pairs(
             lines = boilerplate.split_lines(text)
             items.append(short.item(fp, text, lines, fingerprinter.tokens))
     found = {(pair.a, pair.b) for pair in known}
-    pairs = short.find_pairs(items, config, corpus.repeated)
+    pairs = short.find_pairs(items, config, corpus.repeated, compiled=fingerprinter.compiled)
     return [pair for pair in pairs if (pair.a, pair.b) not in found]
 
 

@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import io
 import pickle
+import subprocess
+import sys
 import tracemalloc
 from pathlib import Path
 
 import numpy as np
 
+import dedup
 from dedup.config import ScanConfig
 from dedup.engine import runner, state
 from dedup.engine.cluster import connect
 from dedup.stories.results import Member
 from dedup.text.salience import SalientTerms
+
+SEEDS = str(Path(__file__).resolve().parent.parent / "seeds")
 
 
 def _echo(payload: bytes) -> int:
@@ -78,3 +83,26 @@ def test_results_read_back_own_their_arrays() -> None:
     payload = runner._pickled([np.arange(40, dtype=np.uint32)])
     (array,) = pickle.loads(payload)
     assert array.flags.owndata and array.base is None
+
+
+def test_a_cluster_scans_client_does_not_load_numba(tmp_path: Path) -> None:
+    """numba and its LLVM are ~120 MB of a process: the workers run the hot loop, the
+    client signs what it must (articles with repeated lines, the short route's items)
+    by numpy, and the workers build the rewrite tier's index. The seeds have
+    rewrites; two headlines take the short route."""
+    (tmp_path / "a.txt").write_text("Storm closes harbour railway station as river rises\n")
+    (tmp_path / "b.txt").write_text("Storm shuts harbour railway station as river rises\n")
+    code = (
+        "import sys; from dedup import scan; "
+        "found = scan(sys.argv[1:], scheduler='local:1'); "
+        "print(len(found.pairs), sorted(m for m in ('numba', 'llvmlite') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, SEEDS, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    local = dedup.scan([SEEDS, str(tmp_path)])
+    assert any(p.a.endswith("a.txt") and p.b.endswith("b.txt") for p in local.pairs)
+    assert done.stdout.strip() == f"{len(local.pairs)} []"

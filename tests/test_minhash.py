@@ -45,6 +45,17 @@ def test_short_and_long_sets_give_datasketch_signatures(size: int) -> None:
     np.testing.assert_array_equal(ours, reference.hashvalues)
 
 
+@pytest.mark.parametrize("size", [1, 160, 2_048, 2_049, 40_000])
+def test_signature_by_numpy_is_the_compiled_kernels(size: int) -> None:
+    """A cluster scan's client signs without numba: the same values, over one chunk
+    of values and several."""
+    rng = np.random.default_rng(size)
+    values = rng.choice(2**32, size=size, replace=False).astype(np.uint32)
+    by_numpy = MinHasher(compiled=False).signature(values)
+    assert by_numpy.dtype == np.uint32
+    np.testing.assert_array_equal(by_numpy, MinHasher().signature(values))
+
+
 def test_signature_leaves_its_input_unchanged() -> None:
     values = np.arange(1000, 1300, dtype=np.uint32)
     MinHasher().signature(values)

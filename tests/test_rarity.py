@@ -19,9 +19,27 @@ def _spread(versions: list[list[int]]) -> Spread:
 def test_spread_counts_versions_not_copies() -> None:
     groups = [0, 0, 0, 1]  # three copies of one text, and one other article
     hashes = [np.array([7, 9], np.uint64)] * 3 + [np.array([9], np.uint64)]
-    spread = Spread.of(rarity.versions_of(groups, hashes))
+    spread = Spread.of_versions(groups, hashes)
     assert spread.versions == 2
     assert spread.count(np.array([7, 9, 11], np.uint64)).tolist() == [1, 2, 0]
+
+
+@pytest.mark.parametrize("dtype", [np.uint32, np.uint64])
+def test_spread_of_versions_is_the_spread_of_their_unions(dtype: type) -> None:
+    """Versions given in any order, of one article or several sharing hashes: the
+    versions' unions counted, as uint64 hashes whatever the articles' type."""
+    rng = np.random.default_rng(5)
+    groups = rng.integers(0, 40, size=200).tolist()
+    hashes = [np.unique(rng.integers(0, 300, size=12)).astype(dtype) for _ in groups]
+    unions: dict[int, set[int]] = {}
+    for group, found in zip(groups, hashes, strict=True):
+        unions.setdefault(group, set()).update(found.tolist())
+    want = Spread.of(np.array(sorted(u), dtype=np.uint64) for u in unions.values())
+    got = Spread.of_versions(groups, hashes)
+    assert got.versions == want.versions == len(unions)
+    assert got.hashes.dtype == want.hashes.dtype and got.counts.dtype == want.counts.dtype
+    assert got.hashes.tolist() == want.hashes.tolist()
+    assert got.counts.tolist() == want.counts.tolist()
 
 
 def test_small_corpus_keeps_english_rarity() -> None:

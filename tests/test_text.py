@@ -260,9 +260,10 @@ def test_shingle_set_equals_the_numpy_statement(values: list[int], n: int) -> No
     ``combine``: the arithmetic numpy states, repeats (few distinct values) included."""
     hashes = np.array(values, dtype=np.uint64)
     expected = np.unique(shingle.fmix64(shingle.combine(hashes, n)).astype(np.uint32))
-    result = shingle.shingle_set(hashes, n)
-    assert result.dtype == np.uint32
-    np.testing.assert_array_equal(result, expected)
+    for compiled in (True, False):  # the kernel, and numpy's (a cluster scan's client)
+        result = shingle.shingle_set(hashes, n, compiled=compiled)
+        assert result.dtype == np.uint32
+        np.testing.assert_array_equal(result, expected)
 
 
 def test_fmix64_leaves_its_input_unchanged() -> None:

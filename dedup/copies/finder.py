@@ -115,7 +115,11 @@ class _Finder:
         self.heads, self.get, self.config = heads, get, config
         self.bands, self.rows = lsh_params(config.lsh_threshold, config.num_perm)
         self.index = MemoryBandIndex(
-            self.bands, self.rows, max_bucket=len(heads) + 1, dense=DENSE_BUCKET
+            self.bands,
+            self.rows,
+            max_bucket=len(heads) + 1,
+            dense=DENSE_BUCKET,
+            capacity=len(heads),
         )
         self.near = near_identical(config)
         self.near_bands = lsh_params(self.near - NEAR_INDEX_MARGIN, config.num_perm)

@@ -60,8 +60,16 @@ class MemoryBandIndex:
     aside), and its pairs would grow with the square of the corpus."""
 
     def __init__(
-        self, bands: int, rows: int, *, max_bucket: int = 1000, dense: int | None = None
+        self,
+        bands: int,
+        rows: int,
+        *,
+        max_bucket: int = 1000,
+        dense: int | None = None,
+        capacity: int = 1024,
     ) -> None:
+        """``capacity``: the documents expected; the tables double when it is passed
+        (a copy of the keys, 8 bytes a band an article, while they grow)."""
         if bands < 1 or rows < 1:
             raise ValueError(f"bands and rows must be positive, got {bands}x{rows}")
         self.bands = bands
@@ -69,8 +77,8 @@ class MemoryBandIndex:
         self.max_bucket = max_bucket
         self.dense = dense
         self.oversized_buckets = 0
-        self._keys = np.empty((1024, bands), dtype=np.uint64)
-        self._docs = np.empty(1024, dtype=np.int64)
+        self._keys = np.empty((max(1, capacity), bands), dtype=np.uint64)
+        self._docs = np.empty(max(1, capacity), dtype=np.int64)
         self._size = 0
 
     def __len__(self) -> int:

@@ -84,18 +84,24 @@ def is_short(tokens: int, config: ScanConfig) -> bool:
 
 
 def find_pairs(
-    items: Sequence[ShortItem], config: ScanConfig, repeated: frozenset[int] = frozenset()
+    items: Sequence[ShortItem],
+    config: ScanConfig,
+    repeated: frozenset[int] = frozenset(),
+    *,
+    compiled: bool = True,
 ) -> Iterator[Pair]:
     """Every verified near-copy among ``items`` (distinct texts), in their order; the
     lines ``repeated`` (the corpus's boilerplate) and those shared by
-    ``repeated_line_groups`` items are set aside from the comparison."""
+    ``repeated_line_groups`` items are set aside from the comparison. ``compiled``:
+    candidates signed by numba's kernels, else by numpy (``Fingerprinter``)."""
     shared = repeated | _shared_lines(items, config.repeated_line_groups)
     compared = [replace(one, shared=shared) for one in items]
     compared = [one for one in compared if is_short(len(one.tokens), config)]
     if len(compared) < 2:
         return
     tokens = [one.tokens for one in compared]
-    for i, j in similar_pairs(tokens, config.short_similarity, config.num_perm, config.seed):
+    cutoff, perms, seed = config.short_similarity, config.num_perm, config.seed
+    for i, j in similar_pairs(tokens, cutoff, perms, seed, compiled=compiled):
         pair = verify(compared[i], compared[j], config)
         if pair is not None:
             yield pair

@@ -38,13 +38,19 @@ U64Matrix = npt.NDArray[np.uint64]
 
 
 def similar_pairs(
-    tokens: Sequence[Sequence[str]], cutoff: float, num_perm: int, seed: int
+    tokens: Sequence[Sequence[str]],
+    cutoff: float,
+    num_perm: int,
+    seed: int,
+    *,
+    compiled: bool = True,
 ) -> list[tuple[int, int]]:
     """The pairs ``(i, j)``, ``i < j``, sorted, sharing a bucket and whose token edit
-    similarity reaches ``cutoff`` (within ``SLACK``)."""
+    similarity reaches ``cutoff`` (within ``SLACK``); token sets signed by numba's
+    kernels when ``compiled``, else by numpy (the same keys)."""
     coded = _coded(tokens)
     found: set[tuple[int, int]] = set()
-    for column in _band_keys(tokens, num_perm, seed).T:
+    for column in _band_keys(tokens, MinHasher(num_perm, seed, compiled=compiled)).T:
         for members in _buckets(column):
             found.update(_similar(members, coded, cutoff))
     return sorted(found)
@@ -61,13 +67,13 @@ def _coded(tokens: Sequence[Sequence[str]]) -> list[str]:
     ]
 
 
-def _band_keys(tokens: Sequence[Sequence[str]], num_perm: int, seed: int) -> U64Matrix:
+def _band_keys(tokens: Sequence[Sequence[str]], minhasher: MinHasher) -> U64Matrix:
     """The band keys of each item's token set, one row an item."""
-    bands, rows = lsh_params(LSH_THRESHOLD, num_perm)
-    minhasher = MinHasher(num_perm, seed)
+    bands, rows = lsh_params(LSH_THRESHOLD, minhasher.num_perm)
+    compiled = minhasher.compiled
     keys = np.empty((len(tokens), bands), dtype=np.uint64)
     for number, words in enumerate(tokens):
-        hashes = shingle.shingle_set(shingle.hash_tokens(list(words)), 1)
+        hashes = shingle.shingle_set(shingle.hash_tokens(list(words)), 1, compiled=compiled)
         keys[number] = band_keys(minhasher.signature(hashes), bands, rows)
     return keys
 

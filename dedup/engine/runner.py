@@ -82,7 +82,11 @@ class DaskRunner:
             done: list[bytes] = self.client.gather(futures)  # type: ignore[no-untyped-call]
         finally:
             self.client.run(state.forget)
-        return [result for run in done for result in self._back(task, run)]
+        found: list[R] = []
+        done.reverse()
+        while done:  # each run's bytes dropped once read: never all results twice
+            found.extend(self._back(task, done.pop()))
+        return found
 
     def _out(self, task: Callable[..., Any], items: Sequence[Any]) -> bytes:
         """``items`` pickled for a task, counted."""

@@ -45,14 +45,19 @@ class TooShort:
 class Fingerprinter:
     """Turns Documents into Fingerprints with one config; reuses hashers across calls."""
 
-    def __init__(self, config: ScanConfig) -> None:
+    def __init__(self, config: ScanConfig, *, compiled: bool = True) -> None:
+        """``compiled``: by numba's kernels (loaded now, before any worker is forked),
+        else by numpy, slower and the same: for a process that fingerprints a few
+        articles while others run the hot loop (a cluster scan's client)."""
         self.config = config
-        self.minhasher = MinHasher(config.num_perm, config.seed)
+        self.compiled = compiled
+        self.minhasher = MinHasher(config.num_perm, config.seed, compiled=compiled)
         self._exact_cache: dict[int, tuple[shingle.U32, shingle.U32]] = {}
         self._min_tokens = max(config.min_tokens, config.shingle_size)
-        from dedup.fingerprint import kernels  # numba loads when needed, not with the CLI
+        if compiled:
+            from dedup.fingerprint import kernels  # numba loads when needed, not with the CLI
 
-        kernels.load()  # compiled here, before any worker is forked
+            kernels.load()
 
     def clear_caches(self) -> None:
         """Forget cached exact-duplicate signatures (a benchmark round starts cold)."""
@@ -90,5 +95,5 @@ class Fingerprinter:
             hashes = shingle.hash_utf8(tokens)
         else:
             hashes = shingle.hash_tokens(shingle.char_tokens([t.decode() for t in tokens]))
-        shingles = shingle.shingle_set(hashes, self.config.shingle_size)
+        shingles = shingle.shingle_set(hashes, self.config.shingle_size, compiled=self.compiled)
         return shingles, self.minhasher.signature(shingles)

@@ -23,11 +23,13 @@ U32 = npt.NDArray[np.uint32]
 class MinHasher:
     """Computes signatures with datasketch's permutations for ``num_perm`` and ``seed``."""
 
-    def __init__(self, num_perm: int = 128, seed: int = 1) -> None:
+    def __init__(self, num_perm: int = 128, seed: int = 1, *, compiled: bool = True) -> None:
         if num_perm < 1:
             raise ValueError(f"num_perm must be positive, got {num_perm}")
         self.num_perm = num_perm
         self.seed = seed
+        self.compiled = compiled
+        """By the compiled kernel (numba), else by numpy: the same values."""
         self._a, self._b = _permutations(num_perm, seed)
 
     def signature(self, shingles: U32) -> U32:
@@ -35,9 +37,34 @@ class MinHasher:
         wrap-around) over ``h = fmix32(shingle)`` for every shingle hash (non-empty)."""
         if len(shingles) == 0:
             raise ValueError("cannot fingerprint an empty shingle set")
+        if not self.compiled:
+            return _signature(np.asarray(shingles, dtype=np.uint32), self._a, self._b)
         from dedup.fingerprint import kernels  # numba loads on first use, not with the CLI
 
         return kernels.signature(shingles, self._a, self._b)
+
+
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35))
+SIGNATURE_CHUNK = 2_048
+"""Values permuted at once by ``_signature`` (a permutations-by-values uint32 grid)."""
+
+
+def _signature(values: U32, a: U32, b: U32) -> U32:
+    """``kernels.signature`` by numpy, a chunk of values at a time."""
+    sixteen, first, thirteen, second = _FMIX32
+    found = np.full(len(a), 0xFFFFFFFF, dtype=np.uint32)
+    for start in range(0, len(values), SIGNATURE_CHUNK):
+        chunk = values[start : start + SIGNATURE_CHUNK]
+        mixed = chunk >> sixteen
+        mixed ^= chunk  # MurmurHash3 fmix32
+        mixed *= first
+        mixed ^= mixed >> thirteen
+        mixed *= second
+        mixed ^= mixed >> sixteen
+        permuted = np.multiply.outer(a, mixed)
+        permuted += b[:, np.newaxis]
+        np.minimum(found, permuted.min(axis=1), out=found)
+    return found
 
 
 @lru_cache(maxsize=8)

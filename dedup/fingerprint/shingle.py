@@ -80,9 +80,14 @@ def combine(hashes: U64, n: int) -> U64:
     return combined
 
 
-def shingle_set(hashes: U64, n: int) -> U32:
+def shingle_set(hashes: U64, n: int, *, compiled: bool = True) -> U32:
     """Sorted, unique 32-bit shingle hashes of the token hashes ``hashes``: the low 32
-    bits of ``fmix64(combine(hashes, n))``, deduplicated, in one compiled pass."""
+    bits of ``fmix64(combine(hashes, n))``, deduplicated, in one compiled pass; not
+    ``compiled``, the same values by numpy (a process that fingerprints a few
+    articles, a cluster scan's client, need not load numba: ~120 MB)."""
+    if not compiled:
+        found: U32 = np.unique(_fmix64_inplace(combine(hashes, n)).astype(np.uint32))
+        return found
     from dedup.fingerprint import kernels  # numba loads on first use, not with the CLI
 
     return kernels.shingle_set(hashes, _powers(n))

@@ -8,7 +8,7 @@ candidate must pass a cheap weighted-Jaccard bound before alignment is tried.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
@@ -37,7 +37,7 @@ TABLE_SHARE = 0.35
 """Articles with a larger share of figures among their tokens are tables."""
 
 
-def house_terms(salient: Sequence[SalientTerms], config: ScanConfig) -> U32:
+def house_terms(salient: Iterable[SalientTerms], config: ScanConfig) -> U32:
     """Rare-in-English terms that are common in this corpus (in more than
     ``rewrite_df_share`` of its articles, when it has 1,000 or more)."""
     sets = [s.candidate_hashes() for s in salient]
@@ -55,7 +55,7 @@ def candidate_index(
     ``common`` left out), by position: its pairs are the tier's candidates. At 100,000
     articles they number ~20 million, so they are best taken a band at a time."""
     bands, rows = lsh_params(config.rewrite_lsh_threshold, config.num_perm)
-    index = MemoryBandIndex(bands, rows, max_bucket=MAX_BUCKET)
+    index = MemoryBandIndex(bands, rows, max_bucket=MAX_BUCKET, capacity=len(salient))
     for position, item in enumerate(salient):
         terms = signature_terms(item, common)
         if terms is not None:

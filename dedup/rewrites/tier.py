@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from functools import cached_property
 
 from dedup import workers
 from dedup.config import ScanConfig
@@ -18,15 +17,17 @@ from dedup.copies.cluster import UnionFind
 from dedup.copies.lsh import MemoryBandIndex
 from dedup.copies.pairing import Pair, Relation
 from dedup.corpus import Corpus
-from dedup.fingerprint.fingerprinter import Fingerprinter
-from dedup.fingerprint.shingle import U64
-from dedup.rewrites import candidates, locality, rarity, verify
+from dedup.fingerprint.minhash import MinHasher, lsh_params
+from dedup.fingerprint.ragged import Ragged
+from dedup.fingerprint.shingle import U32
+from dedup.rewrites import candidates, locality, verify
 from dedup.rewrites.features import Rarity
 from dedup.rewrites.match import SentenceMatcher
 from dedup.rewrites.rarity import Spread
 from dedup.rewrites.term_matrix import TermMatrix
 from dedup.text import dates
 from dedup.text.salience import SalientTerms
+from dedup.text.salient_table import SalientTable
 
 BOUND_CHUNK = 20_000
 """LSH pairs scored in bulk at once."""
@@ -39,7 +40,6 @@ def rewrite_pairs(
     corpus: Corpus,
     known: Sequence[Pair],
     config: ScanConfig,
-    fingerprinter: Fingerprinter,
     runner: workers.Runner,
     followers: Collection[str] = frozenset(),
 ) -> list[Pair]:
@@ -48,21 +48,22 @@ def rewrite_pairs(
     cheap bound, then at most ``rewrite_max_candidates`` verifications per article,
     on ``runner``'s processes. The representatives are ordered by their texts' hash, so
     that where candidates rank equal, content decides which are verified, not names."""
-    found = verified_candidates(corpus, known, config, fingerprinter, runner, followers=followers)
-    return [pair for pair in found if pair.rewrite is not None and pair.rewrite.verdict]
+    return verified_candidates(corpus, known, config, runner, followers=followers, refused=False)
 
 
 def verified_candidates(
     corpus: Corpus,
     known: Sequence[Pair],
     config: ScanConfig,
-    fingerprinter: Fingerprinter,
     runner: workers.Runner,
     *,
     followers: Collection[str] = frozenset(),
     full: bool = False,
+    refused: bool = True,
 ) -> list[Pair]:
-    """Every rewrite candidate with its evidence, refused ones included; ``full``
+    """Every rewrite candidate with its evidence, the refused ones only if
+    ``refused`` (a scan drops them where they are verified: most candidates are
+    refused, and their evidence was most of what verification sent back); ``full``
     aligns and reads facts of each, whatever the bounds (to fit the verdict)."""
     fps = corpus.fingerprints
     reps = sorted(
@@ -70,8 +71,7 @@ def verified_candidates(
         key=lambda p: fps[p].exact,
     )
     distinct = _distinct_texts(corpus)
-    chosen = _rewrite_candidates(corpus, reps, distinct, known, config, fingerprinter, runner)
-    hashes = [corpus.fact_hashes[p] for p in reps]
+    chosen = _rewrite_candidates(corpus, reps, distinct, known, config, runner)
     corpus.common_facts = candidates.common_facts([corpus.fact_hashes[p] for p in distinct], config)
     rarity = corpus_rarity(corpus, reps, known)
     # Verified with each article's candidates close together (``locality``), so that
@@ -79,11 +79,11 @@ def verified_candidates(
     # reported in the order chosen.
     order = locality.verification_order([(c.i, c.j) for c in chosen], len(reps))
     matcher = SentenceMatcher.default()
-    state = _Verifying(corpus, reps, hashes, matcher, config, rarity, full)
+    state = _Verifying(corpus, reps, corpus.fact_hashes, matcher, config, rarity, full, refused)
     verified = runner.map_shared(
         _verify, [chosen[k] for k in order], state, min_items=workers.MIN_PARALLEL
     )
-    found = dict(zip(order, verified, strict=True))
+    found = {k: pair for k, pair in zip(order, verified, strict=True) if pair is not None}
     return [pair for _, pair in sorted(found.items())]
 
 
@@ -97,12 +97,9 @@ def corpus_rarity(corpus: Corpus, reps: Sequence[int], known: Sequence[Pair]) ->
     roots = sorted({versions.find(d) for d in ids})
     number = {root: k for k, root in enumerate(roots)}
     groups = [number[versions.find(d)] for d in ids]
-    terms = [corpus.salient[p].hashes.astype(np.uint64) for p in reps]
+    terms = [corpus.salient[p].hashes for p in reps]
     fact_sets = [corpus.fact_hashes[p] for p in reps]
-    return Rarity(
-        Spread.of(rarity.versions_of(groups, terms)),
-        Spread.of(rarity.versions_of(groups, fact_sets)),
-    )
+    return Rarity(Spread.of_versions(groups, terms), Spread.of_versions(groups, fact_sets))
 
 
 def _rewrite_candidates(
@@ -111,23 +108,20 @@ def _rewrite_candidates(
     distinct: list[int],
     known: Sequence[Pair],
     config: ScanConfig,
-    fingerprinter: Fingerprinter,
     runner: workers.Runner,
 ) -> list[candidates.Candidate]:
     """The representatives' rewrite candidates worth verifying: LSH pairs that pass
     the date limit and the cheap bound, at most ``rewrite_max_candidates`` best-ranked
-    an article. The LSH pairs and the term matrix (the tier's largest structures) are
-    freed on return, before verification forks its workers."""
-    rep_terms = [corpus.salient[p] for p in reps]
-    common = candidates.house_terms([corpus.salient[p] for p in distinct], config)
+    an article. The band index and term matrix are built by the processes that bound
+    the pairs (``_Bounding``)."""
+    common = candidates.house_terms((corpus.salient[p] for p in distinct), config)
     corpus.house = frozenset(common.tolist())
-    index = candidates.candidate_index(rep_terms, common, config, fingerprinter.minhasher)
     rep_ids = [corpus.fingerprints[p].doc_id for p in reps]
     members = [corpus.members[d] for d in rep_ids]
     bounding = _Bounding(
-        index,
-        rep_terms,
-        TermMatrix(rep_terms),
+        corpus.salient,
+        reps,
+        common,
         rep_ids,
         {(p.a, p.b) for p in known},
         candidates.days_apart(
@@ -135,7 +129,8 @@ def _rewrite_candidates(
         ),
         config,
     )
-    parts = runner.map_shared(_bound, list(range(index.bands)), bounding, min_items=2)
+    bands, _ = lsh_params(config.rewrite_lsh_threshold, config.num_perm)
+    parts = runner.map_shared(_bound, list(range(bands)), bounding, min_items=2)
     bounded = {(c.i, c.j): c for part in parts for c in part}  # a pair in several bands
     return candidates.best_per_article(
         [bounded[ij] for ij in sorted(bounded)], config.rewrite_max_candidates
@@ -155,16 +150,41 @@ def _distinct_texts(corpus: Corpus) -> list[int]:
 
 @dataclass(frozen=True)
 class _Bounding:
-    """What the cheap bound over the rewrite tier's LSH pairs needs (inherited by the
-    worker processes: the pairs are never sent)."""
+    """What the cheap bound over the rewrite tier's LSH pairs needs: sent to the
+    workers (or inherited by forked ones), which build the band index of the terms'
+    signatures and their term matrix on first use and keep them while the stage runs.
+    They are the tier's largest structures (~1 KB an article, and as much again
+    while pickled): a cluster scan's client never holds them."""
 
-    index: MemoryBandIndex
-    terms: list[SalientTerms]
-    matrix: TermMatrix
+    salient: SalientTable
+    reps: list[int]
+    """The representatives' positions in ``salient``, by candidate index."""
+    common: U32
+    """The house vocabulary, left out of the signatures."""
     ids: list[str]
     known: set[tuple[str, str]]
     apart: Callable[[int, int], bool]
     config: ScanConfig
+
+    @cached_property
+    def terms(self) -> list[SalientTerms]:
+        """The representatives' salient terms, by candidate index."""
+        return [self.salient[p] for p in self.reps]
+
+    @cached_property
+    def index(self) -> MemoryBandIndex:
+        """The band index of the terms' signatures: its pairs are the candidates."""
+        minhasher = MinHasher(self.config.num_perm, self.config.seed)
+        return candidates.candidate_index(self.terms, self.common, self.config, minhasher)
+
+    @cached_property
+    def matrix(self) -> TermMatrix:
+        """The terms' weights, to score a band's pairs in bulk."""
+        return TermMatrix(self.terms)
+
+    def __getstate__(self) -> dict[str, object]:
+        """The fields, without what is built from them where it is used."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("terms", "index", "matrix")}
 
 
 def _bound(state: _Bounding, band: int) -> list[candidates.Candidate]:
@@ -194,23 +214,26 @@ class _Verifying:
     corpus: Corpus
     reps: list[int]
     """The representatives' positions in the corpus, by candidate index."""
-    fact_hashes: list[U64]
+    fact_hashes: Ragged
+    """Each article's fact hashes, by position in the corpus (not sent with it)."""
     matcher: SentenceMatcher
     config: ScanConfig
     rarity: Rarity
     full: bool
+    refused: bool
+    """Whether refused candidates are kept (with their evidence)."""
 
 
-def _verify(state: _Verifying, candidate: candidates.Candidate) -> Pair:
-    """A rewrite candidate as a pair with its evidence, refused or not (``rewrite_pairs``
-    keeps those with a verdict)."""
+def _verify(state: _Verifying, candidate: candidates.Candidate) -> Pair | None:
+    """A rewrite candidate as a pair with its evidence; None when it is refused and
+    ``state.refused`` is not set."""
     _, bound, i, j = candidate
     corpus, config = state.corpus, state.config
     pair = (corpus.fingerprint(state.reps[i]), corpus.fingerprint(state.reps[j]))
     fa, fb = sorted(pair, key=lambda f: f.doc_id)
     art_a, art_b = corpus.article(fa.doc_id), corpus.article(fb.doc_id)
-    hashes = state.fact_hashes
-    most = candidates.shared_fact_bound(hashes[i], hashes[j], corpus.common_facts)
+    hashes, reps = state.fact_hashes, state.reps
+    most = candidates.shared_fact_bound(hashes[reps[i]], hashes[reps[j]], corpus.common_facts)
     evidence = verify.verify(
         art_a,
         art_b,
@@ -222,6 +245,8 @@ def _verify(state: _Verifying, candidate: candidates.Candidate) -> Pair:
         rarity=state.rarity,
         full=state.full,
     )
+    if not (evidence.verdict or state.refused):
+        return None
     scores = pairing.score(fa, fb, config)
     relation: Relation = "same-story" if evidence.relation == "same-story" else "rewrite"
     return Pair(fa.doc_id, fb.doc_id, scores.jaccard, scores.containment, relation, evidence)
