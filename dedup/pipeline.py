@@ -21,7 +21,7 @@ from dedup.corpus import Corpus, Progress, StageTimer, fingerprint_all
 from dedup.fingerprint.fingerprinter import Fingerprinter, TooShort
 from dedup.fingerprint.ragged import Ragged
 from dedup.ingest import reader
-from dedup.ingest.document import Item, text_hash
+from dedup.ingest.document import Item, text_hash, with_source
 from dedup.rewrites import tier
 from dedup.rewrites.match import SentenceMatcher
 from dedup.stories import grouping, ledger, versions, wire
@@ -39,13 +39,19 @@ def scan(
     jobs: int = 1,
     progress: Progress | None = None,
     scheduler: str | Client | None = None,
+    source: str | None = None,
 ) -> ScanResult:
     """Scan files and folders (``-`` is standard input) and group copies and rewrites;
     ``jobs`` worker processes fingerprint (0: all cores), or the Dask cluster of
     ``scheduler`` does the parallel work (``dedup.engine``: an address, ``local:N``
-    or a ``distributed.Client``). The result depends on neither."""
+    or a ``distributed.Client``). The result depends on neither. ``source`` is the
+    outlet of the articles that name none (a folder of one outlet's files)."""
     config = config or ScanConfig()
-    items = reader.iter_documents(paths, max_doc_bytes=config.max_doc_bytes)
+    items: Iterable[Item] = reader.iter_documents(paths, max_doc_bytes=config.max_doc_bytes)
+    if source is not None:
+        if not source.strip():
+            raise ValueError("source must not be empty")
+        items = with_source(items, source)
     return scan_documents(items, config, jobs=jobs, progress=progress, scheduler=scheduler)
 
 

@@ -375,3 +375,20 @@ def test_json_carries_the_ledger_and_no_ledger_leaves_it_out(validate: Validate)
     assert plain["fact_divergences"] == []
     assert all(m["sentences"] == [] and m["dropped"] == [] for m in plain["members"])
     assert bare["parameters"]["ledger"] is False
+
+
+def test_source_names_the_outlet_of_a_folder_of_plain_files(tmp_path: Path) -> None:
+    """Two seeds joined by the same lede and rare facts; said to be one outlet's files
+    (``--source``), they are its follow-up, not a retold story; the JSON names the source."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for name in ("000_3ef50ccfc186b47f.txt", "004_86388d61ef7a0d0b.txt"):
+        (folder / name).write_bytes((SEEDS / name).read_bytes())
+    plain = CliRunner().invoke(app, ["scan", str(folder), "-f", "json", "-q"])
+    outlet = CliRunner().invoke(app, ["scan", str(folder), "-f", "json", "-q", "--source", "Wire"])
+    assert (plain.exit_code, outlet.exit_code) == (EXIT_OK, EXIT_OK)
+    assert [p["relation"] for p in json.loads(plain.stdout)["pairs"]] == ["rewrite"]
+    assert json.loads(outlet.stdout)["stories"] == []
+    empty = CliRunner().invoke(app, ["scan", str(folder), "--source", " "])
+    assert empty.exit_code == EXIT_USAGE
+    assert empty.stderr.strip() == "dedup: error: --source must not be empty"

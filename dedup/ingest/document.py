@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +56,17 @@ def without_notices(items: Iterable[Item], notices: list[Notice]) -> Iterator[Do
     for item in items:
         if isinstance(item, Notice):
             notices.append(item)
+        else:
+            yield item
+
+
+def with_source(items: Iterable[Item], source: str) -> Iterator[Item]:
+    """``items`` with ``source`` given to every article that names none: a folder of
+    one outlet's files says so once (its two articles are then one story only when
+    retold sentence by sentence, ``rewrites.verify``)."""
+    for item in items:
+        if isinstance(item, Document) and not item.source:
+            yield replace(item, source=source)
         else:
             yield item
 
