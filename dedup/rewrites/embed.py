@@ -163,6 +163,14 @@ def similarity_matrix(a: Vectors, b: Vectors | None = None) -> Similarities:
     return rounded
 
 
+def vector_cosine(a: npt.NDArray[np.floating[Any]], b: npt.NDArray[np.floating[Any]]) -> float:
+    """Cosine of two vectors (0 when either is zero), from float64, rounded to
+    ``SIMILARITY_DECIMALS``: a lede, or a whole text, embedded as one vector."""
+    left, right = a.astype(np.float64), b.astype(np.float64)
+    norms = float(np.linalg.norm(left) * np.linalg.norm(right))
+    return round(float(left @ right) / norms, SIMILARITY_DECIMALS) if norms > 0 else 0.0
+
+
 def cosine(a: str, b: str) -> float:
     """The rounded cosine similarity of two sentences."""
     vectors = embed([a, b])

@@ -10,8 +10,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields
 
-import numpy as np
-
 from dedup.rewrites import embed
 from dedup.rewrites.align import Alignment
 from dedup.rewrites.article import LEDE_SENTENCES, Article
@@ -84,8 +82,8 @@ def extract(
         aligned=math.log1p(alignment.aligned_count()),
         aligned_share=alignment.share_of_shorter(),
         lede=float(_lede_aligned(a, b, alignment)),
-        lede_similarity=_cosine(a.lede_vector, b.lede_vector),
-        text_similarity=_cosine(a.vectors.sum(axis=0), b.vectors.sum(axis=0)),
+        lede_similarity=embed.vector_cosine(a.lede_vector, b.lede_vector),
+        text_similarity=embed.vector_cosine(a.vectors.sum(axis=0), b.vectors.sum(axis=0)),
         coverage=_coverage(a, b),
         facts=math.log1p(facts_weight(shared, rarity.facts)),
         quotes=math.log1p(shared_quotes(a, b)),
@@ -100,13 +98,6 @@ def extract(
 def shared_quotes(a: Article, b: Article) -> int:
     """Quotations of one article that the other prints too."""
     return quotes.shared(a.quotes, b.quotes)
-
-
-def _cosine(a: np.ndarray, b: np.ndarray) -> float:
-    """Cosine of two vectors (0 when either is zero), from float64, rounded."""
-    left, right = a.astype(np.float64), b.astype(np.float64)
-    norms = float(np.linalg.norm(left) * np.linalg.norm(right))
-    return round(float(left @ right) / norms, 6) if norms > 0 else 0.0
 
 
 def _coverage(a: Article, b: Article) -> float:

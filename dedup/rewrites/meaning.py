@@ -74,8 +74,7 @@ def lede_cosine(a: Article, b: Article) -> float:
     """The cosine of the two ledes, each embedded as one text (``Article.lede_vector``):
     whether two outlets open on the same development, however they word it sentence
     by sentence."""
-    found = embed.similarity_matrix(a.lede_vector[np.newaxis], b.lede_vector[np.newaxis])
-    return round(float(found[0, 0]), DECIMALS)
+    return round(embed.vector_cosine(a.lede_vector, b.lede_vector), DECIMALS)
 
 
 def agreement(alignment: Alignment, a: Article, b: Article) -> Agreement:
