@@ -64,17 +64,12 @@ def train(
     labels = np.array([p.label for p in pairs])
     threshold, cv_accuracy, align_threshold = thresholds(cv_probabilities(x, labels), labels)
     fitted = model().fit(x, labels)
-    scaler, logistic = fitted[0], fitted[1]
-    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
     check = float(fitted.predict_proba(x[CHECK_PAIR : CHECK_PAIR + 1])[0, 1])
     weights = {
         "about": about,
         "embedding": embed.model_version(),
         "features": list(features),
-        "mean": [round(float(v), 8) for v in scaler.mean_],
-        "scale": [round(float(v), 8) for v in scale],
-        "weights": [round(float(v), 8) for v in logistic.coef_[0]],
-        "bias": round(float(logistic.intercept_[0]), 8),
+        **fitted_fields(fitted[0], fitted[1]),
         "threshold": threshold,
         "align_threshold": align_threshold,
         "cv_accuracy": round(cv_accuracy, 4),
@@ -91,3 +86,16 @@ def report(target: Path, result: dict[str, object]) -> None:
         f"{result['cv_accuracy']}), align threshold {result['align_threshold']}, "
         f"from {result['training_pairs']} pairs"
     )
+
+
+def fitted_fields(scaler: StandardScaler, logistic: LogisticRegression) -> dict[str, object]:
+    """A fitted scaler and logistic model as the shipped JSON holds them (what
+    ``dedup.rewrites.match.logistic_fields`` reads back): mean, scale (1 where a feature
+    never varies), weights and bias, rounded to 8 places."""
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    return {
+        "mean": [round(float(v), 8) for v in scaler.mean_],
+        "scale": [round(float(v), 8) for v in scale],
+        "weights": [round(float(v), 8) for v in logistic.coef_[0]],
+        "bias": round(float(logistic.intercept_[0]), 8),
+    }

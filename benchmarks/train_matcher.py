@@ -19,6 +19,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
 
 from benchmarks import corpora
+from benchmarks.msrp_logistic import fitted_fields
 from dedup.rewrites.match import FEATURES, features
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "dedup" / "data" / "matcher.json"
@@ -68,15 +69,11 @@ def train(out: Path) -> dict[str, object]:
     model = LogisticRegression(C=C, max_iter=5000).fit(
         scaler.transform(stacked), np.concatenate([labels, labels])
     )
-    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
     weights = {
         "about": "dedup sentence matcher: logistic regression on lexical features, "
         "trained on the MSRP train split only (benchmarks/train_matcher.py)",
         "features": list(FEATURES),
-        "mean": [round(float(v), 8) for v in scaler.mean_],
-        "scale": [round(float(v), 8) for v in scale],
-        "weights": [round(float(v), 8) for v in model.coef_[0]],
-        "bias": round(float(model.intercept_[0]), 8),
+        **fitted_fields(scaler, model),
         "threshold": threshold,
         "align_threshold": align_threshold,
         "training_pairs": len(pairs),

@@ -274,10 +274,10 @@ class _Checker:
             if days is not None and _apart(brief.date, incoming.doc.date, timedelta(days=days)):
                 continue
             terms = SalientTerms(brief.salient_hashes, brief.salient_weights)
-            if verify.cheap_bound(terms, incoming.found.salient, self.config) is None:
-                continue
-            rank = candidates.rank(terms, incoming.found.salient)
-            ranked.append((-rank, brief.doc_id))
+            cutoff = self.config.rewrite_min_weighted_jaccard
+            score = candidates.scored(terms, incoming.found.salient, score_cutoff=cutoff)
+            if score is not None:
+                ranked.append((-score[0], brief.doc_id))
         return {doc_id for _, doc_id in sorted(ranked)[: self.config.rewrite_max_candidates]}
 
     def _candidate_ids(self, incoming: _Incoming) -> tuple[set[str], set[str]]:

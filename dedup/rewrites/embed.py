@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +34,7 @@ story again and again. On Reuters-21578 (19,043 records) 8,192 re-embedded nearl
 candidate's sentences: the rewrite stage took 88.8 s, with this many 59.9 s."""
 
 Vectors = npt.NDArray[np.float32]
+T = TypeVar("T")
 Similarities = npt.NDArray[np.float64]
 
 _recent: OrderedDict[str, Vectors] = OrderedDict()
@@ -131,18 +132,25 @@ def _mean_rows(table: Vectors, ids: list[list[int]]) -> Vectors:
     return means
 
 
+def recent(cache: OrderedDict[str, T], keys: Sequence[str], size: int) -> list[T]:
+    """The values of ``keys`` (all in ``cache``), each marked as just used; then the
+    least recently used beyond ``size`` are dropped: an LRU cache filled in batches."""
+    found = []
+    for key in keys:
+        cache.move_to_end(key)
+        found.append(cache[key])
+    while len(cache) > size:
+        cache.popitem(last=False)
+    return found
+
+
 def vectors(sentences: Sequence[str]) -> Vectors:
     """``embed(sentences)``, embedding in one batch only the sentences not met among the
     last ``CACHE_SIZE`` (rows are batch-independent, so the result is the same)."""
     missing = list(dict.fromkeys(s for s in sentences if s not in _recent))
     for sentence, row in zip(missing, embed(missing), strict=True):
         _recent[sentence] = row
-    rows = []
-    for sentence in sentences:
-        _recent.move_to_end(sentence)
-        rows.append(_recent[sentence])
-    while len(_recent) > CACHE_SIZE:
-        _recent.popitem(last=False)
+    rows = recent(_recent, sentences, CACHE_SIZE)
     if not rows:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     return np.stack(rows)

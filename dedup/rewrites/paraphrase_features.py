@@ -80,13 +80,7 @@ def profiles(sentences: Sequence[str]) -> list[Profile]:
         rows = dict(zip(words, embed.embed(words).astype(np.float64), strict=True))
         for sentence, text, found in zip(missing, texts, tokens, strict=True):
             _profiles[sentence] = _profile(sentence, text, found, rows)
-    out = []
-    for sentence in sentences:
-        _profiles.move_to_end(sentence)
-        out.append(_profiles[sentence])
-    while len(_profiles) > CACHE_SIZE:
-        _profiles.popitem(last=False)
-    return out
+    return embed.recent(_profiles, sentences, CACHE_SIZE)
 
 
 def _profile(
