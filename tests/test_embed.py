@@ -17,6 +17,14 @@ TROOPS_A = "Russian troops have entered an air base in Niger where US forces are
 TROOPS_B = "Russian military personnel entered a Niger air base where US troops are stationed."
 UNRELATED = "Shares of the chipmaker fell 4 percent after it cut its sales forecast."
 SENTENCES = [TROOPS_A, TROOPS_B, UNRELATED]
+HOSTILE = [
+    "  two  spaces,   three   and a tab\there\nand a newline ",
+    "a literal \u2581 mark, \u2581\u2581 two, and one at the end\u2581",
+    "special tokens <s> inside </s> the text <unk>",
+    "日本語のテキスト and emoji 🎉🎉 and Ω≈ç√",
+    "x" * 400,
+    "1,234.5 dlrs vs 1.234,5 € (U.S.-based) -- ''quoted'' \"twice\"",
+]
 
 
 def _run(code: str, tmp_path: Path, **env: str) -> str:
@@ -140,6 +148,7 @@ def test_vectors_are_wordllamas_own_to_the_bit() -> None:
         UNRELATED * 12,
         "",
         " ",
+        *HOSTILE,
     ]
     model = wordllama.WordLlama.load(
         config=embed.MODEL,
@@ -151,3 +160,29 @@ def test_vectors_are_wordllamas_own_to_the_bit() -> None:
     norms = np.linalg.norm(pooled, axis=1, keepdims=True)
     theirs = np.divide(pooled, norms, out=np.zeros_like(pooled), where=norms > 0)
     assert embed.embed(sentences).tobytes() == theirs.astype(np.float32).tobytes()
+
+
+def test_token_ids_are_the_tokenizers_own() -> None:
+    """Tokens read word by word are those the library's tokenizer gives the whole
+    sentence, on spacing, marks, special-token texts, scripts and long words; the
+    second reading (from the word cache) too."""
+    tokenizer = embed._model().tokenizer
+    sentences = [*SENTENCES, *HOSTILE, "", " ", "the the the the, and the and the"]
+    theirs = [e.ids for e in tokenizer.encode_batch(sentences, add_special_tokens=False)]
+    assert embed._model().by_word
+    assert embed.token_ids(sentences) == theirs
+    assert embed.token_ids(sentences) == theirs
+
+
+def test_a_token_spanning_two_words_turns_word_by_word_reading_off() -> None:
+    """A model with a token that runs across a word's start (a mark after another
+    character) cannot be read word by word: the check at load says so."""
+    import json
+
+    described = json.loads(embed._model().tokenizer.to_str())
+    assert embed._words_stand_alone(described)
+    described["model"]["vocab"]["a\u2581b"] = len(described["model"]["vocab"])
+    assert not embed._words_stand_alone(described)
+    described = json.loads(embed._model().tokenizer.to_str())
+    described["pre_tokenizer"] = {"type": "Whitespace"}
+    assert not embed._words_stand_alone(described)
