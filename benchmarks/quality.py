@@ -488,7 +488,7 @@ class Section:
 
 
 def section_wire() -> list[Row]:
-    """Wire attribution (``dedup.stories.wire``): recall on Reuters copy, and the BBC articles
+    """Wire attribution (``dedup.text.wire``): recall on Reuters copy, and the BBC articles
     with any agency evidence, every one of which was read by hand (see wire_eval)."""
     name = "Wire attribution"
     found = wire_eval.evaluate()

@@ -15,7 +15,7 @@ from collections import Counter
 from typing import Any
 
 from benchmarks import corpora
-from dedup.stories import wire
+from dedup.text import wire
 
 
 def evaluate() -> dict[str, Any]:

@@ -24,9 +24,9 @@ from dedup.ingest import reader
 from dedup.ingest.document import Item, text_hash, with_source
 from dedup.rewrites import tier
 from dedup.rewrites.match import SentenceMatcher
-from dedup.stories import grouping, ledger, versions, wire
+from dedup.stories import grouping, ledger, versions
 from dedup.stories.results import ScanResult, Story
-from dedup.text import boilerplate, salience
+from dedup.text import boilerplate, salience, wire
 
 if TYPE_CHECKING:
     from distributed import Client

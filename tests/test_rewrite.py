@@ -533,3 +533,35 @@ def test_one_outlets_two_articles_must_share_their_news() -> None:
     )
     assert same is not None and same.relation is None  # the ledes meet, nothing retold
     assert same.rewrite is not None and same.rewrite.reason.startswith("too little shared")
+
+
+def test_wire_copy_without_a_source_is_its_agencys() -> None:
+    """An article without a source whose byline or sign-off makes it an agency's own copy
+    has that agency as its outlet; a credit or a citation does not make one, nor do two
+    agencies' marks, and a known source comes first."""
+    signed = WINNERS + "\n REUTER\n"
+    assert Article(dedup.Document("a", signed)).outlet == "Reuters"
+    assert Article(dedup.Document("a", "LONDON (Reuters) - " + WINNERS)).outlet == "Reuters"
+    assert Article(dedup.Document("a", signed, source=" Kestrel Post ")).outlet == "Kestrel Post"
+    assert Article(dedup.Document("a", WINNERS)).outlet is None
+    assert Article(dedup.Document("a", "Source: Reuters\n\n" + WINNERS)).outlet is None
+    both = "LONDON (Reuters) - " + WINNERS + "\nNEW YORK (AP) - " + RETOLD_WINNERS
+    assert Article(dedup.Document("a", both)).outlet is None
+
+
+def test_one_agencys_two_articles_that_only_open_alike_are_its_follow_up() -> None:
+    """Without sources, two articles signed by one agency (as Reuters-21578's bodies
+    are) are one outlet's: opening alike without being retold sentence by sentence
+    joins them no more than with ``--source`` (Reuters-21578 as id+text: 597 rewrite
+    pairs, 0.38 right, to 125, the 122 of ``--source Reuters`` and 3 more)."""
+
+    def verdict(text_a: str, text_b: str) -> str:
+        comparison = dedup.compare(dedup.Document("a", text_a), dedup.Document("b", text_b))
+        assert comparison is not None and comparison.rewrite is not None
+        return comparison.rewrite.reason if not comparison.rewrite.verdict else "rewrite"
+
+    assert verdict(WINNERS, RETOLD_WINNERS) == "rewrite"
+    assert verdict(WINNERS + "\n REUTER\n", RETOLD_WINNERS) == "rewrite"
+    assert verdict(WINNERS + "\n REUTER\n", RETOLD_WINNERS + "\n REUTER\n").startswith(
+        "too little shared"
+    )

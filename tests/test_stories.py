@@ -9,8 +9,8 @@ import pytest
 import dedup
 from dedup.copies.pairing import Pair
 from dedup.stories.grouping import OriginHints, neighbours, stars, story_wire
-from dedup.stories.wire import WireEvidence
 from dedup.text.dates import parse_date
+from dedup.text.wire import WireEvidence
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

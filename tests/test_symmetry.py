@@ -21,7 +21,7 @@ from dedup.rewrites.article import Article
 from dedup.rewrites.match import SentenceMatcher
 from dedup.rewrites.verify import RewriteEvidence
 from dedup.stories.grouping import story_wire
-from dedup.stories.wire import WireEvidence
+from dedup.text.wire import WireEvidence
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SEMEVAL_PAIRS = 6

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dedup.stories.wire import WireEvidence, agencies, detect
+from dedup.text.wire import WireEvidence, agencies, detect
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

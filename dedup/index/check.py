@@ -31,10 +31,9 @@ from dedup.rewrites import candidates, verify
 from dedup.rewrites.article import Article
 from dedup.rewrites.match import SentenceMatcher
 from dedup.rewrites.verify import RewriteEvidence
-from dedup.stories import wire
-from dedup.stories.wire import WireEvidence
-from dedup.text import dates
+from dedup.text import dates, wire
 from dedup.text.salience import SalientTerms
+from dedup.text.wire import WireEvidence
 
 FailOn = Literal["copy", "near-copy", "rewrite", "same-story"]
 Outcome = Literal["pass", "fail", "too-short", "not-checked"]

@@ -17,7 +17,7 @@ from rich.console import Console
 from dedup.index.check import CheckedItem, CheckMatch, CheckResult, IndexStatus, Outcome
 from dedup.report.serialise import load_schema
 from dedup.report.terminal import escape
-from dedup.stories.wire import WireEvidence
+from dedup.text.wire import WireEvidence
 
 SCHEMA_VERSION = 2
 SHOWN_CHARS = 160

@@ -15,7 +15,7 @@ import numpy as np
 
 from dedup.ingest.document import Document
 from dedup.rewrites import embed
-from dedup.text import boilerplate, facts, quotes, sentences
+from dedup.text import boilerplate, dates, facts, quotes, sentences, wire
 from dedup.text.fact import Fact
 from dedup.text.normalise import normalise, tokenise
 from dedup.text.salience import SalientTerms, salient_terms, term_hash, weight
@@ -26,6 +26,8 @@ LEDE_SENTENCES = 3
 SPECIFIC_NAME_WEIGHT = 1.5
 """A one-word name is specific when rarer than zipf 3.5 (Niamey, Funaro), not when it
 is a common country or party name (Britain, Labour)."""
+OWN_COPY = frozenset({"byline", "sign-off"})
+"""Wire evidence that the text is the agency's own copy (not a credit or a citation)."""
 _DAY_DATE = re.compile(r"^(?:\d{4}|-)-\d\d-\d\d$")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
@@ -110,9 +112,25 @@ class Article:
         return found
 
     @cached_property
+    def outlet(self) -> str | None:
+        """Who published the article: its ``source`` when known; else the one agency whose
+        byline or sign-off it carries (wire copy is the agency's own story, as every
+        Reuters-21578 body signed "Reuter" is Reuters'); else None."""
+        source = (self.document.source or "").strip()
+        if source:
+            return source
+        own = {e.agency for e in wire.detect(self.document.text) if e.kind in OWN_COPY}
+        return own.pop() if len(own) == 1 else None
+
+    @cached_property
     def quotes(self) -> tuple[frozenset[str], ...]:
         """The words of each of the article's longer quotations."""
         return quotes.quotations(self.document.text)
+
+
+def same_outlet(a: Article, b: Article) -> bool:
+    """Whether two articles are known to come from one outlet (``Article.outlet``)."""
+    return dates.same_outlet(a.outlet, b.outlet)
 
 
 def line_fact_keys(

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dedup.config import ScanConfig
 from dedup.rewrites.align import Alignment, Match, matchable
-from dedup.rewrites.article import Article, specific
+from dedup.rewrites.article import Article, same_outlet, specific
 from dedup.text import dates
 from dedup.text.fact import Fact
 from dedup.text.normalise import normalise, tokenise
@@ -79,7 +79,7 @@ def refusal(alignment: Alignment, a: Article, b: Article) -> str | None:
             f"follow-up: {reused} background sentences reused word for word, but neither "
             "article's lede is told in the other"
         )
-    if not told and dates.same_outlet(a.document.source, b.document.source):
+    if not told and same_outlet(a, b):
         return (
             f"follow-up: both from {_outlet(a, b)}, and neither article's lede is told in the other"
         )
@@ -100,7 +100,7 @@ def too_far_apart(a: Article, b: Article, config: ScanConfig) -> str | None:
     """Why two dated articles are too far apart in time to be one story, or None."""
     first, second = a.document, b.document
     days = dates.days_between(dates.parse_date(first.date), dates.parse_date(second.date))
-    one_outlet = dates.same_outlet(first.source, second.source)
+    one_outlet = same_outlet(a, b)
     if days is None or not dates.too_far_apart(days, one_outlet, config):
         return None
     outlet = f"both from {_outlet(a, b)}, " if one_outlet else ""
@@ -178,7 +178,7 @@ def _unnamed_opening(first: Article, other: Article) -> str | None:
 
 def _outlet(a: Article, b: Article) -> str:
     """The outlet two articles share, as either names it (the one that sorts first)."""
-    return min((a.document.source or "").strip(), (b.document.source or "").strip())
+    return min(a.outlet or "", b.outlet or "")
 
 
 def lede(article: Article) -> set[int]:

@@ -31,12 +31,12 @@ from functools import cache
 from dedup.config import ScanConfig
 from dedup.rewrites import features, lookalike, meaning
 from dedup.rewrites.align import Alignment, Match, align, swapped
-from dedup.rewrites.article import Article
+from dedup.rewrites.article import Article, same_outlet
 from dedup.rewrites.features import PairFeatures, Rarity
 from dedup.rewrites.match import SentenceMatcher
 from dedup.rewrites.rarity import facts_weight
 from dedup.rewrites.verdict import Verdict, VerdictModel
-from dedup.text import dates, facts
+from dedup.text import facts
 from dedup.text.salience import SalientTerms, weighted_jaccard
 
 EXAMPLES = 3
@@ -218,8 +218,7 @@ def _route(
             f"align by meaning, {consistent} of them without contradicting facts"
         )
     lede = meaning.lede_similarity(a, b)
-    one_outlet = dates.same_outlet(a.document.source, b.document.source)
-    if not one_outlet and lede >= config.rewrite_lede_cosine and shared():
+    if not same_outlet(a, b) and lede >= config.rewrite_lede_cosine and shared():
         weight = facts_weight(shared(), context.rarity.facts)
         if weight >= config.rewrite_min_fact_weight and meaning.agreement(loose, a, b).agreeing:
             return _Routed(
@@ -237,8 +236,8 @@ def _two_outlets(
     and state facts that weigh ``rewrite_outlets_fact_weight`` by their rarity here.
     One outlet's two articles on a development are its follow-up, never this route:
     archives without sources, or of one outlet, keep the two derived routes alone."""
-    config, one, other = context.config, a.document.source, b.document.source
-    if not one or not other or dates.same_outlet(one, other):
+    config, one, other = context.config, a.outlet, b.outlet
+    if not one or not other or same_outlet(a, b):
         return None
     lede = meaning.lede_cosine(a, b)
     if lede < config.rewrite_outlets_lede_cosine or not shared():

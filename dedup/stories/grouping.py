@@ -25,11 +25,11 @@ from dataclasses import dataclass, field, replace
 
 from dedup.copies.cluster import UnionFind, story_id
 from dedup.copies.pairing import RELATION_STRENGTH, Pair
-from dedup.stories import wire
 from dedup.stories.results import Member, Story, StoryMember
 from dedup.stories.versions import Versions
-from dedup.stories.wire import WireEvidence
+from dedup.text import wire
 from dedup.text.dates import parse_date
+from dedup.text.wire import WireEvidence
 
 
 @dataclass(frozen=True, slots=True)

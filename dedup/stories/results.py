@@ -10,7 +10,7 @@ from dedup.copies.pairing import Pair
 from dedup.fingerprint.fingerprinter import TooShort
 from dedup.ingest.document import Notice, Skipped
 from dedup.stories.ledger import StoryLedger
-from dedup.stories.wire import WireEvidence
+from dedup.text.wire import WireEvidence
 
 MemberRelation = Literal["origin", "copy", "near-copy", "rewrite", "same-story"]
 
