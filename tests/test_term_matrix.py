@@ -41,3 +41,16 @@ def test_columns_are_the_ranks_np_unique_gives(values: list[int], chunk: int) ->
         columns = term_matrix._columns(hashes)
     assert columns.dtype == np.int32
     assert columns.tolist() == np.unique(hashes, return_inverse=True)[1].tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(WORDS), max_size=12), min_size=2, max_size=8))
+def test_bulk_ranks_equal_the_exact_rank(articles: list[list[str]]) -> None:
+    from dedup.rewrites.candidates import rank
+
+    terms = [salient_terms(words) for words in articles]
+    pairs = np.array([(i, j) for i in range(len(terms)) for j in range(i + 1, len(terms))])
+    jaccard, ranks = TermMatrix(terms).overlaps(pairs)
+    exact = [rank(terms[i], terms[j]) for i, j in pairs.tolist()]
+    assert np.allclose(ranks, exact, rtol=1e-5, atol=1e-6)
+    assert np.array_equal(jaccard, TermMatrix(terms).weighted_jaccard(pairs))

@@ -43,14 +43,23 @@ class TermMatrix:
         """The weighted Jaccard of each row ``(i, j)`` of ``pairs``: the weight of the
         shared terms over the weight of either's terms. ``salience.weighted_jaccard``
         up to float rounding (and which weight a 32-bit hash collision keeps)."""
+        return self.overlaps(pairs)[0]
+
+    def overlaps(self, pairs: I64) -> tuple[F64, F64]:
+        """Each pair's weighted Jaccard and rank (the larger of the shares of either
+        article's weight that the shared terms hold: ``candidates.rank``), up to float
+        rounding, in bulk."""
         if len(pairs) == 0:
-            return np.empty(0, dtype=np.float64)
+            return np.empty(0, dtype=np.float64), np.empty(0, dtype=np.float64)
         left, right = pairs[:, 0], pairs[:, 1]
         both = self._weights[left].minimum(self._weights[right])
         shared = np.asarray(both.sum(axis=1, dtype=np.float64)).ravel()
-        union = self._totals[left] + self._totals[right] - shared
-        found: F64 = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
-        return found
+        totals_left, totals_right = self._totals[left], self._totals[right]
+        union = totals_left + totals_right - shared
+        jaccard: F64 = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+        smaller = np.minimum(totals_left, totals_right)
+        rank: F64 = np.divide(shared, smaller, out=np.zeros_like(shared), where=smaller > 0)
+        return jaccard, rank
 
 
 COLUMN_CHUNK = 1 << 20

@@ -10,6 +10,9 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
+import numpy.typing as npt
+
 from dedup import workers
 from dedup.config import ScanConfig
 from dedup.copies import pairing
@@ -20,7 +23,7 @@ from dedup.corpus import Corpus
 from dedup.fingerprint.minhash import MinHasher, lsh_params
 from dedup.fingerprint.ragged import Ragged
 from dedup.fingerprint.shingle import U32
-from dedup.rewrites import candidates, locality, verify
+from dedup.rewrites import candidates, locality, shortlist, verify
 from dedup.rewrites.features import Rarity
 from dedup.rewrites.match import SentenceMatcher
 from dedup.rewrites.rarity import Spread
@@ -31,9 +34,6 @@ from dedup.text.salient_table import SalientTable
 
 BOUND_CHUNK = 20_000
 """LSH pairs scored in bulk at once."""
-BOUND_SLACK = 1e-4
-"""The bulk weighted Jaccard (float32 weights) only preselects pairs for the exact
-bound, so it is allowed this much rounding."""
 
 
 def rewrite_pairs(
@@ -118,23 +118,37 @@ def _rewrite_candidates(
     corpus.house = frozenset(common.tolist())
     rep_ids = [corpus.fingerprints[p].doc_id for p in reps]
     members = [corpus.members[d] for d in rep_ids]
+    when = [dates.parse_date(m.date) for m in members]
     bounding = _Bounding(
         corpus.salient,
         reps,
         common,
         rep_ids,
-        {(p.a, p.b) for p in known},
-        candidates.days_apart(
-            [dates.parse_date(m.date) for m in members], [m.source for m in members], config
-        ),
+        _known_codes(rep_ids, known),
+        candidates.days_apart(when, [m.source for m in members], config),
+        any(w is not None for w in when),
         config,
     )
     bands, _ = lsh_params(config.rewrite_lsh_threshold, config.num_perm)
     parts = runner.map_shared(_bound, list(range(bands)), bounding, min_items=2)
-    bounded = {(c.i, c.j): c for part in parts for c in part}  # a pair in several bands
-    return candidates.best_per_article(
-        [bounded[ij] for ij in sorted(bounded)], config.rewrite_max_candidates
-    )
+    limit, cutoff = config.rewrite_max_candidates, config.rewrite_min_weighted_jaccard
+    listed = shortlist.shortlist(shortlist.Bulk.union(parts), len(reps), limit, cutoff)
+    terms = [corpus.salient[p] for p in reps]
+    scored = []
+    for i, j in listed.tolist():
+        score = candidates.scored(terms[i], terms[j], score_cutoff=cutoff)
+        if score is not None:
+            scored.append(candidates.Candidate(*score, i, j))
+    return candidates.best_per_article(scored, limit)
+
+
+def _known_codes(ids: list[str], known: Sequence[Pair]) -> npt.NDArray[np.int64]:
+    """The codes ``i * len(ids) + j`` (i < j, by position in ``ids``) of the pairs in
+    ``known`` whose two articles are both in ``ids``, sorted."""
+    position = {doc_id: k for k, doc_id in enumerate(ids)}
+    ends = [(position[p.a], position[p.b]) for p in known if p.a in position and p.b in position]
+    codes = [min(i, j) * len(ids) + max(i, j) for i, j in ends]
+    return np.unique(np.array(codes, dtype=np.int64))
 
 
 def _distinct_texts(corpus: Corpus) -> list[int]:
@@ -162,8 +176,11 @@ class _Bounding:
     common: U32
     """The house vocabulary, left out of the signatures."""
     ids: list[str]
-    known: set[tuple[str, str]]
+    known: npt.NDArray[np.int64]
+    """Codes ``i * len(ids) + j`` (i < j) of pairs the copy tier already joined."""
     apart: Callable[[int, int], bool]
+    dated: bool
+    """Whether any representative has a date (else none is ``apart``)."""
     config: ScanConfig
 
     @cached_property
@@ -187,24 +204,23 @@ class _Bounding:
         return {k: v for k, v in self.__dict__.items() if k not in ("terms", "index", "matrix")}
 
 
-def _bound(state: _Bounding, band: int) -> list[candidates.Candidate]:
+def _bound(state: _Bounding, band: int) -> shortlist.Bulk:
     """The LSH pairs of one band that are new, close enough in date, and pass the
-    cheap bound, ranked; scored in bulk first, a chunk at a time."""
+    cheap bound in bulk (up to its rounding), with their bulk rank; scored a chunk at a
+    time."""
     found = []
-    terms, pairs = state.terms, state.index.band_pairs(band)
-    cutoff = state.config.rewrite_min_weighted_jaccard
+    pairs = state.index.band_pairs(band)
+    floor = state.config.rewrite_min_weighted_jaccard - shortlist.SLACK
     for start in range(0, len(pairs), BOUND_CHUNK):
         chunk = pairs[start : start + BOUND_CHUNK]
-        scores = state.matrix.weighted_jaccard(chunk)
-        close = chunk[scores >= cutoff - BOUND_SLACK]
-        for i, j in close.tolist():
-            a, b = state.ids[i], state.ids[j]
-            if (min(a, b), max(a, b)) in state.known or state.apart(i, j):
-                continue
-            score = candidates.scored(terms[i], terms[j], score_cutoff=cutoff)
-            if score is not None:
-                found.append(candidates.Candidate(*score, i, j))
-    return found
+        jaccard, rank = state.matrix.overlaps(chunk)
+        close = (jaccard >= floor) & ~np.isin(
+            chunk[:, 0] * len(state.ids) + chunk[:, 1], state.known
+        )
+        if state.dated:
+            close[close] = [not state.apart(i, j) for i, j in chunk[close].tolist()]
+        found.append(shortlist.Bulk(chunk[close], jaccard[close], rank[close]))
+    return shortlist.Bulk.union(found)
 
 
 @dataclass(frozen=True)
