@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import dedup
+from benchmarks import corpora
 from dedup.copies.pairing import Pair, Relation
 from dedup.report.csv_table import csv_rows
 from dedup.stories.grouping import OriginHints, neighbours, stars
@@ -144,3 +145,19 @@ def test_place_leaves_out_what_no_star_holds() -> None:
     graph = neighbours([_pair("s", "t"), _pair("s", "m")])
     placed = place({"s", "t"}, graph, {"m": 0}, str)
     assert set(placed) == {"s"} and placed["s"].via == "m" and placed["s"].star == 0
+
+
+@pytest.mark.skipif(
+    not corpora.available("clough_stevenson"), reason="Clough & Stevenson corpus not present"
+)
+def test_clough_answers_that_retell_a_member_join_their_originals_story() -> None:
+    # four verified answers relate to members of their original's story, not to its
+    # origin; none of the 38 non-derived answers is in any story
+    files = corpora.clough_stevenson()
+    result = dedup.scan_documents([dedup.Document(id=f.doc_id, text=f.text) for f in files])
+    story = {m.document: s for s in result.stories for m in s.members}
+    via = {m.document: m.via for s in result.stories for m in s.members if m.via}
+    for answer in ("g0pD_taskc.txt", "g1pD_taska.txt", "g2pA_taskd.txt", "g4pD_taskb.txt"):
+        original = f"orig_{answer.split('_')[1]}"
+        assert story[answer] is story[original] and answer in via
+    assert not any(f.doc_id in story for f in files if f.category == "non")
