@@ -79,7 +79,9 @@ def test_stars_take_whole_versions() -> None:
     graph = grouping.neighbours(pairs)
     tokens = dict.fromkeys(dates, 100)
     found = grouping.stars(graph, hints, versions=versions.versions(pairs, LIMITS, tokens))
-    assert [s.members for s in found] == [("b1", "b2", "origin")]
+    # x, left with no partner once the origin's star took b2, joins it through b2
+    assert [s.members for s in found] == [("b1", "b2", "origin", "x")]
+    assert found[0].via == {"x": "b2"}
     without = grouping.stars(graph, hints)  # stars of documents split the two copies
     assert [s.members for s in without] == [("b1", "origin"), ("b2", "x")]
     assert found[0].links["b2"].relation == "copy"  # joined by its copy of b1

@@ -1,7 +1,8 @@
 """CSV report: one row per story member, for spreadsheets and pandas.
 
 Columns (``COLUMNS``): the story's id and size, the member's document and relation to
-the origin, its scores (empty where they do not apply), the story's wire and how this
+the origin (``via``: the member it joined through, when it has no verified pair with
+the origin), its scores (empty where they do not apply), the story's wire and how this
 member shows it, and the member's metadata. Stories in the scan's order, members in
 the story's. A text cell that a spreadsheet would run as a formula (one starting with
 ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written after a ``'``.
@@ -21,6 +22,7 @@ COLUMNS = (
     "document",
     "relation",
     "origin",
+    "via",
     "jaccard",
     "containment",
     "edit_similarity",
@@ -58,6 +60,7 @@ def row(story: Story, member: StoryMember) -> tuple[Cell, ...]:
         member.document,
         member.relation,
         story.origin,
+        member.via,
         pair.jaccard if pair else None,
         pair.containment if pair else None,
         pair.edit_similarity if pair else None,

@@ -141,6 +141,7 @@ def _story_member(member: StoryMember, story: Story) -> dict[str, Any]:
     return {
         "document": member.document,
         "relation": member.relation,
+        **({"via": member.via} if member.via is not None else {}),
         "scores": scores(member.pair),
         "wire_evidence": [{"agency": e.agency, "text": e.text} for e in member.wire_evidence],
         "wire_inferred_from": list(member.wire_inferred_from),

@@ -9,6 +9,7 @@ from rich import markup
 from rich.console import Console
 from rich.table import Table
 
+from dedup.copies.pairing import Pair
 from dedup.report.story_index import largest_first
 from dedup.stories.ledger import StoryLedger
 from dedup.stories.results import ScanResult, Story, StoryMember
@@ -82,7 +83,7 @@ def _story(story: Story, console: Console) -> None:
         table.add_row(
             escape(member.document),
             member.relation,
-            score_text(member),
+            escape(score_text(member)),
             escape(_wire(member, story.wire)),
             escape(member.member.title or ""),
         )
@@ -96,13 +97,18 @@ def _story(story: Story, console: Console) -> None:
             )
         if member.pair is not None and member.pair.rewrite is not None:
             console.print(
-                f"  {escape(member.document)} is a {member.relation}: "
-                f"{escape(member.pair.rewrite.reason)}",
+                f"  {escape(member.document)} is a {member.relation}"
+                f"{_of(member)}: {escape(member.pair.rewrite.reason)}",
                 highlight=False,
             )
     if story.ledger is not None:
         _ledger(story.ledger, console)
     console.print()
+
+
+def _of(member: StoryMember) -> str:
+    """' of VIA' for a member joined through another, else ''."""
+    return "" if member.via is None else f" of {escape(member.via)}"
 
 
 def _ledger(ledger: StoryLedger, console: Console) -> None:
@@ -136,10 +142,18 @@ def _cut(text: str) -> str:
 
 
 def score_text(member: StoryMember) -> str:
-    """The numbers behind a member's relation, short enough for a table cell."""
+    """The numbers behind a member's relation, short enough for a table cell (led by
+    the member it joined through, when it has no verified pair with the origin)."""
     pair = member.pair
     if pair is None:
         return ""
+    if member.via is not None:
+        return f"via {member.via}: {_pair_scores(pair)}"
+    return _pair_scores(pair)
+
+
+def _pair_scores(pair: Pair) -> str:
+    """A pair's scores: the rewrite tier's evidence, else the copy tier's."""
     if pair.rewrite is not None:
         ev = pair.rewrite
         return (

@@ -5,9 +5,10 @@ Connected pieces of the pair graph are cut into stars: pick the origin (earliest
 date; else among the members relating directly to the most others, one with an
 explicit wire credit if there is one, holding most of its partners' content; a tie
 left goes to the lowest hash of the text, never to the name), take it with its direct
-neighbours, and repeat on what is left. An article only linked to the origin through
-another member is not pulled in, so two different stories bridged by one article
-stay apart.
+neighbours, and repeat on what is left. Stars are never merged, so two different
+stories bridged by one article stay apart. An article whose partners all went to
+earlier stars (a retelling of a member, not of the origin) joins the star holding
+most of them, through its pair with one (``strays``), rather than no story at all.
 
 Identical and near-identical texts are paired with their group's leader only
 (``copies.finder``): a group is one version of the story, and it is never split.
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field, replace
 
 from dedup.copies.cluster import UnionFind, story_id
 from dedup.copies.pairing import RELATION_STRENGTH, Pair
+from dedup.stories import strays
 from dedup.stories.results import Member, Story, StoryMember
 from dedup.stories.versions import Versions
 from dedup.text import wire
@@ -35,12 +37,15 @@ from dedup.text.wire import WireEvidence
 @dataclass(frozen=True, slots=True)
 class Star:
     """An origin and its members (origin included), with why the origin was chosen;
-    ``links`` holds the pairs with the origin that the pair graph does not."""
+    ``links`` holds each member's pair that the pair graph does not hold with the
+    origin: the pair with the origin, or a stray's with the member in ``via``."""
 
     origin: str
     members: tuple[str, ...]
     origin_reason: str
     links: Mapping[str, Pair] = field(default_factory=dict)
+    via: Mapping[str, str] = field(default_factory=dict)
+    """Each stray's member it joined through (``strays``)."""
 
 
 def inherit(origin: str, doc: str, via: Pair) -> Pair:
@@ -117,13 +122,40 @@ def stars(
     found: list[Star] = []
     for component in uf.groups():
         remaining = set(component)
+        piece: list[Star] = []
         while len(remaining) >= 2:
             star = cut.next_star(remaining)
             if star is None:
                 break
-            found.append(star)
+            piece.append(star)
             remaining -= set(star.members)
+        found += _with_strays(piece, remaining, graph, hints.text_hash)
     return sorted(found, key=lambda s: s.members[0])
+
+
+def _with_strays(
+    piece: list[Star],
+    left: set[str],
+    graph: Mapping[str, Mapping[str, Pair]],
+    text_hash: Callable[[str], str],
+) -> list[Star]:
+    """The stars of one connected piece, each with the strays (of ``left``, the
+    texts no star took) that ``strays.place`` gives it."""
+    star_of = {doc: k for k, star in enumerate(piece) for doc in star.members}
+    joining: dict[int, dict[str, strays.Placed]] = {}
+    for doc, placed in strays.place(left, graph, star_of, text_hash).items():
+        joining.setdefault(placed.star, {})[doc] = placed
+    return [
+        replace(
+            star,
+            members=tuple(sorted({*star.members, *joined})),
+            links={**star.links, **{doc: p.pair for doc, p in joined.items()}},
+            via={**star.via, **{doc: p.via for doc, p in joined.items()}},
+        )
+        if (joined := joining.get(k))
+        else star
+        for k, star in enumerate(piece)
+    ]
 
 
 class _Cutter:
@@ -327,6 +359,7 @@ def assemble(
                 pair=pair,
                 wire_evidence=found[doc],
                 wire_inferred_from=() if agency is None or credits else crediting,
+                via=star.via.get(doc),
             )
         )
     inside = set(star.members)

@@ -31,13 +31,17 @@ class Member:
 @dataclass(frozen=True, slots=True)
 class StoryMember:
     """A document in a story: how it relates to the story's origin (the pair that
-    joins them, None for the origin itself) and its wire evidence."""
+    joins them, None for the origin itself; for a member joined through another,
+    ``via``, their pair) and its wire evidence."""
 
     member: Member
     relation: MemberRelation
     pair: Pair | None
     wire_evidence: tuple[WireEvidence, ...]
     wire_inferred_from: tuple[str, ...]
+    via: str | None = None
+    """The member it joined through, when no verified pair ties it to the origin
+    (``stories.strays``); None when it relates to the origin directly."""
 
     @property
     def document(self) -> str:
