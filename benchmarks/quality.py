@@ -394,8 +394,11 @@ def section_semeval() -> list[Row]:
     return semeval_rows("SemEval-2022", corpora.semeval())
 
 
-def semeval_rows(name: str, pairs: Sequence[corpora.ArticlePair]) -> list[Row]:
-    """Each pair scanned alone: how many of each rating band are grouped, and how."""
+def semeval_rows(
+    name: str, pairs: Sequence[corpora.ArticlePair], scan_config: dedup.ScanConfig | None = None
+) -> list[Row]:
+    """Each pair scanned alone (with ``scan_config``, else the defaults): how many of
+    each rating band are grouped, and how."""
     total: Counter[str] = Counter()
     grouped: Counter[str] = Counter()
     relations: dict[str, Counter[str]] = {band: Counter() for band in RATING_BANDS}
@@ -407,7 +410,7 @@ def semeval_rows(name: str, pairs: Sequence[corpora.ArticlePair]) -> list[Row]:
         if a.id == b.id:  # keep the two articles apart in the scan
             a = dedup.Document(**{**_fields(a), "id": f"1/{a.id}"})
             b = dedup.Document(**{**_fields(b), "id": f"2/{b.id}"})
-        result = dedup.scan_documents([a, b], config())
+        result = dedup.scan_documents([a, b], scan_config or config())
         too_short += len(result.too_short)
         if any({a.id, b.id} <= {m.document for m in s.members} for s in result.stories):
             grouped[band] += 1
