@@ -7,8 +7,9 @@ fingerprint stage's per-article work (``corpus._analyse``) that fact reading tak
 Each figure is the CPU time of one pass (``time.process_time``: other processes on a
 shared machine slow it far less than wall time), the least of ``--passes`` passes in a
 child process. With ``--repo`` the children alternate between this checkout and the
-other one (its root first on the child's path), ``--runs`` times each, and the table
-gives the medians and the ratio other / this.
+other one (its root first on the child's path), ``--runs`` times each, each going first
+every other run (the first child of a pair tends to be slower), and the table gives the
+medians and the ratio other / this.
 
 Run: ``python -m benchmarks.facts_bench [--articles 3000] [--passes 5] [--runs 3]
 [--repo PATH]`` (``DEDUP_DATA`` names the data folder, as for ``benchmarks.corpora``).
@@ -119,8 +120,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "texts.json"
         path.write_text(json.dumps(texts), encoding="utf-8")
-        for _ in range(options.runs):
-            for label, repo in repos.items():
+        for run in range(options.runs):
+            order = list(repos.items())
+            for label, repo in order[::-1] if run % 2 else order:  # no side always first
                 found[label].append(child(repo, path, options.passes))
     print(f"{len(texts)} Reuters-21578 stories, {options.passes} passes, {options.runs} runs")
     report(found)
