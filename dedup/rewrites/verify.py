@@ -36,7 +36,7 @@ from dedup.rewrites.features import PairFeatures, Rarity
 from dedup.rewrites.match import SentenceMatcher
 from dedup.rewrites.rarity import facts_weight
 from dedup.rewrites.verdict import Verdict, VerdictModel
-from dedup.text import facts
+from dedup.text import facts, quotes
 from dedup.text.salience import SalientTerms, weighted_jaccard
 
 EXAMPLES = 3
@@ -231,27 +231,52 @@ def _route(
 def _two_outlets(
     a: Article, b: Article, shared: Callable[[], tuple[str, ...]], context: _Context
 ) -> _Routed | None:
-    """Route ``same-story``: two outlets (both sources known, not the same) open on one
-    development (their ledes, each embedded whole, meet at ``rewrite_outlets_lede_cosine``)
-    and state facts that weigh ``rewrite_outlets_fact_weight`` by their rarity here.
-    One outlet's two articles on a development are its follow-up, never this route:
-    archives without sources, or of one outlet, keep the two derived routes alone."""
+    """Route ``same-story``: two outlets (both known, not the same) tell one development:
+    they open on it (their ledes, each embedded whole, meet at
+    ``rewrite_outlets_lede_cosine``, and the facts both state weigh
+    ``rewrite_outlets_fact_weight`` by their rarity here), or they print the same
+    statements (``_quoted_alike``). One outlet's two articles on a development are its
+    follow-up, never this route: archives without sources, or of one outlet, keep the
+    two derived routes alone."""
     config, one, other = context.config, a.outlet, b.outlet
     if not one or not other or same_outlet(a, b):
         return None
+    first, second = sorted((one.strip(), other.strip()))
+    quoted = _quoted_alike(a, b, config)
+    if quoted:
+        return _Routed(
+            f"same story from two outlets: {first} and {second} print {quoted} of the same "
+            "quotations",
+            "same-story",
+        )
     lede = meaning.lede_cosine(a, b)
     if lede < config.rewrite_outlets_lede_cosine or not shared():
         return None
     weight = facts_weight(shared(), context.rarity.facts)
     if weight < config.rewrite_outlets_fact_weight:
         return None
-    first, second = sorted((one.strip(), other.strip()))
     return _Routed(
         f"same story from two outlets: {first} and {second} open on one development (ledes "
         f"at cosine {lede:.2f}) and {len(shared())} shared names, figures and dates weigh "
         f"{weight:.1f} by their rarity here",
         "same-story",
     )
+
+
+def _quoted_alike(a: Article, b: Article, config: ScanConfig) -> int:
+    """How many quotations both articles print when they are at least
+    ``rewrite_outlets_quotes`` and ``rewrite_outlets_quote_share`` of the quotations of
+    the article that quotes more (else 0): two outlets reporting one statement quote the
+    same words, a roundup or a column quotes much besides. Counted from the side that
+    finds fewer, so the order of the two does not matter."""
+    mine, theirs = a.quotes, b.quotes
+    if min(len(mine), len(theirs)) < config.rewrite_outlets_quotes:
+        return 0
+    both = min(quotes.shared(mine, theirs), quotes.shared(theirs, mine))
+    share = both / max(len(mine), len(theirs))
+    if both < config.rewrite_outlets_quotes or share < config.rewrite_outlets_quote_share:
+        return 0
+    return both
 
 
 def _lexical(a: Article, b: Article, score: float, context: _Context) -> RewriteEvidence:
