@@ -90,6 +90,7 @@ QUICK = {"sizes": [10_000], "jobs": [1]}
 _STAGE_LINE = re.compile(r"time per stage:\s*(.*)")
 _STAGE = re.compile(r"([A-Za-z][\w-]*)\s+([0-9]+(?:\.[0-9]+)?)s\b")
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def log(message: str) -> None:
@@ -179,11 +180,17 @@ def count_records(path: Path) -> int:
 
 def tree_rss(root: int) -> int:
     """Resident bytes of ``root`` and all its descendants, from ``/proc`` (0 without)."""
+    return sum(rss for rss, _ in tree_usage(root).values())
+
+
+def tree_usage(root: int) -> dict[int, tuple[int, float]]:
+    """Resident bytes and CPU seconds (user + system) of ``root`` and each of its
+    descendants, by pid, from ``/proc`` (empty without)."""
     children: dict[int, list[int]] = {}
     try:
         entries = list(os.scandir("/proc"))
     except OSError:
-        return 0
+        return {}
     for entry in entries:
         if not entry.name.isdigit():
             continue
@@ -194,36 +201,45 @@ def tree_rss(root: int) -> int:
         fields = stat.rpartition(")")[2].split()
         if len(fields) > 1:
             children.setdefault(int(fields[1]), []).append(int(entry.name))
-    total, stack = 0, [root]
+    found, stack = {}, [root]
     while stack:
         pid = stack.pop()
         stack.extend(children.get(pid, ()))
         try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE
+            pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            ticks = int(fields[11]) + int(fields[12])
         except (OSError, ValueError, IndexError):
             continue
-    return total
+        found[pid] = (pages * _PAGE, ticks / _TICKS)
+    return found
 
 
 class _TreeSampler(threading.Thread):
-    """Peak of ``tree_rss(pid)`` sampled every ``SAMPLE_SECONDS`` until stopped."""
+    """Peak of the tree's summed RSS, and each process's last CPU seconds, sampled every
+    ``SAMPLE_SECONDS`` until stopped. The CPU counts processes the child never reaps:
+    a LocalCluster's workers, forked by multiprocessing's fork server."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0
+        self.cpu: dict[int, float] = {}
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(SAMPLE_SECONDS):
-            self.peak = max(self.peak, tree_rss(self.pid))
+            usage = tree_usage(self.pid)
+            self.peak = max(self.peak, sum(rss for rss, _ in usage.values()))
+            self.cpu.update((pid, cpu) for pid, (_, cpu) in usage.items())
 
 
 @dataclass
 class Measured:
     seconds: float
     cpu_seconds: float
-    """User + system CPU time of the child and its reaped descendants (workers)."""
+    """User + system CPU time of the child and its descendants: those it reaped, or
+    the sampled ones (up to ``SAMPLE_SECONDS`` short each) if more."""
     peak_rss: int
     """Bytes: the child's ru_maxrss (the largest single process of its tree)."""
     tree_rss: int
@@ -253,7 +269,7 @@ def measure(
         err.seek(0)
         stderr = err.read()
     peak = usage.ru_maxrss * 1024  # kilobytes on Linux
-    cpu = usage.ru_utime + usage.ru_stime
+    cpu = max(usage.ru_utime + usage.ru_stime, sum(sampler.cpu.values()))
     return Measured(seconds, cpu, peak, max(sampler.peak, peak), process.returncode, stderr)
 
 

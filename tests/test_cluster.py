@@ -11,6 +11,7 @@ import random
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -219,6 +220,25 @@ def test_the_cli_starts_a_local_cluster_of_its_own() -> None:
         return done.stdout
 
     assert run("--scheduler", "local:2") == run()
+
+
+def _busy_parent() -> int:
+    """Half a second of Python work in a worker's task thread; the worker's parent."""
+    until = time.perf_counter() + 0.5
+    while time.perf_counter() < until:
+        sum(range(1_000))
+    return os.getppid()
+
+
+def test_a_scans_local_cluster_forks_its_workers_and_does_not_profile_them() -> None:
+    """The workers are forked by a server, not spawned by this process (a spawned
+    worker that loaded numba took 1.5-2 s to end when the cluster closed), and no
+    statistical profiler samples their task thread every 10 ms."""
+    with cluster_module.connect("local:1") as client:
+        parent = client.submit(_busy_parent, pure=False).result()
+        profile = client.profile()
+    assert parent != os.getpid()
+    assert profile["count"] == 0
 
 
 @pytest.mark.parametrize("scheduler", ["local:0", "local:two", ""])

@@ -174,6 +174,29 @@ def test_measure_a_child_process(tmp_path: Path) -> None:
     assert 0 < measured.cpu_seconds < 60
 
 
+BURN_IN_A_FORKED_SERVERS_CHILD = """
+import multiprocessing, time
+def burn():
+    began = time.process_time()
+    while time.process_time() - began < 1.0:
+        pass
+if __name__ == "__main__":
+    child = multiprocessing.get_context("forkserver").Process(target=burn)
+    child.start()
+    child.join()
+"""
+
+
+def test_measure_counts_the_cpu_of_processes_the_child_does_not_reap(tmp_path: Path) -> None:
+    """A LocalCluster's workers are forked by multiprocessing's fork server, which the
+    child never waits for: their CPU time is in no ``wait4`` of the child's."""
+    script = tmp_path / "burn.py"
+    script.write_text(BURN_IN_A_FORKED_SERVERS_CHILD)
+    measured = scan_bench.measure([sys.executable, str(script)], tmp_path / "stderr")
+    assert measured.returncode == 0, measured.stderr
+    assert measured.cpu_seconds >= 0.7
+
+
 def test_baseline_pipeline_groups_near_copies(tmp_path: Path) -> None:
     base = " ".join(f"word{n}" for n in range(60))
     records = [

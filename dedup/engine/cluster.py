@@ -16,11 +16,21 @@ from dedup.engine.scheduler import local_workers
 
 CONNECT_SECONDS = 30
 """How long a scan waits for a scheduler to answer before it gives up."""
-SETTINGS = {"distributed.admin.low-level-log-length": 0}
+SETTINGS = {
+    "distributed.admin.low-level-log-length": 0,
+    "distributed.worker.profile.enabled": False,
+    "distributed.worker.multiprocessing-method": "forkserver",
+}
 """Dask's settings for a scan's client and local cluster. Distributed keeps its last
 1,000 messages per connection for debugging (the default ``low-level-log-length``):
 each task's pickled partition of articles among them, so the client and its local
-scheduler held two copies of every text they sent (about 300 MB at 100,000 articles)."""
+scheduler held two copies of every text they sent (about 300 MB at 100,000 articles).
+Its workers sample their task thread's stack every 10 ms for the dashboard's profile
+(``profile.enabled``): half of a busy worker's event-loop time, and a GIL handover
+each time. Worker processes are forked from a server (``multiprocessing-method``), not
+spawned: a spawned worker that loaded numba spent 1.5-2 s in the interpreter's
+teardown when the cluster closed (a forked one ends at once, as the local engine's
+pool processes do), and the scan waited for it."""
 
 
 @contextmanager
