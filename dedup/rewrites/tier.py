@@ -133,7 +133,7 @@ def _rewrite_candidates(
     parts = runner.map_shared(_bound, list(range(bands)), bounding, min_items=2)
     limit, cutoff = config.rewrite_max_candidates, config.rewrite_min_weighted_jaccard
     listed = shortlist.shortlist(shortlist.Bulk.union(parts), len(reps), limit, cutoff)
-    terms = [corpus.salient[p] for p in reps]
+    terms = bounding.terms
     scored = []
     for i, j in listed.tolist():
         score = candidates.scored(terms[i], terms[j], score_cutoff=cutoff)

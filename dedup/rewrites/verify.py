@@ -9,13 +9,15 @@ weighted Jaccard is at least ``rewrite_min_weighted_jaccard``) qualifies through
 - the same lede and rare facts: the two ledes open on the same news (cosine at least
   ``rewrite_lede_cosine``), the facts both state weigh ``rewrite_min_fact_weight`` by
   their rarity in the corpus, and a sentence pair (cosine ``rewrite_support_cosine``)
-  agrees on its facts; never for two articles of one outlet (the same ``source``): an
-  outlet does not retell its own story in other words, so its two articles that open
-  alike without being retold sentence by sentence are its follow-up on the subject;
+  agrees on its facts; never for two articles of one outlet (``Article.outlet``: the
+  same ``source``, or one agency's byline or sign-off): an outlet does not retell its
+  own story in other words, so its two articles that open alike without being retold
+  sentence by sentence are its follow-up on the subject;
 - one development from two outlets (relation ``same-story``, told independently): both
-  sources known and different, their ledes embedded whole meet at
+  outlets known and different, and either their ledes embedded whole meet at
   ``rewrite_outlets_lede_cosine`` and the facts both state weigh
-  ``rewrite_outlets_fact_weight``.
+  ``rewrite_outlets_fact_weight``, or they print the same quotations
+  (``rewrite_outlets_quotes``, a ``rewrite_outlets_quote_share`` of either's).
 Facts shared without these are the event's, not the story's: on real multi-outlet
 feeds they joined different developments of one event. Template copy (more aligned
 pairs that state different facts than the same ones) and the look-alikes of
@@ -241,7 +243,7 @@ def _two_outlets(
     config, one, other = context.config, a.outlet, b.outlet
     if not one or not other or same_outlet(a, b):
         return None
-    first, second = sorted((one.strip(), other.strip()))
+    first, second = sorted((one, other))
     quoted = _quoted_alike(a, b, config)
     if quoted:
         return _Routed(
